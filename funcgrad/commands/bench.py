@@ -1,0 +1,14 @@
+"""`funcgrad bench`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers, parser_class) -> None:
+    p = subparsers.add_parser("bench", help="(not yet available)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("funcgrad bench is not implemented yet")

@@ -1,0 +1,14 @@
+"""`funcgrad graph`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers, parser_class) -> None:
+    p = subparsers.add_parser("graph", help="(not yet available)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("funcgrad graph is not implemented yet")

@@ -1,0 +1,14 @@
+"""`funcgrad train`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers, parser_class) -> None:
+    p = subparsers.add_parser("train", help="(not yet available)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("funcgrad train is not implemented yet")

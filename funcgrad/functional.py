@@ -1,0 +1,226 @@
+"""The pure functional core: a linear model and binary cross-entropy losses.
+
+Every function here is pure and works under ``jax.grad``, ``jax.jit`` and
+``jax.vmap``, in float32 or (with ``jax_enable_x64``) float64. The torch-style facade
+(``funcgrad.torch``) calls these same functions, so there is one copy of the maths.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+Reduction = Literal["mean", "sum", "none"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+class LinearParams(NamedTuple):
+    """Parameters of a linear layer in the ``x @ w + b`` convention.
+
+    ``w`` has shape ``(in_features, out_features)`` and ``b`` has shape
+    ``(out_features,)``. A ``NamedTuple`` is a pytree, so ``jax.grad`` returns
+    gradients of the same type.
+
+    >>> import jax.numpy as jnp
+    >>> p = LinearParams(w=jnp.zeros((5, 3)), b=jnp.zeros(3))
+    >>> p.w.shape, p.b.shape
+    ((5, 3), (3,))
+    """
+
+    w: jax.Array
+    b: jax.Array
+
+
+def init_linear(
+    key: jax.Array,
+    in_features: int,
+    out_features: int,
+    dtype: Any = jnp.float32,
+) -> LinearParams:
+    """Initialise a linear layer as ``torch.nn.Linear`` does.
+
+    Weights and bias are drawn from ``U(-1/sqrt(in_features), 1/sqrt(in_features))``
+    (PyTorch's default for ``nn.Linear``), from the JAX PRNG ``key``.
+
+    >>> import jax
+    >>> p = init_linear(jax.random.key(0), in_features=5, out_features=3)
+    >>> p.w.shape, p.b.shape, p.w.dtype
+    ((5, 3), (3,), dtype('float32'))
+    >>> bool(jnp.all(jnp.abs(p.w) <= 1 / jnp.sqrt(5.0)))
+    True
+    """
+    if int(in_features) <= 0 or int(out_features) <= 0:
+        raise ValueError(
+            f"in_features and out_features must be positive, got {in_features} and "
+            f"{out_features}"
+        )
+    kw, kb = jax.random.split(key)
+    bound = 1.0 / jnp.sqrt(jnp.asarray(in_features, dtype))
+    w = jax.random.uniform(kw, (in_features, out_features), dtype, -bound, bound)
+    b = jax.random.uniform(kb, (out_features,), dtype, -bound, bound)
+    return LinearParams(w=w, b=b)
+
+
+def _align(a: jax.Array, ndim: int) -> jax.Array:
+    """Prepend unit axes so ``a`` has ``ndim`` dims (explicit rank promotion)."""
+    return a.reshape((1,) * (ndim - a.ndim) + a.shape)
+
+
+def linear(params: LinearParams, x: jax.Array) -> jax.Array:
+    """Apply ``x @ w + b`` over any leading batch dimensions.
+
+    >>> import jax.numpy as jnp
+    >>> p = LinearParams(w=jnp.ones((5, 3)), b=jnp.arange(3.0))
+    >>> linear(p, jnp.ones(5))
+    Array([5., 6., 7.], dtype=float32)
+    >>> linear(p, jnp.ones((4, 2, 5))).shape
+    (4, 2, 3)
+    """
+    w, b = params
+    if x.shape[-1:] != w.shape[:1]:
+        raise ValueError(
+            f"linear: x has {x.shape[-1] if x.ndim else 0} features (shape "
+            f"{tuple(x.shape)}) but w expects {w.shape[0]} (shape {tuple(w.shape)})"
+        )
+    z = x @ w
+    return z + _align(b, z.ndim)
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _reduce(loss: jax.Array, reduction: str) -> jax.Array:
+    if reduction == "mean":
+        return jnp.mean(loss)
+    if reduction == "sum":
+        return jnp.sum(loss)
+    return loss
+
+
+def _broadcast_to(name: str, a: jax.Array, shape: tuple[int, ...]) -> jax.Array:
+    """Broadcast ``a`` to ``shape`` with torch's rules, but explicitly."""
+    a = jnp.asarray(a)
+    if a.ndim > len(shape):
+        raise ValueError(
+            f"{name} of shape {tuple(a.shape)} cannot be broadcast to the input "
+            f"shape {tuple(shape)}"
+        )
+    try:
+        return jnp.broadcast_to(_align(a, len(shape)), shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} of shape {tuple(a.shape)} cannot be broadcast to the input "
+            f"shape {tuple(shape)}"
+        ) from None
+
+
+def _check_same_size(logits: jax.Array, targets: jax.Array) -> None:
+    if logits.shape != targets.shape:
+        # PyTorch's wording, so a torch user's search finds it.
+        raise ValueError(
+            f"Target size ({_torch_size(targets.shape)}) must be the same as input "
+            f"size ({_torch_size(logits.shape)})"
+        )
+
+
+def _torch_size(shape: tuple[int, ...]) -> str:
+    return f"torch.Size([{', '.join(str(d) for d in shape)}])"
+
+
+def binary_cross_entropy_with_logits(
+    logits: jax.Array,
+    targets: jax.Array,
+    *,
+    weight: jax.Array | None = None,
+    pos_weight: jax.Array | None = None,
+    reduction: Reduction = "mean",
+) -> jax.Array:
+    """Binary cross-entropy on logits, as ``torch.nn.functional`` computes it.
+
+    ``loss = -w * (p * t * log(sigmoid(z)) + (1 - t) * log(1 - sigmoid(z)))`` with
+    ``p = pos_weight`` (broadcast along the last, class dimension) and ``w = weight``
+    (broadcast to the input), reduced by ``"mean"``, ``"sum"`` or ``"none"``. Finite
+    for logits as large as ``+-1e30``.
+
+    >>> import jax.numpy as jnp
+    >>> z = jnp.array([0.0, 2.0, -3.0])
+    >>> y = jnp.array([0.0, 1.0, 1.0])
+    >>> binary_cross_entropy_with_logits(z, y, reduction="none")
+    Array([0.6931472, 0.126928 , 3.0485873], dtype=float32)
+    >>> binary_cross_entropy_with_logits(jnp.array([1e30, -1e30]), jnp.zeros(2))
+    Array(5.e+29, dtype=float32)
+    """
+    _check_reduction(reduction)
+    logits = jnp.asarray(logits)
+    targets = jnp.asarray(targets, dtype=logits.dtype)
+    _check_same_size(logits, targets)
+    # log(sigmoid(z)) = -softplus(-z): stable for any |z|, where log(sigmoid) overflows.
+    log_sig = jax.nn.log_sigmoid(logits)
+    # (1 - t) * z - log(sigmoid(z)) = -[t log s + (1 - t) log(1 - s)], since
+    # log(1 - s) = log(s) - z; it avoids computing log(1 - sigmoid(z)) at all.
+    if pos_weight is None:
+        loss = (1 - targets) * logits - log_sig
+    else:
+        pw = _broadcast_to("pos_weight", pos_weight, logits.shape).astype(logits.dtype)
+        log_weight = (pw - 1) * targets + 1
+        loss = (1 - targets) * logits - log_weight * log_sig
+    if weight is not None:
+        loss = loss * _broadcast_to("weight", weight, logits.shape).astype(loss.dtype)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy(
+    probs: jax.Array,
+    targets: jax.Array,
+    *,
+    weight: jax.Array | None = None,
+    reduction: Reduction = "mean",
+) -> jax.Array:
+    """Binary cross-entropy on probabilities, as ``torch.nn.functional`` computes it.
+
+    Like PyTorch, each log is clamped at -100, so a probability of exactly 0 or 1
+    gives a finite loss (and a finite gradient).
+
+    >>> import jax.numpy as jnp
+    >>> binary_cross_entropy(jnp.array([0.5, 1.0]), jnp.array([0.0, 0.0]),
+    ...                      reduction="none")
+    Array([  0.6931472, 100.       ], dtype=float32)
+    """
+    _check_reduction(reduction)
+    probs = jnp.asarray(probs)
+    targets = jnp.asarray(targets, dtype=probs.dtype)
+    _check_same_size(probs, targets)
+    loss = -(targets * _clamped_log(probs) + (1 - targets) * _clamped_log(1 - probs))
+    if weight is not None:
+        loss = loss * _broadcast_to("weight", weight, probs.shape).astype(loss.dtype)
+    return _reduce(loss, reduction)
+
+
+def _clamped_log(p: jax.Array) -> jax.Array:
+    # max(log p, -100) as torch clamps it; the inner where keeps log's gradient
+    # (1/p) from becoming inf * 0 = nan where the clamp is active.
+    floor = jnp.exp(jnp.asarray(-100.0, p.dtype))
+    safe = jnp.where(p > floor, p, 1.0)
+    return jnp.where(p > floor, jnp.maximum(jnp.log(safe), -100.0), -100.0)
+
+
+def loss(
+    params: LinearParams, x: jax.Array, y: jax.Array, **bce_kwargs: Any
+) -> jax.Array:
+    """The model's loss: ``binary_cross_entropy_with_logits(linear(params, x), y)``.
+
+    Keyword arguments go to :func:`binary_cross_entropy_with_logits`. Differentiate
+    it with plain JAX:
+
+    >>> import jax, jax.numpy as jnp
+    >>> p = LinearParams(w=jnp.zeros((5, 3)), b=jnp.zeros(3))
+    >>> g = jax.grad(loss)(p, jnp.ones(5), jnp.zeros(3))
+    >>> g.b
+    Array([0.16666667, 0.16666667, 0.16666667], dtype=float32)
+    """
+    return binary_cross_entropy_with_logits(linear(params, x), y, **bce_kwargs)

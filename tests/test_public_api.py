@@ -1,0 +1,18 @@
+"""Pins the public surface: a change to it is a deliberate change to this file."""
+
+import funcgrad
+
+FUNCGRAD_ALL = {
+    "LinearParams",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "init_linear",
+    "linear",
+    "loss",
+}
+
+
+def test_funcgrad_all_is_pinned() -> None:
+    assert set(funcgrad.__all__) == FUNCGRAD_ALL
+    for name in funcgrad.__all__:
+        assert hasattr(funcgrad, name), name
