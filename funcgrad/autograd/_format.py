@@ -118,8 +118,10 @@ def set_printoptions(
 def get_printoptions() -> dict[str, Any]:
     """Return the current print options as a dict accepted by :func:`set_printoptions`.
 
-    >>> get_printoptions()
-    {'precision': 4, 'threshold': 1000, 'edgeitems': 3, 'linewidth': 80, 'sci_mode': None}
+    >>> options = get_printoptions()
+    >>> options["precision"], options["threshold"], options["sci_mode"]
+    (4, 1000, None)
+    >>> set_printoptions(**options)  # a round trip changes nothing
     """
     return dataclasses.asdict(_OPTIONS)
 
