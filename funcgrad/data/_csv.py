@@ -37,12 +37,13 @@ class Dataset(NamedTuple):
     target: str
 
 
-def load_csv(path: str | os.PathLike[str], target: str) -> Dataset:
+def load_csv(path: str | os.PathLike[str], target: str | None = None) -> Dataset:
     """Load a CSV file with a header row; the column named ``target`` is the label.
 
-    Every other column is a feature. Cells must be numbers (Python ``float`` syntax;
-    surrounding spaces are ignored), finite, and representable in float32; labels
-    must lie in ``[0, 1]``; blank lines are skipped. The file must be UTF-8 text (a
+    Every other column is a feature; ``target=None`` picks the last column. Cells
+    must be numbers (Python ``float`` syntax; surrounding spaces are ignored),
+    finite, and representable in float32; labels must lie in ``[0, 1]``; blank
+    lines are skipped. The file must be UTF-8 text (a
     byte order mark is allowed). Anything else raises :class:`DataError` naming the
     file, line and column, and saying what is wrong. A file that cannot be opened
     raises the usual ``OSError``.
@@ -71,18 +72,22 @@ non-numeric value 'seventy'; ...
     return parse_csv_bytes(data, target=target, source=source)
 
 
-def parse_csv_bytes(data: bytes, *, target: str, source: str = "<data>") -> Dataset:
+def parse_csv_bytes(
+    data: bytes, *, target: str | None = None, source: str = "<data>"
+) -> Dataset:
     """Parse CSV ``data`` (bytes) as :func:`load_csv` does; errors name ``source``.
 
     >>> parse_csv_bytes(b"x,y\\n0.5,1\\n", target="y").X
     array([[0.5]], dtype=float32)
+    >>> parse_csv_bytes(b"x,y\\n0.5,1\\n").target  # the last column by default
+    'y'
     >>> parse_csv_bytes(b"x,y\\n0.5,2\\n", target="y", source="s.csv")
     Traceback (most recent call last):
     ...
     funcgrad.data.DataError: s.csv, line 2, column 2 ('y'): label 2.0 is \
 outside [0, 1]; the target column must hold 0/1 labels (or probabilities)
     """
-    if not isinstance(target, str):
+    if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}")
     text = _decode(data, source)
     reader = csv.reader(
@@ -190,7 +195,9 @@ def _read_header(reader, source: str) -> tuple[list[str], int]:
     )
 
 
-def _target_index(header: list[str], target: str, source: str, line: int) -> int:
+def _target_index(header: list[str], target: str | None, source: str, line: int) -> int:
+    if target is None:
+        return len(header) - 1
     try:
         return header.index(target.strip())
     except ValueError:

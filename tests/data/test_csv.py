@@ -293,3 +293,8 @@ def test_fuzz_through_a_real_file(tmp_path: Path) -> None:
     path = write(tmp_path, b"a,y\n1,\x00\n")
     e = load_error(path)
     assert os.fspath(path) in str(e) and not math.isnan(e.line)
+
+
+def test_target_defaults_to_the_last_column(tmp_path: Path) -> None:
+    ds = load_csv(write(tmp_path, "a,b,label\n1,2,0\n"))
+    assert ds.target == "label" and ds.feature_names == ("a", "b")
