@@ -1,0 +1,243 @@
+"""The op registry: one entry per PyTorch op.
+
+An entry names the op as torch does (``"add"``, ``"sum.dim"``), gives its pure
+``jnp`` forward and the name of the backward node PyTorch records for it
+(``"AddBackward0"``: the digit is PyTorch's overload index, so it is written out,
+never derived). Backward rules are not written here: the engine derives each one
+with ``jax.vjp`` of the forward, compiled once per op, options and input shapes.
+Entries are registered where they are defined, with :func:`op`; the torch-shaped
+namespace (``funcgrad.torch.nn.functional``) registers its own the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from .. import functional as F
+
+
+class OpDef(NamedTuple):
+    """One registry entry: torch name, pure ``jnp`` forward, PyTorch node name.
+
+    >>> OPS["add"].node_name
+    'AddBackward0'
+    >>> OPS["add"].forward(1.0, 2.0)
+    Array(3., dtype=float32, weak_type=True)
+    """
+
+    name: str
+    forward: Callable[..., jax.Array]
+    node_name: str
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def register(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
+    """Add an entry to :data:`OPS`; a second entry under one name is an error.
+
+    >>> register("add", jnp.add, "AddBackward0")
+    Traceback (most recent call last):
+    ...
+    ValueError: op 'add' is already registered
+    """
+    if name in OPS:
+        raise ValueError(f"op {name!r} is already registered")
+    entry = OpDef(name, forward, node_name)
+    OPS[name] = entry
+    return entry
+
+
+def op(name: str, node_name: str) -> Callable[[Callable[..., Any]], OpDef]:
+    """Decorator form of :func:`register`: the decorated function is the forward.
+
+    >>> @op("doctest_square", "PowBackward0")
+    ... def _square(x):
+    ...     return x * x
+    >>> OPS.pop("doctest_square").forward(3.0)
+    9.0
+    """
+
+    def deco(forward: Callable[..., Any]) -> OpDef:
+        return register(name, forward, node_name)
+
+    return deco
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """PyTorch's broadcasting of shapes, with its error message.
+
+    >>> broadcast_shapes((2, 3), (3,))
+    (2, 3)
+    >>> broadcast_shapes((2,), (3,))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+    """
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for k, shape in enumerate(shapes):
+        for i, d in enumerate(shape, start=ndim - len(shape)):
+            if d != 1 and out[i] != 1 and d != out[i]:
+                raise RuntimeError(
+                    f"The size of tensor a ({out[i]}) must match the size of tensor "
+                    f"{'b' if k == 1 else chr(97 + k)} ({d}) at non-singleton "
+                    f"dimension {i}"
+                )
+            if d != 1:
+                out[i] = d
+    return tuple(out)
+
+
+def _aligned(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
+    """Wrap an elementwise ``fn`` so inputs of lower rank get leading unit axes
+    first: PyTorch broadcasts by rank promotion, which JAX makes explicit."""
+
+    def forward(*args, **kwargs):
+        ndim = max(jnp.ndim(a) for a in args)
+        return fn(
+            *(
+                F._align(jnp.asarray(a), ndim)
+                if jnp.ndim(a) < ndim and not isinstance(a, int | float)
+                else a
+                for a in args
+            ),
+            **kwargs,
+        )
+
+    forward.__name__ = getattr(fn, "__name__", "forward")
+    return forward
+
+
+# --- arithmetic -------------------------------------------------------------------
+# Inputs are arrays or Python scalars (a wrapped number is an input without grad, as
+# in PyTorch); options such as ``dim`` are keyword arguments.
+register(
+    "add",
+    _aligned(lambda a, b, alpha=1: a + (b if alpha == 1 else b * alpha)),
+    "AddBackward0",
+)
+register(
+    "sub",
+    _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
+    "SubBackward0",
+)
+register("rsub", lambda a, other, alpha=1: other - a * alpha, "RsubBackward1")
+register("mul", _aligned(jnp.multiply), "MulBackward0")
+register("div", _aligned(jnp.divide), "DivBackward0")
+register("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
+register("neg", jnp.negative, "NegBackward0")
+register("pow.Tensor_Scalar", lambda a, exponent: a**exponent, "PowBackward0")
+register("pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1")
+register("pow.Scalar", lambda a, base: base**a, "PowBackward2")
+
+# --- elementwise functions ----------------------------------------------------------
+register("exp", jnp.exp, "ExpBackward0")
+register("log", jnp.log, "LogBackward0")
+register("sqrt", jnp.sqrt, "SqrtBackward0")
+register("abs", jnp.abs, "AbsBackward0")
+register("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
+register("tanh", jnp.tanh, "TanhBackward0")
+register("relu", jax.nn.relu, "ReluBackward0")
+register("clamp", lambda a, min=None, max=None: jnp.clip(a, min, max), "ClampBackward1")
+register("maximum", _aligned(jnp.maximum), "MaximumBackward0")
+register("minimum", _aligned(jnp.minimum), "MinimumBackward0")
+register("where", _aligned(jnp.where), "WhereBackward0")
+
+# --- reductions ---------------------------------------------------------------------
+register("sum", jnp.sum, "SumBackward0")
+register(
+    "sum.dim",
+    lambda a, dim, keepdim=False: jnp.sum(a, dim, keepdims=keepdim),
+    "SumBackward1",
+)
+register("mean", jnp.mean, "MeanBackward0")
+register(
+    "mean.dim",
+    lambda a, dim, keepdim=False: jnp.mean(a, dim, keepdims=keepdim),
+    "MeanBackward1",
+)
+register("max", jnp.max, "MaxBackward1")
+register(
+    "max.dim",
+    lambda a, dim, keepdim=False: jnp.max(a, dim, keepdims=keepdim),
+    "MaxBackward0",
+)
+register("min", jnp.min, "MinBackward1")
+register(
+    "min.dim",
+    lambda a, dim, keepdim=False: jnp.min(a, dim, keepdims=keepdim),
+    "MinBackward0",
+)
+
+# --- linear algebra -------------------------------------------------------------------
+register("mm", jnp.matmul, "MmBackward0")
+register("mv", jnp.matmul, "MvBackward0")
+register("dot", jnp.dot, "DotBackward0")
+register("bmm", jnp.matmul, "BmmBackward0")
+register("matmul", jnp.matmul, "UnsafeViewBackward0")
+register("addmm", lambda bias, a, b: a @ b + F._align(bias, 2), "AddmmBackward0")
+
+# --- shapes ---------------------------------------------------------------------------
+register("t", jnp.transpose, "TBackward0")
+register(
+    "transpose", lambda a, dim0, dim1: jnp.swapaxes(a, dim0, dim1), "TransposeBackward0"
+)
+register("permute", lambda a, dims: jnp.transpose(a, dims), "PermuteBackward0")
+register("view", lambda a, shape: jnp.reshape(a, shape), "ViewBackward0")
+register("_unsafe_view", lambda a, shape: jnp.reshape(a, shape), "UnsafeViewBackward0")
+register("expand", lambda a, shape: jnp.broadcast_to(a, shape), "ExpandBackward0")
+register("squeeze", jnp.squeeze, "SqueezeBackward0")
+register("squeeze.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward1")
+register("squeeze.dims", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward2")
+register("squeeze_.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward4")
+register("unsqueeze", lambda a, dim: jnp.expand_dims(a, dim), "UnsqueezeBackward0")
+register(
+    "select", lambda a, dim, index: jnp.take(a, index, axis=dim), "SelectBackward0"
+)
+register(
+    "slice",
+    lambda a, dim, start, stop, step: a[
+        (slice(None),) * dim + (slice(start, stop, step),)
+    ],
+    "SliceBackward0",
+)
+
+
+def _index(a, *arrays, template):
+    """``a[key]`` where ``template`` rebuilds the key: arrays fill its ``"T"`` slots."""
+    it = iter(arrays)
+    key = tuple(next(it) if item == "T" else _key_item(item) for item in template)
+    return a[key]
+
+
+def _key_item(item):
+    if item == "N":
+        return None
+    if item == "E":
+        return Ellipsis
+    if isinstance(item, tuple):  # ("S", start, stop, step): slices hash from 3.12 only
+        return slice(*item[1:])
+    return item
+
+
+register("index.Tensor", _index, "IndexBackward0")
+register("cat", lambda *xs, dim=0: jnp.concatenate(xs, axis=dim), "CatBackward0")
+register("stack", lambda *xs, dim=0: jnp.stack(xs, axis=dim), "StackBackward0")
+register("clone", lambda a: a, "CloneBackward0")
+register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0")
+
+# --- losses ---------------------------------------------------------------------------
+register(
+    "binary_cross_entropy_with_logits",
+    lambda z, y, weight, pos_weight, *, reduction="mean": (
+        F.binary_cross_entropy_with_logits(
+            z, y, weight=weight, pos_weight=pos_weight, reduction=reduction
+        )
+    ),
+    "BinaryCrossEntropyWithLogitsBackward0",
+)

@@ -1,0 +1,251 @@
+"""Tensor factories: ``tensor``, ``ones``, ``zeros``, ``randn``, ... as in PyTorch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..autograd import dtypes as _dt
+from ..autograd.tensor import Tensor, _shape_arg
+from ._random import next_key
+
+
+def _make(value, dtype, requires_grad: bool) -> Tensor:
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.from_jax(value.dtype)
+    if value.dtype != d.storage():
+        value = value.astype(d.storage())
+    t = Tensor._wrap(value, d)
+    t.requires_grad = requires_grad
+    return t
+
+
+def _infer_dtype(data) -> _dt.dtype:
+    """PyTorch's inference: bools -> bool, ints -> int64, any float -> float32."""
+    arr = np.asarray(data)
+    if arr.dtype.kind == "b":
+        return _dt.bool
+    if arr.dtype.kind in "iu":
+        return _dt.int64
+    if arr.dtype.kind == "c":
+        return _dt.complex64
+    return _dt.float32
+
+
+def tensor(
+    data: Any, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    """A new leaf tensor holding a copy of ``data``.
+
+    >>> tensor([[1, 2], [3, 4]])
+    tensor([[1, 2],
+            [3, 4]])
+    >>> tensor([1.0, 2.0], requires_grad=True)
+    tensor([1., 2.], requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        d = dtype if dtype is not None else data.dtype
+        return _make(data._value, d, requires_grad)
+    if isinstance(data, jax.Array | np.ndarray | np.generic):
+        arr = data
+        d = dtype if dtype is not None else _dt.from_jax(arr.dtype)
+    else:
+        d = dtype if dtype is not None else _infer_dtype(_unwrap(data))
+        arr = np.asarray(_unwrap(data))
+    d = _dt.to_dtype(d)
+    return _make(jnp.asarray(arr, dtype=d.storage()), d, requires_grad)
+
+
+def _unwrap(data):
+    if isinstance(data, Tensor):
+        return np.asarray(data._value)
+    if isinstance(data, list | tuple):
+        return [_unwrap(x) for x in data]
+    return data
+
+
+def as_tensor(data: Any, dtype=None, device=None) -> Tensor:
+    """Like :func:`tensor`, but a Tensor of the right dtype is returned as is.
+
+    >>> t = tensor([1.0]); as_tensor(t) is t
+    True
+    """
+    if isinstance(data, Tensor) and (
+        dtype is None or _dt.to_dtype(dtype) is data.dtype
+    ):
+        return data
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor from a NumPy array, keeping its dtype.
+
+    >>> from_numpy(np.arange(3, dtype=np.int32))
+    tensor([0, 1, 2], dtype=torch.int32)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    return tensor(array)
+
+
+def _filled(fill, size, dtype, requires_grad) -> Tensor:
+    shape = _shape_arg(size)
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    return _make(jnp.full(shape, fill, d.storage()), d, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones.
+
+    >>> ones(2, 3).shape
+    torch.Size([2, 3])
+    """
+    return _filled(1, size, dtype, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros.
+
+    >>> zeros(3)
+    tensor([0., 0., 0.])
+    """
+    return _filled(0, size, dtype, requires_grad)
+
+
+def full(
+    size, fill_value, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor filled with ``fill_value`` (its dtype inferred as PyTorch does).
+
+    >>> full((2,), 7)
+    tensor([7, 7])
+    """
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    return _filled(fill_value, size, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (here: zeros).
+
+    >>> empty(2).shape
+    torch.Size([2])
+    """
+    return _filled(0, size, dtype, requires_grad)
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """The identity matrix.
+
+    >>> eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    return _make(jnp.eye(n, m, dtype=d.storage()), d, requires_grad)
+
+
+def arange(
+    start, end=None, step=1, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) by ``step``.
+
+    >>> arange(4), arange(0, 1, 0.25)
+    (tensor([0, 1, 2, 3]), tensor([0.0000, 0.2500, 0.5000, 0.7500]))
+    """
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        dtype = _infer_dtype([start, end, step])
+    d = _dt.to_dtype(dtype)
+    values = np.arange(
+        start, end, step, dtype=np.float64 if d.is_floating_point else np.int64
+    )
+    return _make(jnp.asarray(values, d.storage()), d, requires_grad)
+
+
+def linspace(
+    start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> linspace(0, 1, 3)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    return _make(jnp.linspace(start, end, steps, dtype=d.storage()), d, requires_grad)
+
+
+def rand(
+    *size, dtype=None, device=None, requires_grad: bool = False, generator=None
+) -> Tensor:
+    """Uniform samples in [0, 1) from the global generator (``manual_seed``).
+
+    >>> rand(2, 2).shape
+    torch.Size([2, 2])
+    """
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    value = jax.random.uniform(next_key(), _shape_arg(size), d.storage())
+    return _make(value, d, requires_grad)
+
+
+def randn(
+    *size, dtype=None, device=None, requires_grad: bool = False, generator=None
+) -> Tensor:
+    """Standard normal samples from the global generator (``manual_seed``).
+
+    >>> randn(5, 3, requires_grad=True).shape
+    torch.Size([5, 3])
+    """
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    value = jax.random.normal(next_key(), _shape_arg(size), d.storage())
+    return _make(value, d, requires_grad)
+
+
+def _like(fn):
+    def like(input: Tensor, *, dtype=None, device=None, requires_grad: bool = False):
+        return fn(
+            *input.shape,
+            dtype=dtype if dtype is not None else input.dtype,
+            requires_grad=requires_grad,
+        )
+
+    like.__name__ = f"{fn.__name__}_like"
+    like.__doc__ = f"""``{fn.__name__}`` with the shape and dtype of ``input``.
+
+    >>> {fn.__name__}_like(ones(2, 3)).shape
+    torch.Size([2, 3])
+    """
+    return like
+
+
+ones_like = _like(ones)
+zeros_like = _like(zeros)
+empty_like = _like(empty)
+rand_like = _like(rand)
+randn_like = _like(randn)
+
+
+def full_like(
+    input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: bool = False
+) -> Tensor:
+    """``full`` with the shape and dtype of ``input``.
+
+    >>> full_like(ones(2), 3.5)
+    tensor([3.5000, 3.5000])
+    """
+    return _filled(
+        fill_value,
+        input.shape,
+        dtype if dtype is not None else input.dtype,
+        requires_grad,
+    )

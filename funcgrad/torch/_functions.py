@@ -1,0 +1,349 @@
+"""The ``torch.<op>`` functions: each forwards to the Tensor method or the registry."""
+
+from __future__ import annotations
+
+from ..autograd.tensor import Tensor, dispatch
+from ..autograd.tensor import matmul as matmul
+
+
+def _t(x) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def add(input, other, *, alpha=1) -> Tensor:
+    """``input + alpha * other``.
+
+    >>> from funcgrad.torch import tensor
+    >>> add(tensor([1.0]), tensor([2.0]), alpha=3)
+    tensor([7.])
+    """
+    return _t(input).add(other, alpha=alpha)
+
+
+def sub(input, other, *, alpha=1) -> Tensor:
+    """``input - alpha * other``.
+
+    >>> from funcgrad.torch import tensor
+    >>> sub(tensor([1.0]), 2)
+    tensor([-1.])
+    """
+    return _t(input).sub(other, alpha=alpha)
+
+
+def mul(input, other) -> Tensor:
+    """Elementwise product.
+
+    >>> from funcgrad.torch import tensor
+    >>> mul(tensor([2.0]), 3)
+    tensor([6.])
+    """
+    return _t(input) * other
+
+
+def div(input, other) -> Tensor:
+    """Elementwise quotient.
+
+    >>> from funcgrad.torch import tensor
+    >>> div(tensor([3.0]), 2)
+    tensor([1.5000])
+    """
+    return _t(input) / other
+
+
+def pow(input, exponent) -> Tensor:
+    """``input ** exponent`` (either may be a scalar).
+
+    >>> from funcgrad.torch import tensor
+    >>> pow(tensor([3.0]), 2), pow(2, tensor([3.0]))
+    (tensor([9.]), tensor([8.]))
+    """
+    if not isinstance(input, Tensor):
+        return exponent.__rpow__(input)
+    return input**exponent
+
+
+def _unary(name: str):
+    def fn(input: Tensor) -> Tensor:
+        return getattr(_t(input), name)()
+
+    fn.__name__ = name
+    fn.__doc__ = f"""Elementwise ``{name}``.
+
+    >>> from funcgrad.torch import tensor
+    >>> {name}(tensor([1.0])).shape
+    torch.Size([1])
+    """
+    return fn
+
+
+exp = _unary("exp")
+log = _unary("log")
+sqrt = _unary("sqrt")
+abs = _unary("abs")  # noqa: A001 - torch's name
+sigmoid = _unary("sigmoid")
+tanh = _unary("tanh")
+relu = _unary("relu")
+neg = _unary("__neg__")
+neg.__name__ = "neg"
+t = _unary("t")
+clone = _unary("clone")
+detach = _unary("detach")
+
+
+def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    """Clamp into ``[min, max]``.
+
+    >>> from funcgrad.torch import tensor
+    >>> clamp(tensor([-2.0, 0.5, 2.0]), -1, 1)
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    return _t(input).clamp(min, max)
+
+
+clip = clamp
+
+
+def sum(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Sum of all elements, or over ``dim``.
+
+    >>> from funcgrad.torch import ones
+    >>> sum(ones(2, 3), dim=1)
+    tensor([3., 3.])
+    """
+    return _t(input).sum(dim, keepdim)
+
+
+def mean(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Mean of all elements, or over ``dim``.
+
+    >>> from funcgrad.torch import ones
+    >>> mean(ones(2, 3))
+    tensor(1.)
+    """
+    return _t(input).mean(dim, keepdim)
+
+
+def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    """Maximum of all elements, or over ``dim``; of two tensors, elementwise.
+
+    >>> from funcgrad.torch import tensor
+    >>> max(tensor([1.0, 3.0])), max(tensor([1.0, 3.0]), tensor([2.0, 2.0]))
+    (tensor(3.), tensor([2., 3.]))
+    """
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    return _t(input).max(dim, keepdim)
+
+
+def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+    """Minimum of all elements, or over ``dim``; of two tensors, elementwise.
+
+    >>> from funcgrad.torch import tensor
+    >>> min(tensor([1.0, 3.0]))
+    tensor(1.)
+    """
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    return _t(input).min(dim, keepdim)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise maximum.
+
+    >>> from funcgrad.torch import tensor
+    >>> maximum(tensor([1.0, 3.0]), tensor([2.0, 2.0]))
+    tensor([2., 3.])
+    """
+    return dispatch("maximum", input, other)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise minimum.
+
+    >>> from funcgrad.torch import tensor
+    >>> minimum(tensor([1.0, 3.0]), tensor([2.0, 2.0]))
+    tensor([1., 2.])
+    """
+    return dispatch("minimum", input, other)
+
+
+def where(condition: Tensor, input, other) -> Tensor:
+    """``input`` where ``condition`` holds, else ``other``.
+
+    >>> from funcgrad.torch import tensor
+    >>> where(tensor([True, False]), tensor([1.0, 2.0]), 0.0)
+    tensor([1., 0.])
+    """
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(
+            "where(): expected at least one of input and other to be a Tensor"
+        )
+    return dispatch("where", condition, input, other)
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Matrix product of two 2-D tensors.
+
+    >>> from funcgrad.torch import ones
+    >>> mm(ones(2, 3), ones(3, 4)).shape
+    torch.Size([2, 4])
+    """
+    return _t(input).mm(mat2)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product.
+
+    >>> from funcgrad.torch import ones
+    >>> mv(ones(2, 3), ones(3))
+    tensor([3., 3.])
+    """
+    return _t(input).mv(vec)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    """Dot product of two 1-D tensors.
+
+    >>> from funcgrad.torch import ones
+    >>> dot(ones(3), ones(3))
+    tensor(3.)
+    """
+    return _t(input).dot(other)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dimensions.
+
+    >>> from funcgrad.torch import ones
+    >>> transpose(ones(2, 3), 0, 1).shape
+    torch.Size([3, 2])
+    """
+    return _t(input).transpose(dim0, dim1)
+
+
+def permute(input: Tensor, dims) -> Tensor:
+    """Reorder dimensions.
+
+    >>> from funcgrad.torch import ones
+    >>> permute(ones(2, 3, 4), (2, 0, 1)).shape
+    torch.Size([4, 2, 3])
+    """
+    return _t(input).permute(dims)
+
+
+def reshape(input: Tensor, shape) -> Tensor:
+    """A tensor with the same data and a new shape.
+
+    >>> from funcgrad.torch import ones
+    >>> reshape(ones(2, 3), (3, -1)).shape
+    torch.Size([3, 2])
+    """
+    return _t(input).reshape(shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Flatten dimensions ``start_dim`` to ``end_dim`` into one.
+
+    >>> from funcgrad.torch import ones
+    >>> flatten(ones(2, 3)).shape
+    torch.Size([6])
+    """
+    return _t(input).flatten(start_dim, end_dim)
+
+
+def squeeze(input: Tensor, dim=None) -> Tensor:
+    """Remove dimensions of size 1.
+
+    >>> from funcgrad.torch import ones
+    >>> squeeze(ones(1, 3)).shape
+    torch.Size([3])
+    """
+    return _t(input).squeeze(dim)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at ``dim``.
+
+    >>> from funcgrad.torch import ones
+    >>> unsqueeze(ones(3), 0).shape
+    torch.Size([1, 3])
+    """
+    return _t(input).unsqueeze(dim)
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Concatenate along ``dim``.
+
+    >>> from funcgrad.torch import ones
+    >>> cat([ones(2), ones(3)]).shape
+    torch.Size([5])
+    """
+    tensors = [_t(x) for x in tensors]
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    return dispatch("cat", *tensors, dim=dim % tensors[0].ndim)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Stack along a new dimension ``dim``.
+
+    >>> from funcgrad.torch import ones
+    >>> stack([ones(2), ones(2)]).shape
+    torch.Size([2, 2])
+    """
+    tensors = [_t(x) for x in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shapes = {x.shape for x in tensors}
+    if len(shapes) > 1:
+        raise RuntimeError(
+            f"stack expects each tensor to be equal size, but got {tensors[0].shape} at "
+            f"entry 0 and {next(x.shape for x in tensors if x.shape != tensors[0].shape)} "
+            "at entry 1"
+        )
+    return dispatch("stack", *tensors, dim=dim % (tensors[0].ndim + 1))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Same shape and same values.
+
+    >>> from funcgrad.torch import ones
+    >>> equal(ones(2), ones(2))
+    True
+    """
+    return _t(input).equal(other)
+
+
+def allclose(
+    input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False
+) -> bool:
+    """All elements close within ``atol + rtol * |other|``.
+
+    >>> from funcgrad.torch import ones
+    >>> allclose(ones(2), ones(2) + 1e-9)
+    True
+    """
+    return _t(input).allclose(other, rtol, atol, equal_nan)
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements.
+
+    >>> from funcgrad.torch import ones
+    >>> numel(ones(2, 3))
+    6
+    """
+    return _t(input).numel()
+
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is a facade Tensor.
+
+    >>> from funcgrad.torch import ones
+    >>> is_tensor(ones(1)), is_tensor([1])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)

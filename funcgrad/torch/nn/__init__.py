@@ -1,0 +1,5 @@
+"""``torch.nn``: modules, parameters and ``functional``."""
+
+from . import functional as functional
+
+__all__ = ["functional"]
