@@ -299,6 +299,10 @@ TABLE: dict[str, Callable[[Any, Callable[..., Any]], Any]] = {
     "int16": lambda torch, randn: torch.tensor([-32768, 32767], dtype=torch.int16),
     "int8": lambda torch, randn: torch.tensor([[-128], [127]], dtype=torch.int8),
     "uint8": lambda torch, randn: torch.tensor([0, 255, 7], dtype=torch.uint8),
+    "uint16": lambda torch, randn: torch.tensor([[1], [65535]], dtype=torch.uint16),
+    "uint32": lambda torch, randn: torch.tensor([2**32 - 1, 0], dtype=torch.uint32),
+    "uint64": lambda torch, randn: torch.tensor([2**63, 5], dtype=torch.uint64),
+    "empty-uint32": lambda torch, randn: torch.zeros(0, 1, dtype=torch.uint32),
     "bool-2d": lambda torch, randn: torch.tensor([[True, False], [False, False]]),
     "bool-all-true": lambda torch, randn: torch.tensor([True, True]),
     "empty-1d": lambda torch, randn: torch.zeros(0),
@@ -553,7 +557,7 @@ def test_every_public_function_has_an_example() -> None:
 # --------------------------------------------------------------------- hypothesis
 
 _FLOAT_DTYPES = ["float32", "float64", "float16", "bfloat16"]
-_INT_DTYPES = ["int64", "int32", "int16", "int8", "uint8"]
+_INT_DTYPES = ["int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64"]
 _SCALES = [1e-30, 1e-8, 1e-4, 1e-2, 1.0, 1.0, 1.0, 1e3, 1e5, 1e8, 1e9, 1e20]
 
 _float_elements = st.one_of(
@@ -570,13 +574,23 @@ def _tensors(draw: st.DrawFn, shapes: st.SearchStrategy = _shapes) -> Any:
     import torch
 
     shape = draw(shapes)
-    family = draw(st.sampled_from(["float", "float", "int", "bool"]))
+    family = draw(st.sampled_from(["float", "float", "int", "bool", "complex"]))
     if family == "float":
         dtype = draw(st.sampled_from(_FLOAT_DTYPES))
         values = draw(hnp.arrays(np.float64, shape, elements=_float_elements))
         scale = draw(st.sampled_from(_SCALES))
         with np.errstate(over="ignore", invalid="ignore"):
             values = np.asarray(values * scale)
+        return torch.from_numpy(values).to(getattr(torch, dtype))
+    if family == "complex":
+        dtype = draw(st.sampled_from(["complex64", "complex128"]))
+        real = draw(hnp.arrays(np.float64, shape, elements=_float_elements))
+        imag = draw(hnp.arrays(np.float64, shape, elements=_float_elements))
+        scale = draw(st.sampled_from(_SCALES))
+        values = np.empty(shape, dtype=np.complex128)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values.real = real * scale
+            values.imag = imag * scale
         return torch.from_numpy(values).to(getattr(torch, dtype))
     if family == "int":
         dtype = draw(st.sampled_from(_INT_DTYPES))
@@ -612,7 +626,8 @@ def test_random_tensors_and_options_match_torch(
     shapes = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=7)
     t = data.draw(_tensors(shapes))
     if data.draw(st.booleans()):
-        t = t.double().requires_grad_(True)
+        t = t.to(torch.complex128 if t.is_complex() else torch.float64)
+        t.requires_grad_(True)
         if data.draw(st.booleans()):
             t = t * 1
     options = {
