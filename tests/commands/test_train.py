@@ -1,0 +1,483 @@
+"""`funcgrad train`: defaults, options, output, one-line errors, checkpoints that
+survive SIGKILL."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funcgrad.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+JSON_KEYS = {
+    "train_accuracy",
+    "test_accuracy",
+    "final_loss",
+    "epochs",
+    "seconds",
+    "resumed_from_epoch",
+    "params_sha256",
+}
+
+
+def invoke(*argv: str) -> tuple[int, str, str]:
+    """Run ``funcgrad train ARGV`` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["train", *argv])
+        except SystemExit as e:  # --help
+            code = int(e.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def last_json(stdout: str) -> dict:
+    lines = stdout.strip().splitlines()
+    assert lines, "no output on stdout"
+    return json.loads(lines[-1])
+
+
+def assert_one_line_error(code: int, err: str) -> str:
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
+    line = err.rsplit("\r", 1)[-1].strip()  # after any erased progress bar
+    assert line.startswith("funcgrad: error: "), line
+    return line
+
+
+def write_csv(path: Path, n: int = 60, seed: int = 0) -> Path:
+    """A small, linearly separable data set with the label in the middle."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = (X[:, 0] - X[:, 2] > 0).astype(int)
+    lines = ["x0,x1,label,x2"]
+    lines += [f"{a:.5f},{b:.5f},{t},{c:.5f}" for (a, b, c), t in zip(X, y, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def cli_subprocess(*argv: str, timeout: float = 120, **kw) -> subprocess.Popen:
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "funcgrad", "train", *argv],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+# --- the default run and the options ---------------------------------------------
+
+
+def test_default_run_end_to_end() -> None:
+    """`python -m funcgrad train --json` with the real defaults: accurate and quick."""
+    code, out, err = finish(cli_subprocess("--json"))
+    assert code == 0, err
+    assert "Traceback" not in err
+    result = last_json(out)
+    assert JSON_KEYS <= result.keys()
+    assert result["epochs"] == 100
+    assert result["test_accuracy"] >= 0.95
+    assert result["train_accuracy"] >= 0.95
+    assert result["resumed_from_epoch"] is None
+    assert re.fullmatch(r"[0-9a-f]{64}", result["params_sha256"])
+    assert 0 < result["final_loss"] < 0.2
+    assert result["seconds"] < 60
+
+
+def test_text_report_and_progress_bar() -> None:
+    code, out, err = invoke("--epochs", "3")
+    assert code == 0, err
+    for label in ("train accuracy:", "test accuracy:", "final loss:", "time:"):
+        assert label in out
+    assert "3/3" in err and "epoch" in err  # tqdm's bar, on stderr
+
+
+def test_json_is_the_last_line_and_deterministic() -> None:
+    code, out, err = invoke("--epochs", "2", "--json", "--seed", "3")
+    assert code == 0, err
+    first = last_json(out)
+    assert JSON_KEYS <= first.keys()
+    assert first["epochs"] == 2 and first["seed"] == 3
+    code, out, _ = invoke("--epochs", "2", "--json", "--seed", "3")
+    assert last_json(out)["params_sha256"] == first["params_sha256"]
+    code, out, _ = invoke("--epochs", "2", "--json", "--seed", "4")
+    assert last_json(out)["params_sha256"] != first["params_sha256"]
+
+
+def test_user_csv_and_adam(tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "d.csv")
+    code, out, err = invoke(
+        "--data", str(data), "--target", "label", "--optimizer", "adam",
+        "--lr", "0.05", "--epochs", "30", "--batch-size", "8", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    result = last_json(out)
+    assert result["n_features"] == 3 and result["target"] == "label"
+    assert result["n_train"] + result["n_test"] == 60
+    assert result["test_accuracy"] >= 0.8
+
+
+def test_target_defaults_to_last_column(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n" + "".join(f"{i},{-i},{i % 2}\n" for i in range(20)))
+    code, out, err = invoke("--data", str(path), "--epochs", "1", "--json")
+    assert code == 0, err
+    assert last_json(out)["target"] == "y"
+
+
+def test_devices_one() -> None:
+    code, out, err = invoke("--devices", "1", "--epochs", "1", "--json")
+    assert code == 0, err
+    assert last_json(out)["devices"] == 1
+
+
+def test_plot_writes_a_png(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "curves.png"
+    code, out, err = invoke("--epochs", "4", "--plot", str(path))
+    assert code == 0, err
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 5000
+
+
+def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    code, _, err = invoke("--epochs", "1", "--plot", str(tmp_path / "p.png"))
+    line = assert_one_line_error(code, err)
+    assert "pip install 'funcgrad[plot]'" in line
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_non_finite_loss_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import funcgrad.train
+
+    def exploding_fit(*args, **kwargs):
+        raise funcgrad.train.NonFiniteLossError(
+            "non-finite loss (nan) at epoch 3, batch 7", epoch=3, batch=7, step=52
+        )
+
+    monkeypatch.setattr(funcgrad.train, "fit", exploding_fit)
+    code, _, err = invoke("--epochs", "5")
+    line = assert_one_line_error(code, err)
+    assert "epoch 3" in line and "--lr" in line
+
+
+def test_real_non_finite_loss() -> None:
+    code, out, err = invoke("--lr", "1e38", "--epochs", "3")
+    line = assert_one_line_error(code, err)
+    assert "non-finite loss" in line and "epoch 0" in line
+    assert out == ""
+
+
+def test_checkpoint_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import funcgrad.train
+
+    def refusing_fit(*args, **kwargs):
+        raise funcgrad.train.CheckpointError("checkpoint has w of shape (4, 1)")
+
+    monkeypatch.setattr(funcgrad.train, "fit", refusing_fit)
+    code, _, err = invoke("--epochs", "5")
+    assert "shape (4, 1)" in assert_one_line_error(code, err)
+
+
+# --- bad arguments and bad data: exit 2, one line, no traceback --------------------
+
+
+BAD_ARGUMENTS = {
+    "zero epochs": (["--epochs", "0"], "--epochs"),
+    "negative epochs": (["--epochs", "-3"], "--epochs"),
+    "text epochs": (["--epochs", "many"], "--epochs"),
+    "zero batch": (["--batch-size", "0"], "--batch-size"),
+    "float batch": (["--batch-size", "2.5"], "--batch-size"),
+    "nan lr": (["--lr", "nan"], "--lr"),
+    "negative lr": (["--lr", "-0.1"], "--lr"),
+    "zero lr": (["--lr", "0"], "--lr"),
+    "inf lr": (["--lr", "inf"], "--lr"),
+    "unknown optimizer": (["--optimizer", "rmsprop"], "--optimizer"),
+    "unknown flag": (["--epochz", "3"], "unrecognized arguments"),
+    "stray positional": (["extra"], "unrecognized arguments"),
+    "missing value": (["--epochs"], "expected one argument"),
+    "target without data": (["--target", "benign"], "--target needs --data"),
+    "negative seed": (["--seed", "-1"], "--seed"),
+    "huge seed": (["--seed", str(2**40)], "--seed"),
+    "zero devices": (["--devices", "0"], "--devices"),
+    "too many devices": (["--devices", "4096"], "--devices 4096"),
+    "plot suffix": (["--plot", "curves.txt"], ".png"),
+    "plot directory": (["--plot", "/no/such/dir/p.png"], "does not exist"),
+    "coordinator alone": (["--coordinator", "127.0.0.1:1234"], "go together"),
+    "bad coordinator": (
+        ["--coordinator", "nohost", "--num-processes", "2", "--process-id", "0"],
+        "HOST:PORT",
+    ),
+    "process id too big": (
+        ["--coordinator", "127.0.0.1:1", "--num-processes", "2", "--process-id", "2"],
+        "--process-id",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ARGUMENTS))
+def test_bad_argument(case: str) -> None:
+    argv, expected = BAD_ARGUMENTS[case]
+    code, out, err = invoke(*argv)
+    line = assert_one_line_error(code, err)
+    assert expected in line
+    assert out == ""
+
+
+def test_unreadable_data_paths(tmp_path: Path) -> None:
+    code, _, err = invoke("--data", str(tmp_path / "missing.csv"))
+    line = assert_one_line_error(code, err)
+    assert "missing.csv" in line and "No such file" in line
+    code, _, err = invoke("--data", str(tmp_path))  # a directory
+    assert str(tmp_path) in assert_one_line_error(code, err)
+
+
+def test_checkpoint_path_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "ckpt"
+    path.write_text("not a directory")
+    code, _, err = invoke("--checkpoint", str(path), "--epochs", "1")
+    assert "not a directory" in assert_one_line_error(code, err)
+
+
+BAD_DATA = {
+    "empty": (b"", "empty"),
+    "header only": (b"a,b,label\n", "no data rows"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    "latin-1": ("a,label\ncaf\xe9,1\n".encode("latin-1"), "line 2, column 4"),
+    "missing cell": (b"a,b,label\n1,2,0\n3,,1\n", "line 3, column 2 ('b')"),
+    "non-numeric": (b"a,b,label\n1,2,0\n3,x,1\n", "line 3, column 2 ('b')"),
+    "ragged": (b"a,b,label\n1,2,0\n3,1\n", "line 3"),
+    "nan cell": (b"a,b,label\n1,nan,0\n", "line 2, column 2 ('b'): NaN"),
+    "label outside": (b"a,b,label\n1,2,0\n3,4,2\n", "outside [0, 1]"),
+    "duplicate names": (b"a,a,label\n1,2,0\n", "duplicate column name"),
+    "unknown target": (b"a,b,y\n1,2,0\n", "available columns: a, b, y"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DATA))
+def test_bad_data(tmp_path: Path, case: str) -> None:
+    content, expected = BAD_DATA[case]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    code, out, err = invoke("--data", str(path), "--target", "label")
+    line = assert_one_line_error(code, err)
+    assert str(path) in line and expected in line
+    assert out == ""
+
+
+def test_bad_argument_in_a_fresh_process() -> None:
+    """The whole program, imports included: one line and nothing else."""
+    code, out, err = finish(cli_subprocess("--lr", "nan"))
+    assert_one_line_error(code, err)
+    assert out == ""
+
+
+# --- fuzzing the argument parser ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fuzz_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    base = tmp_path_factory.mktemp("fuzz")
+    bad = base / "bad.csv"
+    bad.write_bytes(b"a,label\n1,\n")
+    return {
+        "good": str(write_csv(base / "good.csv", n=24)),
+        "bad": str(bad),
+        "missing": str(base / "missing.csv"),
+    }
+
+
+_VALUES = st.sampled_from(
+    ["0", "1", "2", "-1", "0.5", "nan", "inf", "1e9", "x", "", "label", "adam",
+     "sgd", "127.0.0.1:1", "h:99999", "/no/such/dir/a.png", "--", "-", "=", "\x00",
+     "é"]
+)  # fmt: skip
+_FLAGS = st.sampled_from(
+    ["--epochs", "--batch-size", "--lr", "--optimizer", "--seed", "--devices",
+     "--json", "--target", "--data", "--plot", "--coordinator", "--num-processes",
+     "--process-id", "--bogus", "-x"]
+)  # fmt: skip
+
+
+@settings(max_examples=25)
+@given(tokens=st.lists(st.one_of(_FLAGS, _VALUES), max_size=6), data_pick=st.data())
+def test_fuzz_arguments(fuzz_files: dict[str, str], tokens: list[str], data_pick):
+    # A data file of each kind, sometimes; the epoch count stays tiny.
+    which = data_pick.draw(st.sampled_from([None, "good", "bad", "missing"]))
+    argv = ["--epochs", "1"]
+    if which is not None:
+        argv += ["--data", fuzz_files[which]]
+    argv += [t for t in tokens if t not in ("--epochs", "--batch-size")]
+    if "--coordinator" in argv and "--num-processes" in argv:
+        argv = [t for t in argv if t != "127.0.0.1:1"]  # never start a real cluster
+    code, out, err = invoke(*argv)
+    assert code in (0, 2), (argv, code, err)
+    assert "Traceback" not in err
+    if code == 2:
+        assert_one_line_error(code, err)
+    else:
+        assert out.strip()
+
+
+# --- checkpoints -------------------------------------------------------------------
+
+
+def step_dirs(directory: Path) -> list[int]:
+    """Epoch numbers of the complete checkpoints (orbax renames them into place)."""
+    if not directory.is_dir():
+        return []
+    return sorted(int(p.name) for p in directory.iterdir() if p.name.isdigit())
+
+
+def reference_sha(*argv: str) -> str:
+    code, out, err = invoke(*argv, "--json")
+    assert code == 0, err
+    return last_json(out)["params_sha256"]
+
+
+RUN = ("--epochs", "4", "--seed", "2")
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkpoint directory of a complete 4-epoch run (copy it before changing it)."""
+    ckpt = tmp_path_factory.mktemp("finished") / "ckpt"
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    assert code == 0, err
+    assert last_json(out)["resumed_from_epoch"] is None
+    assert step_dirs(ckpt) == [2, 3, 4]  # max_to_keep=3
+    return ckpt
+
+
+@pytest.fixture(scope="module")
+def finished_sha() -> str:
+    """params_sha256 of the same 4-epoch run without checkpoints."""
+    return reference_sha(*RUN)
+
+
+def test_checkpoint_resume_continues_exactly(finished_run: Path, tmp_path: Path):
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(finished_run, ckpt)
+    argv = ("--epochs", "6", "--seed", "2", "--checkpoint", str(ckpt), "--json")
+    code, out, err = invoke(*argv)
+    assert code == 0, err
+    result = last_json(out)
+    assert result["resumed_from_epoch"] == 4
+    assert result["params_sha256"] == reference_sha("--epochs", "6", "--seed", "2")
+    assert step_dirs(ckpt) == [4, 5, 6]
+
+
+def test_rerun_of_a_finished_run_is_a_no_op(
+    finished_run: Path, finished_sha: str, tmp_path: Path
+) -> None:
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(finished_run, ckpt)
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    assert code == 0, err
+    result = last_json(out)
+    assert result["resumed_from_epoch"] == 4
+    assert result["params_sha256"] == finished_sha
+
+
+def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
+    ckpt = str(tmp_path / "ckpt")
+    assert invoke("--epochs", "2", "--batch-size", "16", "--checkpoint", ckpt)[0] == 0
+    code, out, err = invoke("--epochs", "2", "--batch-size", "32", "--checkpoint", ckpt)
+    line = assert_one_line_error(code, err)
+    assert "batch_size" in line
+
+
+def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
+    """kill -9 while training with --checkpoint; the resumed run ends bit-identical."""
+    ckpt = tmp_path / "ckpt"
+    argv = ("--epochs", "25", "--seed", "5", "--json")
+    expected = reference_sha(*argv[:-1])
+    proc = cli_subprocess(*argv, "--checkpoint", str(ckpt))
+    try:
+        deadline = time.monotonic() + 90
+        while len(step_dirs(ckpt)) < 2 and proc.poll() is None:
+            assert time.monotonic() < deadline, "no checkpoint appeared in 90 s"
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    done = step_dirs(ckpt)
+    assert done and done[-1] < 25
+    code, out, err = finish(cli_subprocess(*argv, "--checkpoint", str(ckpt)))
+    assert code == 0, err
+    result = last_json(out)
+    assert result["resumed_from_epoch"] is not None
+    assert done[-1] <= result["resumed_from_epoch"] < 25
+    assert result["params_sha256"] == expected
+
+
+def _truncate_state(step: Path) -> None:
+    for path in (step / "state").rglob("*"):
+        if path.is_file() and path.name != "commit_success.txt":
+            path.write_bytes(b"")
+
+
+def _scribble_arrays(step: Path) -> None:
+    for path in (step / "state" / "d").rglob("*"):
+        if path.is_file():
+            data = bytearray(path.read_bytes())
+            for i in range(0, len(data), 7):
+                data[i] ^= 0xFF
+            path.write_bytes(bytes(data))
+
+
+def _garble_record(step: Path) -> None:
+    for path in (step / "meta").rglob("metadata"):
+        path.write_text('{"format": "funcgrad.fit/1", "epoch": ')
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_truncate_state, _scribble_arrays, _garble_record],
+    ids=lambda f: f.__name__,
+)
+def test_damaged_newest_checkpoint(
+    finished_run: Path, finished_sha: str, tmp_path: Path, damage
+) -> None:
+    """Either resume from the previous good checkpoint (same result) or exit 2."""
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(finished_run, ckpt)
+    damage(ckpt / "4")
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    if code == 2:
+        assert_one_line_error(code, err)
+        return
+    assert code == 0, err
+    result = last_json(out)
+    assert result["resumed_from_epoch"] == 3
+    assert result["params_sha256"] == finished_sha
