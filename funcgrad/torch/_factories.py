@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd import dtypes as _dt
 from ..autograd.tensor import Tensor, _shape_arg
-from ._random import next_key
+from . import _random
 
 
 def _make(value, dtype, requires_grad: bool) -> Tensor:
@@ -194,7 +194,8 @@ def rand(
     torch.Size([2, 2])
     """
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-    value = jax.random.uniform(next_key(), _shape_arg(size), d.storage())
+    # PyTorch's CPU generator, number for number (see _random).
+    value = jnp.asarray(_random.uniform(_shape_arg(size), d, generator=generator))
     return _make(value, d, requires_grad)
 
 
@@ -207,7 +208,8 @@ def randn(
     torch.Size([5, 3])
     """
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-    value = jax.random.normal(next_key(), _shape_arg(size), d.storage())
+    # PyTorch's CPU generator, number for number (see _random).
+    value = jnp.asarray(_random.normal(_shape_arg(size), d, generator=generator))
     return _make(value, d, requires_grad)
 
 
