@@ -84,7 +84,10 @@ class Node:
         return self.op.node_name
 
     def diff_mask(self) -> tuple[bool, ...]:
-        return tuple(fn is not None for fn, _ in self.next_functions)
+        """Which saved values get a gradient: the inputs with a ``next_functions``
+        edge; the constants saved after them (``where``'s condition) never do."""
+        edges = tuple(fn is not None for fn, _ in self.next_functions)
+        return edges + (False,) * (len(self.saved or ()) - len(edges))
 
     def release(self) -> None:
         self.saved = None
@@ -102,7 +105,7 @@ class Node:
             raise RuntimeError(FREED_GRAPH)
         mask = self.diff_mask()
         it = iter(vjp_of(self.op, self.options, mask)(self.saved, ct))
-        return tuple(next(it) if d else None for d in mask)
+        return tuple(next(it) if d else None for d in mask[: len(self.next_functions)])
 
 
 class AccumulateGrad:

@@ -23,21 +23,33 @@ from .. import functional as F
 class OpDef(NamedTuple):
     """One registry entry: torch name, pure ``jnp`` forward, PyTorch node name.
 
+    ``inputs`` is how many leading positional arguments are graph inputs (an edge
+    in ``next_functions`` each); the positional arguments after them are constants
+    PyTorch does not record as inputs (``where``'s condition, index tensors).
+    ``None`` means all of them.
+
     >>> OPS["add"].node_name
     'AddBackward0'
-    >>> OPS["add"].forward(1.0, 2.0)
-    Array(3., dtype=float32, weak_type=True)
+    >>> OPS["add"].forward(jnp.ones(2), 2.0)
+    Array([3., 3.], dtype=float32)
     """
 
     name: str
     forward: Callable[..., jax.Array]
     node_name: str
+    inputs: int | None = None
 
 
 OPS: dict[str, OpDef] = {}
 
 
-def register(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
+def register(
+    name: str,
+    forward: Callable[..., jax.Array],
+    node_name: str,
+    *,
+    inputs: int | None = None,
+) -> OpDef:
     """Add an entry to :data:`OPS`; a second entry under one name is an error.
 
     >>> register("add", jnp.add, "AddBackward0")
@@ -47,12 +59,14 @@ def register(name: str, forward: Callable[..., jax.Array], node_name: str) -> Op
     """
     if name in OPS:
         raise ValueError(f"op {name!r} is already registered")
-    entry = OpDef(name, forward, node_name)
+    entry = OpDef(name, forward, node_name, inputs)
     OPS[name] = entry
     return entry
 
 
-def op(name: str, node_name: str) -> Callable[[Callable[..., Any]], OpDef]:
+def op(
+    name: str, node_name: str, *, inputs: int | None = None
+) -> Callable[[Callable[..., Any]], OpDef]:
     """Decorator form of :func:`register`: the decorated function is the forward.
 
     >>> @op("doctest_square", "PowBackward0")
@@ -63,33 +77,40 @@ def op(name: str, node_name: str) -> Callable[[Callable[..., Any]], OpDef]:
     """
 
     def deco(forward: Callable[..., Any]) -> OpDef:
-        return register(name, forward, node_name)
+        return register(name, forward, node_name, inputs=inputs)
 
     return deco
 
 
 def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """PyTorch's broadcasting of shapes, with its error message.
+    """PyTorch's broadcasting of shapes, with its error message (dimensions are
+    compared from the last; more than two shapes fold from the left).
 
     >>> broadcast_shapes((2, 3), (3,))
     (2, 3)
-    >>> broadcast_shapes((2,), (3,))
+    >>> broadcast_shapes((2, 3), (3, 2))
     Traceback (most recent call last):
     ...
-    RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0
+    RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at ...
     """
-    ndim = max((len(s) for s in shapes), default=0)
-    out = [1] * ndim
+    out: tuple[int, ...] = ()
     for k, shape in enumerate(shapes):
-        for i, d in enumerate(shape, start=ndim - len(shape)):
-            if d != 1 and out[i] != 1 and d != out[i]:
-                raise RuntimeError(
-                    f"The size of tensor a ({out[i]}) must match the size of tensor "
-                    f"{'b' if k == 1 else chr(97 + k)} ({d}) at non-singleton "
-                    f"dimension {i}"
-                )
-            if d != 1:
-                out[i] = d
+        out = shape if k == 0 else _broadcast_pair(out, shape)
+    return tuple(out)
+
+
+def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    ndim = max(len(a), len(b))
+    out = [1] * ndim
+    for i in reversed(range(ndim)):
+        sa = a[i - ndim + len(a)] if i - ndim + len(a) >= 0 else 1
+        sb = b[i - ndim + len(b)] if i - ndim + len(b) >= 0 else 1
+        if sa != sb and sa != 1 and sb != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) "
+                f"at non-singleton dimension {i}"
+            )
+        out[i] = sb if sa == 1 else sa
     return tuple(out)
 
 
@@ -98,6 +119,7 @@ def _aligned(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     first: PyTorch broadcasts by rank promotion, which JAX makes explicit."""
 
     def forward(*args, **kwargs):
+        broadcast_shapes(*(jnp.shape(a) for a in args))
         ndim = max(jnp.ndim(a) for a in args)
         return fn(
             *(
@@ -113,6 +135,73 @@ def _aligned(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     return forward
 
 
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Row-major strides (in elements) of ``shape``, as ``Tensor.stride()`` gives.
+
+    >>> contiguous_strides((2, 3, 4))
+    (12, 4, 1)
+    """
+    strides, step = [], 1
+    for d in reversed(shape):
+        strides.append(step)
+        step *= max(d, 1)
+    return tuple(reversed(strides))
+
+
+def is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """PyTorch's ``is_contiguous``: row-major, ignoring dimensions of size 1.
+
+    >>> is_contiguous((3, 2), (1, 3)), is_contiguous((1, 3), (1, 1))
+    (False, True)
+    """
+    if 0 in shape:
+        return True
+    expected = 1
+    for d, s in zip(reversed(shape), reversed(strides), strict=True):
+        if d != 1:
+            if s != expected:
+                return False
+            expected *= d
+    return True
+
+
+def view_strides(
+    shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
+) -> tuple[int, ...] | None:
+    """Strides of ``new_shape`` viewing the same memory, or ``None`` when no view
+    can (then ``reshape`` copies). Dimensions are grouped into chunks that are
+    contiguous among themselves; each chunk must split into whole new dimensions.
+
+    >>> view_strides((3, 2), (1, 3), (3, 2, 1))
+    (1, 3, 3)
+    >>> view_strides((3, 2), (1, 3), (6,)) is None
+    True
+    """
+    if not shape or 0 in shape:
+        return contiguous_strides(new_shape)
+    new = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = strides[-1]
+    chunk_numel = view_numel = 1
+    for d in reversed(range(len(shape))):
+        chunk_numel *= shape[d]
+        chunk_ends = d == 0 or (
+            shape[d - 1] != 1 and strides[d - 1] != chunk_numel * base
+        )
+        if not chunk_ends:
+            continue
+        while view_d >= 0 and (view_numel < chunk_numel or new_shape[view_d] == 1):
+            new[view_d] = view_numel * base
+            view_numel *= new_shape[view_d]
+            view_d -= 1
+        if view_numel != chunk_numel:
+            return None
+        if d > 0:
+            base = strides[d - 1]
+            chunk_numel = view_numel = 1
+    return tuple(new) if view_d == -1 else None
+
+
 # --- arithmetic -------------------------------------------------------------------
 # Inputs are arrays or Python scalars (a wrapped number is an input without grad, as
 # in PyTorch); options such as ``dim`` are keyword arguments.
@@ -126,7 +215,7 @@ register(
     _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
     "SubBackward0",
 )
-register("rsub", lambda a, other, alpha=1: other - a * alpha, "RsubBackward1")
+register("rsub", lambda a, other, alpha=1: other - a * alpha, "RsubBackward1", inputs=1)
 register("mul", _aligned(jnp.multiply), "MulBackward0")
 register("div", _aligned(jnp.divide), "DivBackward0")
 register("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
@@ -146,7 +235,12 @@ register("relu", jax.nn.relu, "ReluBackward0")
 register("clamp", lambda a, min=None, max=None: jnp.clip(a, min, max), "ClampBackward1")
 register("maximum", _aligned(jnp.maximum), "MaximumBackward0")
 register("minimum", _aligned(jnp.minimum), "MinimumBackward0")
-register("where", _aligned(jnp.where), "WhereBackward0")
+register(
+    "where",
+    _aligned(lambda a, b, condition: jnp.where(condition, a, b)),
+    "WhereBackward0",
+    inputs=2,
+)
 
 # --- reductions ---------------------------------------------------------------------
 register("sum", jnp.sum, "SumBackward0")
@@ -179,7 +273,6 @@ register("mm", jnp.matmul, "MmBackward0")
 register("mv", jnp.matmul, "MvBackward0")
 register("dot", jnp.dot, "DotBackward0")
 register("bmm", jnp.matmul, "BmmBackward0")
-register("matmul", jnp.matmul, "UnsafeViewBackward0")
 register("addmm", lambda bias, a, b: a @ b + F._align(bias, 2), "AddmmBackward0")
 
 # --- shapes ---------------------------------------------------------------------------
@@ -190,6 +283,9 @@ register(
 register("permute", lambda a, dims: jnp.transpose(a, dims), "PermuteBackward0")
 register("view", lambda a, shape: jnp.reshape(a, shape), "ViewBackward0")
 register("_unsafe_view", lambda a, shape: jnp.reshape(a, shape), "UnsafeViewBackward0")
+register(
+    "_reshape_alias", lambda a, shape: jnp.reshape(a, shape), "ReshapeAliasBackward0"
+)
 register("expand", lambda a, shape: jnp.broadcast_to(a, shape), "ExpandBackward0")
 register("squeeze", jnp.squeeze, "SqueezeBackward0")
 register("squeeze.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward1")
@@ -225,7 +321,7 @@ def _key_item(item):
     return item
 
 
-register("index.Tensor", _index, "IndexBackward0")
+register("index.Tensor", _index, "IndexBackward0", inputs=1)
 register("cat", lambda *xs, dim=0: jnp.concatenate(xs, axis=dim), "CatBackward0")
 register("stack", lambda *xs, dim=0: jnp.stack(xs, axis=dim), "StackBackward0")
 register("clone", lambda a: a, "CloneBackward0")

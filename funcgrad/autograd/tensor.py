@@ -23,7 +23,14 @@ from . import dtypes as _dt
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled
 from .node import AccumulateGrad, Node, vjp_of
-from .ops import OPS, OpDef, broadcast_shapes
+from .ops import (
+    OPS,
+    OpDef,
+    broadcast_shapes,
+    contiguous_strides,
+    is_contiguous,
+    view_strides,
+)
 
 LEAF_INPLACE = (
     "a leaf Variable that requires grad is being used in an in-place operation."
@@ -31,6 +38,26 @@ LEAF_INPLACE = (
 NO_GRAD_FN = "element 0 of tensors does not require grad and does not have a grad_fn"
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
 FLOAT_ONLY = "only Tensors of floating point dtype can require gradients"
+FLOAT_ONLY_FACTORY = (
+    "Only Tensors of floating point and complex dtype can require gradients"
+)
+FLOAT_ONLY_ATTRIBUTE = (
+    "only Tensors of floating point and complex dtype can require gradients"
+)
+T_DEPRECATED = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+    "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+    "to reverse the dimensions of a tensor."
+)
+VIEW_NOT_COMPATIBLE = (
+    "view size is not compatible with input tensor's size and stride (at least one "
+    "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+)
+UNUSED_INPUT = (
+    "The differentiated Tensor at index {} appears to not have been used in the "
+    "graph. Set allow_unused=True if this is the desired behavior."
+)
 NON_LEAF_REQUIRES_GRAD = (
     "you can only change requires_grad flags of leaf variables. If you want to use a "
     "computed variable in a subgraph that doesn't require differentiation use "
@@ -44,6 +71,19 @@ NON_LEAF_GRAD = (
     "access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for "
     "more information."
 )
+
+# How PyTorch's messages spell dtypes: C++ type names and ScalarType names.
+_CPP_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+    "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool", "complex64": "c10::complex<float>",
+}  # fmt: skip
+_SCALAR_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half",
+    "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
+    "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+}  # fmt: skip
 
 
 class Size(tuple):
@@ -74,13 +114,47 @@ raw = _raw
 
 
 def _result_dtype(value, args) -> _dt.dtype:
-    wide = tuple(a._dtype for a in args if isinstance(a, Tensor))
-    if any(type(a) is int for a in args):
-        wide += (_dt.int64,)
-    return _dt.from_jax(value.dtype, wide=wide)
+    """The torch dtype of ``value``: its JAX dtype, widened back to ``int64`` or
+    ``float64`` when such a tensor took part (0-d tensors only count when no
+    tensor with dimensions did, as in PyTorch's promotion)."""
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    dimmed = [t for t in tensors if t.ndim] or tensors
+    return _dt.from_jax(value.dtype, wide=tuple(t._dtype for t in dimmed))
 
 
-def _edge(t: Tensor):
+# Ops whose result takes the memory layout of their first full-size input, as
+# PyTorch's elementwise kernels do (``x.t().exp()`` is not contiguous).
+_LAYOUT_PRESERVING = frozenset(
+    "add sub rsub mul div reciprocal neg pow.Tensor_Scalar pow.Tensor_Tensor "
+    "pow.Scalar exp log sqrt abs sigmoid tanh relu clamp maximum minimum where "
+    "clone _to_copy".split()
+)
+
+
+def _result_strides(op: OpDef, args, shape) -> tuple[int, ...] | None:
+    if op.name not in _LAYOUT_PRESERVING:
+        return None
+    for a in args:
+        if isinstance(a, Tensor) and a.shape == shape:
+            strides = a._strides
+            if strides is not None and _is_dense(shape, strides):
+                return strides
+            return None
+    return None
+
+
+def _is_dense(shape, strides) -> bool:
+    """Non-overlapping and dense: a permutation of some contiguous layout."""
+    dims = sorted((s, d) for d, s in zip(shape, strides, strict=True) if d != 1)
+    expected = 1
+    for s, d in dims:
+        if s != expected:
+            return False
+        expected *= d
+    return True
+
+
+def _edge(t) -> tuple:
     if not isinstance(t, Tensor) or not t.requires_grad:
         return (None, 0)
     return (t.grad_fn if t.grad_fn is not None else t._accumulator(), 0)
@@ -100,20 +174,22 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         op = OPS[op]
     values = tuple(_raw(a) for a in args)
     out = op.forward(*values, **options)
+    inputs = args if op.inputs is None else args[: op.inputs]
     record = is_grad_enabled() and any(
-        isinstance(a, Tensor) and a.requires_grad for a in args
+        isinstance(a, Tensor) and a.requires_grad for a in inputs
     )
     if not record and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
-    result = Tensor._wrap(out, _result_dtype(out, args))
+    result = Tensor._wrap(out, _result_dtype(out, inputs))
+    result._strides = _result_strides(op, inputs, out.shape)
     if record and result._dtype.is_floating_point:
-        result.requires_grad = True
+        result._requires_grad = True
         result.grad_fn = Node(
             op,
             tuple(sorted(options.items())),
             values,
-            tuple(_edge(a) for a in args),
+            tuple(_edge(a) for a in inputs),
             args,
         )
     return result
@@ -127,12 +203,12 @@ def as_grad_tensor(ct, create_graph: bool) -> Tensor:
 def differentiable_apply(node: Node, ct: Tensor) -> tuple:
     """``node.apply`` recorded as facade ops, so the gradients are differentiable
     (``create_graph=True``): one op per input that needs grad."""
-    mask = node.diff_mask()
     if node.saved is None:
         node.apply(ct._value)  # raises the freed-graph error
+    mask = node.diff_mask()
     out, j = [], 0
     with enable_grad():
-        for d in mask:
+        for d in mask[: len(node.next_functions)]:
             if not d:
                 out.append(None)
                 continue
@@ -172,6 +248,7 @@ class Tensor:
         "_hooks",
         "_acc",
         "_version",
+        "_strides",
         "__weakref__",
     )
 
@@ -194,6 +271,7 @@ class Tensor:
         self._hooks = None
         self._acc = None
         self._version = 0
+        self._strides = None  # None: contiguous
 
     @classmethod
     def _wrap(cls, value, dtype: _dt.dtype | None = None) -> Tensor:
@@ -235,6 +313,31 @@ class Tensor:
 
     nelement = numel
 
+    def stride(self, dim: int | None = None):
+        """Strides in elements, as PyTorch lays the tensor out (views share them).
+
+        >>> Tensor(jnp.ones((2, 3))).t().stride()
+        (1, 3)
+        """
+        strides = self._layout()
+        return strides if dim is None else strides[_wrap_dim(dim, self.ndim)]
+
+    def _layout(self) -> tuple[int, ...]:
+        if self._strides is None:
+            return contiguous_strides(self._value.shape)
+        return self._strides
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return self._strides is None or is_contiguous(self.shape, self._strides)
+
+    def contiguous(self, memory_format=None) -> Tensor:
+        """Self when contiguous, else a contiguous copy (``CloneBackward0``)."""
+        if self.is_contiguous():
+            return self
+        out = dispatch("clone", self)
+        out._strides = None
+        return out
+
     def is_floating_point(self) -> bool:
         return self._dtype.is_floating_point
 
@@ -268,7 +371,7 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
-    # --- conversion ---------------------------------------------------------------------
+    # --- conversion -------------------------------------------------------------------
     def item(self):
         if self.numel() != 1:
             raise RuntimeError(
@@ -326,7 +429,7 @@ class Tensor:
             is_parameter=getattr(self, "_is_parameter", False),
         )
 
-    # --- autograd state -------------------------------------------------------------------
+    # --- autograd state ---------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
         return self._requires_grad
@@ -339,10 +442,14 @@ class Tensor:
                 raise RuntimeError(NON_LEAF_REQUIRES_GRAD)
             return
         if flag and not (self._dtype.is_floating_point or self._dtype.is_complex):
-            raise RuntimeError(FLOAT_ONLY)
+            raise RuntimeError(FLOAT_ONLY_ATTRIBUTE)
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if requires_grad and not (
+            self._dtype.is_floating_point or self._dtype.is_complex
+        ):
+            raise RuntimeError(FLOAT_ONLY)
         self.requires_grad = requires_grad
         return self
 
@@ -361,11 +468,27 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(
-                    f"assigned grad expected to be a Tensor or None but got grad of type "
-                    f"{type(value).__name__}"
+                    "assigned grad expected to be a Tensor or None but got grad of "
+                    f"type {type(value).__name__}"
                 )
             if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' "
+                    f"to a tensor of size '{list(self.shape)}'. Please ensure that "
+                    "the gradient and the tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype "
+                    f"'{_CPP_NAMES.get(value.dtype.name, value.dtype.name)}' to a "
+                    f"tensor with grad_dtype '{_SCALAR_NAMES.get(self.dtype.name)}'. "
+                    "The gradient must match the tensor's grad_dtype (defaults to "
+                    "the tensor's dtype). You can set the tensor's grad_dtype "
+                    "attribute with a specific dtype, or None to allow any dtype. "
+                    "Set grad_dtype with caution. Diverging the dtypes of a tensor "
+                    "and its gradient may break downstream systems that assume "
+                    "they match."
+                )
         self._grad = value
 
     @property
@@ -466,8 +589,8 @@ class Tensor:
         out = dispatch(op, self, *args, **options)
         if out.shape != self.shape:
             raise RuntimeError(
-                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                f"{list(out.shape)}"
+                f"output with shape {list(self.shape)} doesn't match the broadcast "
+                f"shape {list(out.shape)}"
             )
         value = out._value
         if value.dtype != self._value.dtype:
@@ -577,15 +700,29 @@ class Tensor:
         return matmul(self, other)
 
     def mm(self, other):
+        _check_mm(self, other)
         return dispatch("mm", self, other)
 
     def mv(self, other):
+        _check_mv(self, other)
         return dispatch("mv", self, other)
 
     def dot(self, other):
+        _check_dot(self, other)
         return dispatch("dot", self, other)
 
-    # --- comparisons (never recorded) ---------------------------------------------------
+    def bmm(self, other):
+        if self.ndim != 3 or other.ndim != 3:
+            raise RuntimeError(f"batch{1 if self.ndim != 3 else 2} must be a 3D tensor")
+        if self.shape[0] != other.shape[0] or self.shape[2] != other.shape[1]:
+            raise RuntimeError(
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{self.shape[0]}, {self.shape[2]}] but got: "
+                f"[{other.shape[0]}, {other.shape[1]}]."
+            )
+        return dispatch("bmm", self, other)
+
+    # --- comparisons (never recorded) -------------------------------------------------
     def _compare(self, fn, other) -> Tensor:
         a, b = self._value, _raw(other)
         broadcast_shapes(jnp.shape(a), jnp.shape(b))
@@ -626,7 +763,7 @@ class Tensor:
             )
         )
 
-    # --- elementwise ----------------------------------------------------------------------
+    # --- elementwise ------------------------------------------------------------------
     def exp(self):
         return dispatch("exp", self)
 
@@ -659,82 +796,224 @@ class Tensor:
 
     clip = clamp
 
-    # --- reductions -----------------------------------------------------------------------
+    # --- reductions -------------------------------------------------------------------
     def _reduce(self, name: str, dim, keepdim: bool):
         if dim is None:
             return dispatch(name, self)
-        return dispatch(f"{name}.dim", self, dim=_dims(dim), keepdim=keepdim)
+        return dispatch(
+            f"{name}.dim", self, dim=_wrap_dims(dim, self.ndim), keepdim=keepdim
+        )
 
-    def sum(self, dim=None, keepdim: bool = False):
-        return self._reduce("sum", dim, keepdim)
+    def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
+        src = self if dtype is None else self.to(dtype)
+        out = src._reduce("sum", dim, keepdim)
+        if not src._dtype.is_floating_point and not src._dtype.is_complex:
+            out._dtype = _dt.int64  # integer and bool sums are int64, as in torch
+        return out
 
-    def mean(self, dim=None, keepdim: bool = False):
-        return self._reduce("mean", dim, keepdim)
+    def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
+        src = self if dtype is None else self.to(dtype)
+        if not (src._dtype.is_floating_point or src._dtype.is_complex):
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a "
+                "floating point or complex dtype. Got: "
+                f"{_SCALAR_NAMES[src._dtype.name]}"
+            )
+        return src._reduce("mean", dim, keepdim)
+
+    def _extreme(self, name: str, dim, keepdim: bool):
+        if dim is None:
+            return dispatch(name, self)
+        d = _wrap_dim(dim, self.ndim)
+        values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
+        arg = jnp.argmax if name == "max" else jnp.argmin
+        indices = Tensor._wrap(arg(self._value, axis=d, keepdims=keepdim), _dt.int64)
+        return (return_max if name == "max" else return_min)(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
-        return self._reduce("max", dim, keepdim)
+        """The largest element; with ``dim``, ``(values, indices)`` along it.
+
+        >>> Tensor(jnp.array([[1.0, 5.0], [3.0, 2.0]])).max(1)
+        torch.return_types.max(
+        values=tensor([5., 3.]),
+        indices=tensor([1, 0]))
+        """
+        if isinstance(dim, Tensor):
+            return dispatch("maximum", self, dim)
+        return self._extreme("max", dim, keepdim)
 
     def min(self, dim=None, keepdim: bool = False):
-        return self._reduce("min", dim, keepdim)
+        if isinstance(dim, Tensor):
+            return dispatch("minimum", self, dim)
+        return self._extreme("min", dim, keepdim)
 
-    # --- shapes ---------------------------------------------------------------------------
+    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return Tensor._wrap(jnp.argmax(self._value), _dt.int64)
+        return self._extreme("max", dim, keepdim).indices
+
+    def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
+        if dim is None:
+            return Tensor._wrap(jnp.argmin(self._value), _dt.int64)
+        return self._extreme("min", dim, keepdim).indices
+
+    # --- shapes -----------------------------------------------------------------------
+    # View ops keep PyTorch's strides, so ``reshape`` and ``matmul`` can decide, as
+    # PyTorch does, between a view (``ViewBackward0``), an alias
+    # (``ReshapeAliasBackward0``) and a copy (``CloneBackward0`` + ``_unsafe_view``).
+    def _as_view(self, op: str, strides: tuple[int, ...], **options) -> Tensor:
+        out = dispatch(op, self, **options)
+        out._strides = None if is_contiguous(out.shape, strides) else tuple(strides)
+        return out
+
     def t(self):
         if self.ndim > 2:
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
             )
-        return dispatch("t", self)
+        return self._as_view("t", self._layout()[::-1])
 
     @property
     def T(self):
-        return dispatch("permute", self, dims=tuple(reversed(range(self.ndim))))
+        if self.ndim != 2:
+            warnings.warn(T_DEPRECATED, UserWarning, stacklevel=2)
+        return self.permute(tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got "
+                f"{self.ndim}-D tensor."
+            )
+        return self.transpose(-2, -1)
 
     def transpose(self, dim0: int, dim1: int):
-        return dispatch("transpose", self, dim0=dim0, dim1=dim1)
+        d0, d1 = _wrap_dim(dim0, self.ndim), _wrap_dim(dim1, self.ndim)
+        strides = list(self._layout())
+        strides[d0], strides[d1] = strides[d1], strides[d0]
+        return self._as_view("transpose", tuple(strides), dim0=d0, dim1=d1)
+
+    swapaxes = transpose
 
     def permute(self, *dims):
-        return dispatch("permute", self, dims=_shape_arg(dims))
+        dims = _shape_arg(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does "
+                "not match the length of the desired ordering of dimensions i.e. "
+                f"input.dim() = {self.ndim} is not equal to len(dims) = {len(dims)}"
+            )
+        dims = tuple(_wrap_dim(d, self.ndim) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        strides = self._layout()
+        return self._as_view("permute", tuple(strides[d] for d in dims), dims=dims)
 
     def view(self, *shape):
-        return dispatch(
-            "view", self, shape=_infer_shape(_shape_arg(shape), self.numel())
-        )
+        shape = _infer_shape(_shape_arg(shape), self.numel())
+        strides = view_strides(self.shape, self._layout(), shape)
+        if strides is None:
+            raise RuntimeError(VIEW_NOT_COMPATIBLE)
+        return self._as_view("view", strides, shape=shape)
 
     def reshape(self, *shape):
-        return self.view(*shape)
+        """A view when the layout allows one, else a contiguous copy.
+
+        >>> w = Tensor(jnp.ones((2, 3)), requires_grad=True)
+        >>> w.reshape(6).grad_fn, w.t().reshape(6).grad_fn.next_functions[0][0]
+        (<ViewBackward0 object at 0x...>, <CloneBackward0 object at 0x...>)
+        """
+        shape = _infer_shape(_shape_arg(shape), self.numel())
+        if self.is_contiguous():
+            return self.view(shape)
+        strides = view_strides(self.shape, self._layout(), shape)
+        if strides is not None:
+            return self._as_view("_reshape_alias", strides, shape=shape)
+        copy = self.contiguous()
+        return dispatch("_unsafe_view", copy, shape=shape)
+
+    def view_as(self, other: Tensor):
+        return self.view(other.shape)
+
+    def reshape_as(self, other: Tensor):
+        return self.reshape(other.shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
-        shape = self.shape
         if self.ndim == 0:
-            return self.view(1)
-        s, e = start_dim % self.ndim, end_dim % self.ndim
-        new = shape[:s] + (int(np.prod(shape[s : e + 1])),) + shape[e + 1 :]
-        return self if new == shape else self.view(new)
+            return self.reshape(1)
+        s, e = _wrap_dim(start_dim, self.ndim), _wrap_dim(end_dim, self.ndim)
+        if s > e:
+            raise RuntimeError(
+                "flatten() has invalid args: start_dim cannot come after end_dim"
+            )
+        if s == e:
+            return self
+        shape = self.shape
+        return self.reshape(
+            shape[:s] + (int(np.prod(shape[s : e + 1])),) + shape[e + 1 :]
+        )
 
     def expand(self, *shape):
         shape = _shape_arg(shape)
-        shape = tuple(
-            self.shape[i - len(shape) + self.ndim] if d == -1 else d
-            for i, d in enumerate(shape)
-        )
-        return dispatch("expand", self, shape=shape)
+        if len(shape) < self.ndim:
+            raise RuntimeError(
+                f"expand({self._dtype.name.capitalize()}Type{{{list(self.shape)}}}, "
+                f"size={list(shape)}): the number of sizes provided ({len(shape)}) "
+                "must be greater or equal to the number of dimensions in the tensor "
+                f"({self.ndim})"
+            )
+        lead = len(shape) - self.ndim
+        old, old_strides = self.shape, self._layout()
+        sizes, strides = [], []
+        for i, d in enumerate(shape):
+            if i < lead:
+                sizes.append(d)
+                strides.append(0)
+                continue
+            have = old[i - lead]
+            if d == -1:
+                d = have
+            elif have != d and have != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({d}) must match the existing "
+                    f"size ({have}) at non-singleton dimension {i}.  Target sizes: "
+                    f"{list(shape)}.  Tensor sizes: {list(old)}"
+                )
+            sizes.append(d)
+            strides.append(old_strides[i - lead] if have == d else 0)
+        return self._as_view("expand", tuple(strides), shape=tuple(sizes))
+
+    def expand_as(self, other: Tensor):
+        return self.expand(other.shape)
 
     def squeeze(self, dim=None):
+        strides = self._layout()
         if dim is None:
-            return dispatch("squeeze", self)
+            keep = [i for i, d in enumerate(self.shape) if d != 1]
+            return self._as_view("squeeze", tuple(strides[i] for i in keep))
         if isinstance(dim, tuple | list):
-            dims = tuple(d % max(self.ndim, 1) for d in dim if self.shape[d] == 1)
-            return dispatch("squeeze.dims", self, dim=dims)
-        dims = (dim % max(self.ndim, 1),) if self.ndim and self.shape[dim] == 1 else ()
-        return dispatch("squeeze.dim", self, dim=dims)
+            wrapped = {_wrap_dim(d, self.ndim) for d in dim}
+            dims = tuple(sorted(d for d in wrapped if self.shape[d] == 1))
+            op = "squeeze.dims"
+        else:
+            d = _wrap_dim(dim, self.ndim)
+            dims = (d,) if self.ndim and self.shape[d] == 1 else ()
+            op = "squeeze.dim"
+        keep = [i for i in range(self.ndim) if i not in dims]
+        return self._as_view(op, tuple(strides[i] for i in keep), dim=dims)
 
     def unsqueeze(self, dim: int):
-        return dispatch("unsqueeze", self, dim=dim % (self.ndim + 1))
+        d = _wrap_dim(dim, self.ndim + 1)
+        strides = list(self._layout())
+        inserted = 1 if d >= self.ndim else self.shape[d] * strides[d]
+        strides.insert(d, inserted)
+        return self._as_view("unsqueeze", tuple(strides), dim=d)
 
     def __getitem__(self, key):
         return _getitem(self, key)
 
-    # --- copies and casts -----------------------------------------------------------------
+    # --- copies and casts -------------------------------------------------------------
     def clone(self):
         return dispatch("clone", self)
 
@@ -816,45 +1095,97 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     return shape
 
 
-def _dims(dim) -> int | tuple[int, ...]:
-    return tuple(dim) if isinstance(dim, list | tuple) else int(dim)
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """``dim`` in ``[0, ndim)``, with PyTorch's error (a 0-d tensor takes -1 and 0).
+
+    >>> _wrap_dim(-1, 3)
+    2
+    >>> _wrap_dim(3, 2)
+    Traceback (most recent call last):
+    ...
+    IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 3)
+    """
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but "
+            f"got {dim})"
+        )
+    return dim % n if ndim else 0
+
+
+def _wrap_dims(dim, ndim: int) -> int | tuple[int, ...]:
+    if isinstance(dim, list | tuple):
+        return tuple(_wrap_dim(int(d), ndim) for d in dim)
+    return _wrap_dim(int(dim), ndim)
+
+
+class _ReturnTypes(tuple):
+    """``torch.return_types.max`` / ``min``: a ``(values, indices)`` named tuple."""
+
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self) -> Tensor:
+        return self[0]
+
+    @property
+    def indices(self) -> Tensor:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return (
+            f"torch.return_types.{self._name}(\nvalues={self[0]!r},\n"
+            f"indices={self[1]!r})"
+        )
+
+
+class return_max(_ReturnTypes):  # noqa: N801 - torch's name
+    _name = "max"
+
+
+class return_min(_ReturnTypes):  # noqa: N801 - torch's name
+    _name = "min"
 
 
 def _getitem(t: Tensor, key) -> Tensor:
-    """Basic indexing as a chain of select/slice/unsqueeze ops, as PyTorch records
-    it; anything with a tensor, list or boolean mask is one ``index`` op."""
+    """Indexing as PyTorch records it: integers, slices and ``None`` first, as a
+    chain of select/slice/unsqueeze views; then, when the key holds tensors, lists
+    or boolean masks, one ``index`` op over what is left."""
     key = key if isinstance(key, tuple) else (key,)
-    if any(isinstance(k, Tensor | list | np.ndarray | jax.Array) for k in key):
-        template, arrays = [], []
-        for k in key:
-            if isinstance(k, Tensor | list | np.ndarray | jax.Array):
-                a = jnp.asarray(_raw(k))
-                if a.dtype == jnp.bool_:
-                    arrays.extend(
-                        jnp.nonzero(a)
-                    )  # concrete indices: jit needs static shapes
-                    template.extend(["T"] * a.ndim)
-                else:
-                    arrays.append(a)
-                    template.append("T")
-            elif isinstance(k, slice):
-                template.append(("S", k.start, k.stop, k.step))
-            else:
-                template.append("N" if k is None else "E" if k is Ellipsis else int(k))
-        return dispatch("index.Tensor", t, *arrays, template=tuple(template))
     out, dim = t, 0
-    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
+    template: list = []  # the advanced-index key over ``out``'s dimensions
+    arrays: list = []
+    n_real = sum(_dims_consumed(k) for k in key if k is not None and k is not Ellipsis)
     for k in key:
         if k is Ellipsis:
-            dim += out.ndim - dim - (n_real - _consumed(key, k))
+            skip = out.ndim - dim - (n_real - _consumed(key, k))
+            dim += skip
+            template.extend(["S"] * skip)
         elif k is None:
-            out = dispatch("unsqueeze", out, dim=dim)
+            out = out.unsqueeze(dim)
             dim += 1
+            template.append("S")
+        elif _is_array_key(k):
+            a = jnp.asarray(_raw(k))
+            if a.dtype == jnp.bool_:
+                # Concrete indices: the op needs static shapes under jit.
+                arrays.extend(jnp.nonzero(a))
+                template.extend(["T"] * a.ndim)
+                dim += a.ndim
+            else:
+                arrays.append(a)
+                template.append("T")
+                dim += 1
+        elif dim >= out.ndim:
+            raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
         elif isinstance(k, slice):
-            start, stop, step = k.indices(out.shape[dim])
-            if (start, stop, step) != (0, out.shape[dim], 1):
-                out = dispatch("slice", out, dim=dim, start=start, stop=stop, step=step)
+            out = _slice(out, dim, k)
             dim += 1
+            template.append("S")
         else:
             i = int(k)
             size = out.shape[dim]
@@ -862,8 +1193,42 @@ def _getitem(t: Tensor, key) -> Tensor:
                 raise IndexError(
                     f"index {i} is out of bounds for dimension {dim} with size {size}"
                 )
-            out = dispatch("select", out, dim=dim, index=i % size)
-    return out
+            strides = out._layout()
+            out = out._as_view(
+                "select", strides[:dim] + strides[dim + 1 :], dim=dim, index=i % size
+            )
+    if not arrays:
+        return out
+    last = max(i for i, item in enumerate(template) if item == "T")
+    template = [
+        ("S", None, None, None) if i == "S" else i for i in template[: last + 1]
+    ]
+    return dispatch("index.Tensor", out, *arrays, template=tuple(template))
+
+
+def _is_array_key(k) -> bool:
+    return isinstance(k, Tensor | list | np.ndarray | jax.Array)
+
+
+def _dims_consumed(k) -> int:
+    if _is_array_key(k):
+        a = np.asarray(_raw(k)) if not isinstance(k, list) else np.asarray(k)
+        return a.ndim if a.dtype == np.bool_ else 1
+    return 1
+
+
+def _slice(out: Tensor, dim: int, k: slice) -> Tensor:
+    if k.step is not None and k.step <= 0:
+        raise ValueError("step must be greater than zero")
+    start, stop, step = k.indices(out.shape[dim])
+    stop = max(stop, start)
+    if (start, stop, step) == (0, out.shape[dim], 1):
+        return out  # a full slice records nothing
+    strides = list(out._layout())
+    strides[dim] *= step
+    return out._as_view(
+        "slice", tuple(strides), dim=dim, start=start, stop=stop, step=step
+    )
 
 
 def _consumed(key, upto) -> int:
@@ -872,12 +1237,16 @@ def _consumed(key, upto) -> int:
         if k is upto:
             return n
         if k is not None and k is not Ellipsis:
-            n += 1
+            n += _dims_consumed(k)
     return n
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
     """``torch.matmul`` with the graph PyTorch builds for each rank combination.
+
+    1-D @ 2-D is ``mm`` on the unsqueezed vector, squeezed back in place; a batch
+    against a matrix (or vector) is folded into one ``mm`` (or ``mv``); batches on
+    both sides are expanded to a common batch and multiplied with ``bmm``.
 
     >>> x = Tensor(jnp.ones(5))
     >>> w = Tensor(jnp.ones((5, 3)), requires_grad=True)
@@ -890,53 +1259,120 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
         raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
+            "both arguments to matmul need to be at least 1D, but they are "
+            f"{da}D and {db}D"
         )
     if da == 1 and db == 1:
-        if a.shape != b.shape:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the "
-                f"same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
-            )
-        return dispatch("dot", a, b)
+        return a.dot(b)
     if da == 2 and db == 1:
-        _check_mm(a.shape, (b.shape[0], 1), vector=True)
-        return dispatch("mv", a, b)
+        return a.mv(b)
     if da == 1 and db == 2:
-        _check_mm((1, a.shape[0]), b.shape)
-        return dispatch("squeeze_.dim", dispatch("mm", a.unsqueeze(0), b), dim=0)
+        return dispatch("squeeze_.dim", a.unsqueeze(0).mm(b), dim=(0,))
     if da == 2 and db == 2:
-        _check_mm(a.shape, b.shape)
-        return dispatch("mm", a, b)
-    if db <= 2 and da >= 3:
-        lead = a.shape[:-1]
-        folded = a.view(-1, a.shape[-1])
-        _check_mm(folded.shape, b.shape if db == 2 else (b.shape[0], 1))
-        if db == 1:
-            return dispatch(
-                "_unsafe_view", dispatch("mv", folded, b), shape=tuple(lead)
-            )
-        return dispatch(
-            "_unsafe_view",
-            dispatch("mm", folded, b),
-            shape=tuple(lead) + (b.shape[-1],),
-        )
-    if a.shape[-1] != b.shape[-2 if db > 1 else 0]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{a.shape[-1]}, ...] but got: {list(b.shape)}."
-        )
-    return dispatch("matmul", a, b)
+        return a.mm(b)
+    if da == 3 and db == 3:
+        # A batch of one that needs grad is squeezed to a matrix, so the other
+        # side's batch can be folded instead of expanding this one.
+        if b.shape[0] == 1 and a.shape[0] != 1 and b.requires_grad:
+            return matmul(a, b.squeeze(0))
+        if a.shape[0] == 1 and b.shape[0] != 1 and a.requires_grad:
+            return matmul(a.squeeze(0), b)
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    return _batched_matmul(a, b)
 
 
-def _check_mm(sa, sb, vector: bool = False) -> None:
-    if sa[1] != sb[0]:
-        if vector:
-            raise RuntimeError(
-                f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})"
-            )
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """Whether PyTorch multiplies a batch by a matrix/vector as one ``mm``/``mv``:
+    always when the small side needs grad, else when the batch folds as a view."""
+    if a.ndim >= b.ndim:
+        big_shape, big_strides, small = a.shape, a._layout(), b
+    else:
+        big_shape = b.shape[:-2] + (b.shape[-1], b.shape[-2])
+        st = b._layout()
+        big_strides, small = st[:-2] + (st[-1], st[-2]), a
+    if not (len(big_shape) >= 3 and small.ndim <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if 0 in big_shape:
+        return True
+    return all(
+        big_strides[i] == big_strides[i + 1] * big_shape[i + 1]
+        for i in range(len(big_shape) - 2)
+    )
+
+
+def _folded_matmul(a: Tensor, b: Tensor) -> Tensor:
+    transpose = b.ndim > a.ndim
+    big = b.mT if transpose else a
+    small = (a.t() if a.ndim == 2 else a) if transpose else b
+    lead = big.shape[:-1]
+    folded = big.reshape(int(np.prod(lead, dtype=np.int64)), big.shape[-1])
+    if small.ndim == 2:
+        out = dispatch("_unsafe_view", folded.mm(small), shape=lead + small.shape[1:])
+        return out.mT.contiguous() if transpose else out
+    return dispatch("_unsafe_view", folded.mv(small), shape=tuple(lead))
+
+
+def _batched_matmul(a: Tensor, b: Tensor) -> Tensor:
+    n, m1 = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
+    m2 = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    p = b.shape[-1] if b.ndim > 1 else 1
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    size = int(np.prod(batch, dtype=np.int64))
+    if m1 != m2:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})"
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{size}, {m1}] but got: [{size}, {m2}]."
+        )
+    a3 = a.expand(batch + (n, m1)).reshape(size, n, m1)
+    if b.ndim == 1:
+        b3 = b.expand(batch + (m2,)).reshape(size, m2).unsqueeze(2)
+        out = dispatch("bmm", a3, b3).squeeze(-1)
+    else:
+        b3 = b.expand(batch + (m2, p)).reshape(size, m2, p)
+        out = dispatch("bmm", a3, b3)
+    shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
+    return dispatch("_unsafe_view", out, shape=shape)
+
+
+def _check_mm(a: Tensor, b: Tensor) -> None:
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (r1, c1), (r2, c2) = a.shape, b.shape
+    if c1 != r2:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({r1}x{c1} and {r2}x{c2})"
+        )
+
+
+def _check_mv(a: Tensor, v: Tensor) -> None:
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}"
+        )
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({a.shape[0]}), mat "
+            f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+        )
+
+
+def _check_dot(a: Tensor, b: Tensor) -> None:
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
+        )
+    if a.shape != b.shape:
+        n, m = a.shape[0], b.shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have "
+            f"the same number of elements, but got {n} and {m} elements respectively"
         )
 
 
@@ -982,7 +1418,7 @@ def grad(
     >>> x = Tensor(jnp.array(3.0), requires_grad=True)
     >>> (g,) = grad(x ** 3, x, create_graph=True)
     >>> g, grad(g, x)[0]
-    (tensor(27., grad_fn=<MulBackward0Backward>), tensor(18.))
+    (tensor(27., grad_fn=<PowBackward0Backward>), tensor(18.))
     """
     outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -1003,14 +1439,11 @@ def grad(
         accumulate=False,
     )
     result = []
-    for t, node in zip(inputs, targets, strict=True):
+    for i, (t, node) in enumerate(zip(inputs, targets, strict=True)):
         g = captured.get(id(node))
         if g is None:
             if not (allow_unused or materialize_grads):
-                raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior."
-                )
+                raise RuntimeError(UNUSED_INPUT.format(i))
             result.append(
                 Tensor._wrap(jnp.zeros_like(t._value), t._dtype)
                 if materialize_grads

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..autograd.tensor import Tensor, dispatch
+from ..autograd.tensor import Tensor, _wrap_dim, dispatch
 from ..autograd.tensor import matmul as matmul
 
 
@@ -83,8 +83,18 @@ abs = _unary("abs")  # noqa: A001 - torch's name
 sigmoid = _unary("sigmoid")
 tanh = _unary("tanh")
 relu = _unary("relu")
-neg = _unary("__neg__")
-neg.__name__ = "neg"
+
+
+def neg(input: Tensor) -> Tensor:
+    """Elementwise negation.
+
+    >>> from funcgrad.torch import tensor
+    >>> neg(tensor([1.0]))
+    tensor([-1.])
+    """
+    return -_t(input)
+
+
 t = _unary("t")
 clone = _unary("clone")
 detach = _unary("detach")
@@ -178,7 +188,7 @@ def where(condition: Tensor, input, other) -> Tensor:
         raise TypeError(
             "where(): expected at least one of input and other to be a Tensor"
         )
-    return dispatch("where", condition, input, other)
+    return dispatch("where", input, other, condition)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -281,7 +291,22 @@ def cat(tensors, dim: int = 0) -> Tensor:
     tensors = [_t(x) for x in tensors]
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    return dispatch("cat", *tensors, dim=dim % tensors[0].ndim)
+    first = tensors[0]
+    d = _wrap_dim(dim, first.ndim)
+    for i, x in enumerate(tensors[1:], start=1):
+        if x.ndim != first.ndim:
+            raise RuntimeError(
+                "Tensors must have same number of dimensions: got "
+                f"{first.ndim} and {x.ndim}"
+            )
+        for k in range(first.ndim):
+            if k != d and x.shape[k] != first.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected "
+                    f"size {first.shape[k]} but got size {x.shape[k]} for tensor "
+                    f"number {i} in the list."
+                )
+    return dispatch("cat", *tensors, dim=d)
 
 
 concat = concatenate = cat
@@ -297,14 +322,13 @@ def stack(tensors, dim: int = 0) -> Tensor:
     tensors = [_t(x) for x in tensors]
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shapes = {x.shape for x in tensors}
-    if len(shapes) > 1:
-        raise RuntimeError(
-            f"stack expects each tensor to be equal size, but got {tensors[0].shape} at "
-            f"entry 0 and {next(x.shape for x in tensors if x.shape != tensors[0].shape)} "
-            "at entry 1"
-        )
-    return dispatch("stack", *tensors, dim=dim % (tensors[0].ndim + 1))
+    for i, x in enumerate(tensors):
+        if x.shape != tensors[0].shape:
+            raise RuntimeError(
+                "stack expects each tensor to be equal size, but got "
+                f"{list(tensors[0].shape)} at entry 0 and {list(x.shape)} at entry {i}"
+            )
+    return dispatch("stack", *tensors, dim=_wrap_dim(dim, tensors[0].ndim + 1))
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
