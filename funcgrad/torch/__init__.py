@@ -34,6 +34,7 @@ from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import autograd as autograd
 from . import nn as nn
+from . import viz as viz
 from ._factories import arange as arange
 from ._factories import as_tensor as as_tensor
 from ._factories import empty as empty
@@ -54,7 +55,11 @@ from ._factories import zeros as zeros
 from ._factories import zeros_like as zeros_like
 from ._functions import abs as abs
 from ._functions import add as add
+from ._functions import addmm as addmm
 from ._functions import allclose as allclose
+from ._functions import argmax as argmax
+from ._functions import argmin as argmin
+from ._functions import bmm as bmm
 from ._functions import cat as cat
 from ._functions import clamp as clamp
 from ._functions import clip as clip
@@ -105,11 +110,15 @@ __all__ = [
     "Tensor",
     "abs",
     "add",
+    "addmm",
     "allclose",
     "arange",
+    "argmax",
+    "argmin",
     "as_tensor",
     "autograd",
     "bfloat16",
+    "bmm",
     "bool",
     "cat",
     "cfloat",
@@ -190,6 +199,7 @@ __all__ = [
     "transpose",
     "uint8",
     "unsqueeze",
+    "viz",
     "where",
     "zeros",
     "zeros_like",
