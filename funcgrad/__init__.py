@@ -13,14 +13,28 @@ from .functional import (
 from .functional import init_linear as init_linear
 from .functional import linear as linear
 from .functional import loss as loss
+from .train import CheckpointError as CheckpointError
+from .train import FitResult as FitResult
+from .train import NonFiniteLossError as NonFiniteLossError
+from .train import TrainState as TrainState
+from .train import fit as fit
+from .train import initialize_distributed as initialize_distributed
+from .train import make_train_step as make_train_step
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckpointError",
+    "FitResult",
     "LinearParams",
+    "NonFiniteLossError",
+    "TrainState",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "fit",
     "init_linear",
+    "initialize_distributed",
     "linear",
     "loss",
+    "make_train_step",
 ]

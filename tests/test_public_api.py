@@ -3,12 +3,19 @@
 import funcgrad
 
 FUNCGRAD_ALL = {
+    "CheckpointError",
+    "FitResult",
     "LinearParams",
+    "NonFiniteLossError",
+    "TrainState",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "init_linear",
     "linear",
     "loss",
+    "fit",
+    "initialize_distributed",
+    "make_train_step",
 }
 
 
