@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import anomaly as _anomaly
 from .node import AccumulateGrad, Node
 
 
@@ -83,6 +84,8 @@ def run_backward(
             input_cts = differentiable_apply(node, ct)
         else:
             input_cts = node.apply(raw(ct))
+        if _anomaly.enabled:
+            _anomaly.check(node, input_cts)
         if not retain_graph:
             node.release()
         for (child, _), g in zip(node.next_functions, input_cts, strict=True):

@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import anomaly as _anomaly
 from . import dtypes as _dt
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled
@@ -192,6 +193,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             tuple(_edge(a) for a in inputs),
             args,
         )
+        if _anomaly.enabled:
+            _anomaly.record(result.grad_fn)
     return result
 
 
