@@ -225,12 +225,25 @@ register("pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1")
 register("pow.Scalar", lambda a, base: base**a, "PowBackward2")
 
 # --- elementwise functions ----------------------------------------------------------
-register("exp", jnp.exp, "ExpBackward0")
-register("log", jnp.log, "LogBackward0")
-register("sqrt", jnp.sqrt, "SqrtBackward0")
+def _floating(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
+    """Integer and bool inputs are computed in the default float dtype, as
+    PyTorch's ``exp``/``sigmoid``/... return ``float32`` for them."""
+
+    def forward(a, *args, **kwargs):
+        if not jnp.issubdtype(jnp.result_type(a), jnp.inexact):
+            a = jnp.asarray(a, jnp.float32)
+        return fn(a, *args, **kwargs)
+
+    forward.__name__ = getattr(fn, "__name__", "forward")
+    return forward
+
+
+register("exp", _floating(jnp.exp), "ExpBackward0")
+register("log", _floating(jnp.log), "LogBackward0")
+register("sqrt", _floating(jnp.sqrt), "SqrtBackward0")
 register("abs", jnp.abs, "AbsBackward0")
-register("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
-register("tanh", jnp.tanh, "TanhBackward0")
+register("sigmoid", _floating(jax.nn.sigmoid), "SigmoidBackward0")
+register("tanh", _floating(jnp.tanh), "TanhBackward0")
 register("relu", jax.nn.relu, "ReluBackward0")
 register("clamp", lambda a, min=None, max=None: jnp.clip(a, min, max), "ClampBackward1")
 register("maximum", _aligned(jnp.maximum), "MaximumBackward0")
@@ -336,4 +349,5 @@ register(
         )
     ),
     "BinaryCrossEntropyWithLogitsBackward0",
+    inputs=2,  # weight and pos_weight: not differentiable in PyTorch
 )

@@ -176,10 +176,9 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     values = tuple(_raw(a) for a in args)
     out = op.forward(*values, **options)
     inputs = args if op.inputs is None else args[: op.inputs]
-    record = is_grad_enabled() and any(
-        isinstance(a, Tensor) and a.requires_grad for a in inputs
-    )
-    if not record and any(_is_tracer(v) for v in values):
+    enabled = is_grad_enabled()
+    record = enabled and any(isinstance(a, Tensor) and a.requires_grad for a in inputs)
+    if not enabled and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
     result = Tensor._wrap(out, _result_dtype(out, inputs))

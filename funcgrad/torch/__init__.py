@@ -55,7 +55,11 @@ from ._factories import zeros as zeros
 from ._factories import zeros_like as zeros_like
 from ._functions import abs as abs
 from ._functions import add as add
+from ._functions import addmm as addmm
 from ._functions import allclose as allclose
+from ._functions import argmax as argmax
+from ._functions import argmin as argmin
+from ._functions import bmm as bmm
 from ._functions import cat as cat
 from ._functions import clamp as clamp
 from ._functions import clip as clip
@@ -106,11 +110,15 @@ __all__ = [
     "Tensor",
     "abs",
     "add",
+    "addmm",
     "allclose",
     "arange",
+    "argmax",
+    "argmin",
     "as_tensor",
     "autograd",
     "bfloat16",
+    "bmm",
     "bool",
     "cat",
     "cfloat",

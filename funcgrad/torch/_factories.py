@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..autograd import dtypes as _dt
-from ..autograd.tensor import Tensor, _shape_arg
+from ..autograd.tensor import FLOAT_ONLY_FACTORY, Tensor, _shape_arg
 from . import _random
 
 
@@ -17,6 +17,8 @@ def _make(value, dtype, requires_grad: bool) -> Tensor:
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.from_jax(value.dtype)
     if value.dtype != d.storage():
         value = value.astype(d.storage())
+    if requires_grad and not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(FLOAT_ONLY_FACTORY)
     t = Tensor._wrap(value, d)
     t.requires_grad = requires_grad
     return t

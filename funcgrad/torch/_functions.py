@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..autograd.tensor import Tensor, _wrap_dim, dispatch
+from ..autograd.ops import broadcast_shapes
+from ..autograd.tensor import Tensor, _check_mm, _wrap_dim, dispatch
 from ..autograd.tensor import matmul as matmul
 
 
@@ -157,6 +158,26 @@ def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     return _t(input).min(dim, keepdim)
 
 
+def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Index of the largest element (flattened), or along ``dim``.
+
+    >>> from funcgrad.torch import tensor
+    >>> argmax(tensor([1.0, 3.0, 2.0]))
+    tensor(1)
+    """
+    return _t(input).argmax(dim, keepdim)
+
+
+def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest element (flattened), or along ``dim``.
+
+    >>> from funcgrad.torch import tensor
+    >>> argmin(tensor([[1.0, 0.0], [3.0, 4.0]]), dim=1)
+    tensor([1, 0])
+    """
+    return _t(input).argmin(dim, keepdim)
+
+
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise maximum.
 
@@ -199,6 +220,31 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     torch.Size([2, 4])
     """
     return _t(input).mm(mat2)
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
+    """``input + mat1 @ mat2`` (``input`` broadcast), one ``AddmmBackward0`` node.
+
+    >>> from funcgrad.torch import ones
+    >>> addmm(ones(3), ones(2, 4), ones(4, 3))
+    tensor([[5., 5., 5.],
+            [5., 5., 5.]])
+    """
+    mat1, mat2 = _t(mat1), _t(mat2)
+    _check_mm(mat1, mat2)
+    bias = _t(input)
+    broadcast_shapes(bias.shape, (mat1.shape[0], mat2.shape[1]))
+    return dispatch("addmm", bias, mat1, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors.
+
+    >>> from funcgrad.torch import ones
+    >>> bmm(ones(4, 2, 3), ones(4, 3, 5)).shape
+    torch.Size([4, 2, 5])
+    """
+    return _t(input).bmm(mat2)
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
