@@ -1,0 +1,59 @@
+"""``torch.nn.Parameter``: a leaf tensor that a :class:`~funcgrad.torch.nn.Module`
+registers as one of its parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from ...autograd.tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf tensor that requires grad by default and prints as a parameter.
+
+    >>> import funcgrad.torch as torch
+    >>> p = Parameter(torch.ones(2))
+    >>> p
+    Parameter containing:
+    tensor([1., 1.], requires_grad=True)
+    >>> p.is_leaf, p.requires_grad, isinstance(p, torch.Tensor)
+    (True, True, True)
+    """
+
+    _is_parameter = True
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = jnp.zeros((0,), jnp.float32)
+        dtype = data.dtype if isinstance(data, Tensor) else None
+        super().__init__(data, dtype=dtype, requires_grad=requires_grad)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self.detach(), self.requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        out = Parameter(self.detach(), self.requires_grad)
+        memo[id(self)] = out
+        return out
+
+
+def _rebuild(data: Tensor, requires_grad: bool) -> Parameter:
+    return Parameter(data, requires_grad)
+
+
+def _flatten(p: Parameter):
+    return (p._value,), (p._dtype, p._requires_grad)
+
+
+def _unflatten(aux, children) -> Parameter:
+    (value,) = children
+    p = object.__new__(Parameter)
+    p._init(value, aux[0])
+    p._requires_grad = aux[1]
+    return p
+
+
+jax.tree_util.register_pytree_node(Parameter, _flatten, _unflatten)
