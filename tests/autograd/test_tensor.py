@@ -79,7 +79,7 @@ def test_grad_is_settable():
     np.testing.assert_allclose(x.grad.numpy(), 3.0)
 
 
-# --- what the facade does not copy ------------------------------------------------------
+# --- what the facade does not copy ---------------------------------------------
 @pytest.mark.xfail(
     strict=True,
     reason="detach() shares storage in torch; facade tensors are immutable JAX arrays",
