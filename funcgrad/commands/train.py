@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     params = fg.init_linear(init_key, X_train.shape[1], 1)
 
     checkpoint_dir = _checkpoint_dir(args.checkpoint) if args.checkpoint else None
-    bar = _progress_bar(args.epochs)
+    bar = _progress_bar(args.epochs, show=not args.process_id)
 
     def on_epoch(epoch: int, metrics: dict[str, float]) -> None:
         done = min(int(epoch) + 1, args.epochs)
@@ -261,7 +261,8 @@ def run(args: argparse.Namespace) -> int:
         "lr": lr,
         "batch_size": args.batch_size,
         "seed": args.seed,
-        "devices": args.devices or 1,
+        "devices": _devices_used(args.devices, jax),
+        "processes": jax.process_count(),
         "data": source,
         "target": dataset.target,
         "n_train": int(X_train.shape[0]),
@@ -371,10 +372,24 @@ def _checkpoint_dir(text: str) -> str:
     return os.fspath(path)
 
 
-def _progress_bar(epochs: int):
+def _progress_bar(epochs: int, show: bool = True):
     from tqdm import tqdm
 
-    return tqdm(total=epochs, unit="epoch", desc="train", file=sys.stderr, leave=True)
+    return tqdm(
+        total=epochs,
+        unit="epoch",
+        desc="train",
+        file=sys.stderr,
+        leave=True,
+        disable=not show,
+    )
+
+
+def _devices_used(requested: int | None, jax: Any) -> int:
+    """How many devices ``fit`` trains on: ``--devices``, else one per host run."""
+    if requested is not None:
+        return requested
+    return jax.device_count() if jax.process_count() > 1 else 1
 
 
 def _host_params(params: Any) -> tuple[np.ndarray, np.ndarray]:
