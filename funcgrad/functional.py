@@ -128,6 +128,16 @@ def _check_same_size(logits: jax.Array, targets: jax.Array) -> None:
         )
 
 
+def _check_same_size_probs(probs: jax.Array, targets: jax.Array) -> None:
+    if probs.shape != targets.shape:
+        # torch.nn.functional.binary_cross_entropy's own wording, verbatim.
+        raise ValueError(
+            f"Using a target size ({_torch_size(targets.shape)}) that is different "
+            f"to the input size ({_torch_size(probs.shape)}) is deprecated. Please "
+            "ensure they have the same size."
+        )
+
+
 def _torch_size(shape: tuple[int, ...]) -> str:
     return f"torch.Size([{', '.join(str(d) for d in shape)}])"
 
@@ -159,16 +169,18 @@ def binary_cross_entropy_with_logits(
     logits = jnp.asarray(logits)
     targets = jnp.asarray(targets, dtype=logits.dtype)
     _check_same_size(logits, targets)
-    # log(sigmoid(z)) = -softplus(-z): stable for any |z|, where log(sigmoid) overflows.
-    log_sig = jax.nn.log_sigmoid(logits)
-    # (1 - t) * z - log(sigmoid(z)) = -[t log s + (1 - t) log(1 - s)], since
-    # log(1 - s) = log(s) - z; it avoids computing log(1 - sigmoid(z)) at all.
-    if pos_weight is None:
-        loss = (1 - targets) * logits - log_sig
-    else:
+    # -log(sigmoid(z)) = softplus(-z) and -log(1 - sigmoid(z)) = softplus(z), so
+    #     loss = (1 - t) softplus(z) + p t softplus(-z).
+    # It is the same function as torch's (1 - t) z - ((p - 1) t + 1) log(sigmoid(z))
+    # (softplus(z) - softplus(-z) = z), but for targets in [0, 1] and p >= 0 no
+    # term is negative, so nothing cancels: torch's form loses digits for soft
+    # targets at large |z|, and its (p - 1) t + 1 rounds to 0 for a tiny p at t = 1.
+    # softplus never overflows and no inf * 0 arises: finite for any finite z.
+    positive = targets
+    if pos_weight is not None:
         pw = _broadcast_to("pos_weight", pos_weight, logits.shape).astype(logits.dtype)
-        log_weight = (pw - 1) * targets + 1
-        loss = (1 - targets) * logits - log_weight * log_sig
+        positive = pw * targets
+    loss = (1 - targets) * jax.nn.softplus(logits) + positive * jax.nn.softplus(-logits)
     if weight is not None:
         loss = loss * _broadcast_to("weight", weight, logits.shape).astype(loss.dtype)
     return _reduce(loss, reduction)
@@ -184,7 +196,8 @@ def binary_cross_entropy(
     """Binary cross-entropy on probabilities, as ``torch.nn.functional`` computes it.
 
     Like PyTorch, each log is clamped at -100, so a probability of exactly 0 or 1
-    gives a finite loss (and a finite gradient).
+    gives a finite loss (and a finite gradient), and ``log(1 - p)`` is computed as
+    ``log1p(-p)``, exact for small ``p``.
 
     >>> import jax.numpy as jnp
     >>> binary_cross_entropy(jnp.array([0.5, 1.0]), jnp.array([0.0, 0.0]),
@@ -194,19 +207,30 @@ def binary_cross_entropy(
     _check_reduction(reduction)
     probs = jnp.asarray(probs)
     targets = jnp.asarray(targets, dtype=probs.dtype)
-    _check_same_size(probs, targets)
-    loss = -(targets * _clamped_log(probs) + (1 - targets) * _clamped_log(1 - probs))
+    _check_same_size_probs(probs, targets)
+    loss = -(targets * _clamped_log(probs) + (1 - targets) * _clamped_log1m(probs))
     if weight is not None:
         loss = loss * _broadcast_to("weight", weight, probs.shape).astype(loss.dtype)
     return _reduce(loss, reduction)
 
 
+_LOG_FLOOR = -100.0
+
+
 def _clamped_log(p: jax.Array) -> jax.Array:
     # max(log p, -100) as torch clamps it; the inner where keeps log's gradient
     # (1/p) from becoming inf * 0 = nan where the clamp is active.
-    floor = jnp.exp(jnp.asarray(-100.0, p.dtype))
-    safe = jnp.where(p > floor, p, 1.0)
-    return jnp.where(p > floor, jnp.maximum(jnp.log(safe), -100.0), -100.0)
+    active = p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
+    safe = jnp.where(active, p, 1.0)
+    return jnp.where(active, jnp.maximum(jnp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
+
+
+def _clamped_log1m(p: jax.Array) -> jax.Array:
+    # max(log(1 - p), -100), as log1p(-p) (like torch): log(1 - p) rounds 1 - p and
+    # loses every digit of a small p. The same where guard as _clamped_log.
+    active = 1 - p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
+    safe = jnp.where(active, p, 0.0)
+    return jnp.where(active, jnp.maximum(jnp.log1p(-safe), _LOG_FLOOR), _LOG_FLOOR)
 
 
 def loss(
