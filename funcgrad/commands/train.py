@@ -288,6 +288,10 @@ def params_sha256(w: np.ndarray, b: np.ndarray) -> str:
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
+    for flag in ("data", "target", "checkpoint", "plot", "coordinator"):
+        value = getattr(args, flag)
+        if value is not None and "\x00" in value:
+            raise CLIError(f"--{flag}: the value contains a NUL character")
     if args.target is not None and args.data is None:
         raise CLIError(
             "--target needs --data CSV (the embedded data's label column is fixed)"

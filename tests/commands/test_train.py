@@ -226,6 +226,7 @@ BAD_ARGUMENTS = {
     "huge seed": (["--seed", str(2**40)], "--seed"),
     "zero devices": (["--devices", "0"], "--devices"),
     "too many devices": (["--devices", "4096"], "--devices 4096"),
+    "nul in a path": (["--data", "a\x00b.csv"], "NUL character"),
     "plot suffix": (["--plot", "curves.txt"], ".png"),
     "plot directory": (["--plot", "/no/such/dir/p.png"], "does not exist"),
     "coordinator alone": (["--coordinator", "127.0.0.1:1234"], "go together"),
