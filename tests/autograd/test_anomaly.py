@@ -207,3 +207,18 @@ def test_exported_from_the_torch_namespace():
     assert ftorch.autograd.detect_anomaly is anomaly.detect_anomaly
     assert ftorch.autograd.set_detect_anomaly is anomaly.set_detect_anomaly
     assert ftorch.autograd.is_anomaly_enabled is anomaly.is_anomaly_enabled
+
+
+def test_checked_also_for_a_graph_seen_before():
+    """A graph shape already run without anomaly mode (and possibly replayed by a
+    fast path since) is still checked node by node once the mode is on."""
+    for _ in range(3):
+        _, loss = sqrt_at_zero(ftorch)
+        loss.backward()
+    with set_detect_anomaly(True):
+        _, loss = sqrt_at_zero(ftorch)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(RuntimeError, match=SQRT_NAN):
+                loss.backward()
+    assert "y = torch.sqrt(x)" in str(caught[0].message)
