@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import anomaly as _anomaly
+from . import compiled as _compiled
 from .node import AccumulateGrad, Node
 
 
@@ -60,6 +61,9 @@ def run_backward(
     """
     from .tensor import as_grad_tensor, differentiable_apply, raw
 
+    if not create_graph and capture is None and accumulate and only is None:
+        if _compiled.try_backward(roots, retain_graph):  # a graph seen before
+            return {}
     grads: dict[int, object] = {}
     for node, ct in roots:
         key = id(node)

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import compiled as _compiled
 from . import dtypes as _dt
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled
@@ -174,7 +175,7 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     if isinstance(op, str):
         op = OPS[op]
     values = tuple(_raw(a) for a in args)
-    out = op.forward(*values, **options)
+    out = _compiled.forward(op, values, options)
     inputs = args if op.inputs is None else args[: op.inputs]
     enabled = is_grad_enabled()
     record = enabled and any(isinstance(a, Tensor) and a.requires_grad for a in inputs)
@@ -626,7 +627,7 @@ class Tensor:
     def fill_(self, value) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
-        self._value = jnp.full(self._value.shape, _raw(value), self._value.dtype)
+        self._value = _compiled.full(self._value.shape, _raw(value), self._value.dtype)
         self._version += 1
         return self
 
@@ -1468,7 +1469,7 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
         if g is None:
             if t.numel() != 1:
                 raise RuntimeError(NOT_SCALAR)
-            g = Tensor._wrap(jnp.ones_like(t._value), t._dtype)
+            g = Tensor._wrap(_compiled.ones_like(t._value), t._dtype)
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t._dtype)
         if g.shape != t.shape:

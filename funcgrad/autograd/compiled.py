@@ -1,0 +1,282 @@
+"""The engine's fast paths: compiled forwards, one compiled backward per graph, and
+cached constants. Each one computes exactly what the plain path computes.
+
+A training loop builds the same graph every step: same ops, options, shapes and
+dtypes, same leaves needing grad. Three things make that pattern cheap:
+
+* :func:`forward` runs a registry forward as one ``jax.jit`` call per (op,
+  options) instead of one eager dispatch per ``jnp`` primitive inside it. It jits
+  from the second call with the same argument shapes, so one-off shapes never
+  pay a compile; a forward that cannot be traced (it inspects values) stays eager.
+* :func:`try_backward` derives a signature of the graph behind ``backward()`` (each
+  node's op, options, which inputs need grad, saved shapes and dtypes, edges; each
+  leaf's dtype and ``.grad`` shape) and, from the second sighting of a signature,
+  runs the whole reverse sweep, leaf accumulation included, as one compiled call
+  built from the same per-op VJPs. Graphs with hooks, ``retain_grad``, anomaly
+  mode, ``create_graph``, ``autograd.grad`` captures or ``inputs=`` take the plain
+  path. Compiled sweeps are kept in a bounded LRU cache.
+* :func:`full` returns cached constant arrays for ``fill_``/``zero_`` (JAX arrays
+  are immutable, so tensors may share one).
+
+``enabled = False`` turns all three off (the plain path, for comparisons).
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from . import anomaly as _anomaly
+from .node import AccumulateGrad, Node, vjp_of
+
+__all__ = [
+    "CACHE_SIZE",
+    "clear_cache",
+    "enabled",
+    "forward",
+    "full",
+    "ones_like",
+    "try_backward",
+]
+
+#: Switch for every fast path in this module.
+enabled: bool = True
+
+#: Entries kept in each cache (graph sweeps, forward signatures, constants).
+CACHE_SIZE = 256
+
+_Tracer = jax.core.Tracer
+_SCALARS = (bool, int, float, complex)
+
+
+def _aval(v) -> Any:
+    """A hashable description of one saved value, or raise ``TypeError``."""
+    if isinstance(v, jax.Array) and not isinstance(v, _Tracer):
+        return (v.shape, v.dtype, v.weak_type)
+    if v is None:
+        return None
+    if type(v) in _SCALARS:
+        return type(v)
+    raise TypeError("not cacheable")
+
+
+# --------------------------------------------------------------------------------------
+# Forwards.
+
+_fwd_seen: collections.OrderedDict = collections.OrderedDict()
+_fwd_jit: dict = {}
+_fwd_eager: set = set()
+
+
+def forward(op, values: tuple, options: dict):
+    """``op.forward(*values, **options)``; one compiled call from the second use.
+
+    >>> from .ops import OPS
+    >>> x = jnp.arange(3.0)
+    >>> [float(forward(OPS["mul"], (x, 2.0), {}).sum()) for _ in range(3)]
+    [6.0, 6.0, 6.0]
+    """
+    if not enabled:
+        return op.forward(*values, **options)
+    try:
+        key = (op, tuple(options.items())) if options else (op, ())
+        fn = _fwd_jit.get(key)
+    except TypeError:  # unhashable options
+        return op.forward(*values, **options)
+    if fn is None:
+        if key in _fwd_eager or not _second_sighting(_fwd_seen, key):
+            return op.forward(*values, **options)
+        fn = _fwd_jit[key] = jax.jit(functools.partial(op.forward, **options))
+        if len(_fwd_jit) > CACHE_SIZE:
+            del _fwd_jit[next(iter(_fwd_jit))]
+    try:
+        return fn(*values)
+    except Exception:
+        # Whatever the eager forward says (its own error, or a value if the op
+        # cannot be traced) is the answer; an op that fails only here stays eager.
+        out = op.forward(*values, **options)
+        _fwd_eager.add(key)
+        _fwd_jit.pop(key, None)
+        return out
+
+
+def _second_sighting(seen: collections.OrderedDict, key) -> bool:
+    """Count ``key`` in the LRU ``seen``; true from its second sighting on."""
+    if key in seen:
+        seen.move_to_end(key)
+        return True
+    seen[key] = None
+    if len(seen) > CACHE_SIZE:
+        seen.popitem(last=False)
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# The compiled backward sweep.
+
+_sweeps: collections.OrderedDict = collections.OrderedDict()
+
+
+def try_backward(roots: list, retain_graph: bool) -> bool:
+    """Run ``backward`` for ``roots`` as one compiled sweep; false to decline.
+
+    Declines (and changes nothing) for a graph seen for the first time, or one
+    that needs the plain path's per-node work (hooks, ``retain_grad``, anomaly
+    mode, a freed graph, values under a JAX trace).
+
+    >>> from .tensor import Tensor
+    >>> w = Tensor(jnp.ones(3), requires_grad=True)
+    >>> for _ in range(3):
+    ...     (w * w).sum().backward()
+    >>> w.grad
+    tensor([6., 6., 6.])
+    """
+    if not enabled or _anomaly.enabled:
+        return False
+    from .engine import topological_order
+
+    order = topological_order(node for node, _ in roots)
+    index = {id(node): i for i, node in enumerate(order)}
+    sig, saved, leaves, grads_in = [], [], [], []
+    try:
+        for node in order:
+            if type(node) is AccumulateGrad:
+                leaf = node.variable
+                if leaf._hooks:
+                    return False
+                g = leaf._grad
+                gv = None if g is None else g._value
+                sig.append((None, leaf._value.dtype, _aval(gv)))
+                leaves.append(leaf)
+                grads_in.append(gv)
+            elif type(node) is Node:
+                if node.pre_hooks or node.retained is not None or node.saved is None:
+                    return False
+                edges = tuple(
+                    -1 if child is None else index[id(child)]
+                    for child, _ in node.next_functions
+                )
+                avals = tuple(_aval(v) for v in node.saved)
+                sig.append((node.op, node.options, node.diff_mask(), avals, edges))
+                saved.append(node.saved)
+            else:
+                return False
+        root_pos = tuple(index[id(node)] for node, _ in roots)
+        cts = tuple(ct for _, ct in roots)
+        key = (tuple(sig), root_pos, tuple(_aval(ct) for ct in cts))
+        hash(key)
+    except TypeError:
+        return False
+    fn = _sweeps.get(key)
+    if fn is None:
+        if not _second_sighting(_sweeps, key):
+            return False
+        fn = _sweeps[key] = _compile_sweep(key[0], root_pos)
+        if len(_sweeps) > CACHE_SIZE:
+            _sweeps.popitem(last=False)
+    else:
+        _sweeps.move_to_end(key)
+    outs = fn(tuple(saved), cts, tuple(grads_in))
+    for leaf, new in zip(leaves, outs, strict=True):
+        if new is None:
+            continue
+        # As Tensor._accumulate does it: a new .grad, or the old one updated in place.
+        g = leaf._grad
+        if g is None:
+            leaf._grad = type(leaf)._wrap(new, leaf._dtype)
+        else:
+            g._value = new
+            g._version += 1
+    if not retain_graph:
+        for node in order:
+            if type(node) is Node:
+                node.release()
+    return True
+
+
+def _compile_sweep(sig: tuple, root_pos: tuple):
+    def sweep(saved, root_cts, grads_in):
+        # The plain engine's sweep, traced: same order, same per-op VJPs, same sums.
+        grads: dict[int, Any] = {}
+        for pos, ct in zip(root_pos, root_cts, strict=True):
+            grads[pos] = grads[pos] + ct if pos in grads else ct
+        outs, k = [], 0
+        for i, entry in enumerate(sig):
+            ct = grads.pop(i, None)
+            if entry[0] is None:  # a leaf
+                old = grads_in[len(outs)]
+                if ct is not None and ct.dtype != entry[1]:
+                    ct = ct.astype(entry[1])
+                outs.append(None if ct is None else ct if old is None else old + ct)
+                continue
+            op, options, mask, _, edges = entry
+            values, k = saved[k], k + 1
+            if ct is None:
+                continue
+            pulled = iter(vjp_of(op, options, mask)(values, ct))
+            for child, d in zip(edges, mask, strict=False):
+                if not d:
+                    continue
+                g = next(pulled)
+                if child >= 0:
+                    grads[child] = grads[child] + g if child in grads else g
+        return outs
+
+    return jax.jit(sweep)
+
+
+# --------------------------------------------------------------------------------------
+# Constants.
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _constant(shape: tuple, kind: type, text: str, value, dtype) -> jax.Array:
+    return jnp.full(shape, value, dtype)
+
+
+def full(shape: tuple, value, dtype) -> jax.Array:
+    """``jnp.full(shape, value, dtype)``, shared for repeated Python scalars.
+
+    >>> full((2,), 0, jnp.float32) is full((2,), 0, jnp.float32)
+    True
+    >>> full((1,), -0.0, jnp.float32)
+    Array([-0.], dtype=float32)
+    """
+    if enabled and type(value) in _SCALARS:
+        # repr tells -0.0 from 0.0 (equal as keys); the type tells 1 from True.
+        return _constant(tuple(shape), type(value), repr(value), value, dtype)
+    return jnp.full(shape, value, dtype)
+
+
+def ones_like(value) -> jax.Array:
+    """``jnp.ones_like(value)`` (the implicit gradient of a scalar), shared.
+
+    >>> ones_like(jnp.zeros(())) is ones_like(jnp.zeros(()))
+    True
+    """
+    if enabled and isinstance(value, jax.Array) and not isinstance(value, _Tracer):
+        key = (value.shape, value.dtype, value.weak_type)
+        out = _ones.get(key)
+        if out is None:
+            if len(_ones) >= CACHE_SIZE:
+                _ones.clear()
+            out = _ones[key] = jnp.ones_like(value)
+        return out
+    return jnp.ones_like(value)
+
+
+_ones: dict = {}
+
+
+def clear_cache() -> None:
+    """Forget every compiled sweep and forward signature (the next graph is new).
+
+    >>> clear_cache()
+    """
+    _sweeps.clear()
+    _fwd_seen.clear()
+    _fwd_jit.clear()
