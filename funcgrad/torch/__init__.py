@@ -34,6 +34,7 @@ from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import autograd as autograd
 from . import nn as nn
+from . import optim as optim
 from . import viz as viz
 from ._factories import arange as arange
 from ._factories import as_tensor as as_tensor
@@ -174,6 +175,7 @@ __all__ = [
     "neg",
     "nn",
     "no_grad",
+    "optim",
     "numel",
     "ones",
     "ones_like",

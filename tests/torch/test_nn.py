@@ -376,7 +376,9 @@ def test_state_dict_round_trip_with_torch(torch) -> None:
     torch.manual_seed(2)
     tl = torch.nn.Linear(3, 2)
     fl = nn.Linear(3, 2)
-    fl.load_state_dict({k: ft.tensor(v.numpy()) for k, v in tl.state_dict().items()})
+    fl.load_state_dict(
+        {k: ft.tensor(v.numpy().copy()) for k, v in tl.state_dict().items()}
+    )
     x = np.ones((1, 3), np.float32)
     _close(fl(ft.tensor(x)), tl(torch.tensor(x)))
     back = torch.nn.Linear(3, 2)
