@@ -124,7 +124,7 @@ class NonFiniteLossError(FloatingPointError):
     ...        key=jax.random.key(0), shuffle=False)
     Traceback (most recent call last):
     ...
-    funcgrad.train.NonFiniteLossError: non-finite loss (nan) at epoch 0, batch 1 ...
+    funcgrad.train.NonFiniteLossError: non-finite loss or gradient at epoch 0, ...
     """
 
     def __init__(self, message: str, *, epoch: int, batch: int, step: int) -> None:
@@ -185,7 +185,7 @@ class _Plan(NamedTuple):
     skip: bool  # on_nonfinite == "skip"
     has_val: bool
     fed: bool  # batches fed by the host (several processes) or gathered on device
-    key_impl: str
+    key_impl: str | None  # implementation of raw key data (None: JAX default)
     mesh: Mesh | None
 
 
@@ -218,22 +218,26 @@ def _shuffle(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
     return x.astype(jnp.int32)
 
 
-def _epoch_indices(
-    key_data: jax.Array, epoch: jax.Array, plan: _Plan
-) -> tuple[jax.Array, jax.Array]:
-    """Row indices ``(num_batches, padded)`` of an epoch and the mask of real rows."""
+def _as_key(key: jax.Array, plan: _Plan) -> jax.Array:
+    """A typed PRNG key from a typed key or raw key data (traceable)."""
+    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
+        return key
+    return jax.random.wrap_key_data(key, impl=plan.key_impl)
+
+
+def _epoch_indices(key: jax.Array, epoch: jax.Array, plan: _Plan) -> jax.Array:
+    """Row indices ``(num_batches, padded)`` of an epoch; padding slots hold ``n``.
+
+    Row ``n`` of the stacked data is all zeros, so padded slots gather zeros, and
+    ``idx < n`` is the mask of real rows.
+    """
     n, nb, b = plan.n, plan.num_batches, plan.batch
     if plan.shuffle:
-        key = jax.random.wrap_key_data(key_data, impl=plan.key_impl)
-        order = _shuffle(jax.random.fold_in(key, epoch), n)
+        order = _shuffle(jax.random.fold_in(_as_key(key, plan), epoch), n)
     else:
-        order = jnp.arange(n)
-    order = order.astype(jnp.int32)
-    # Padded slots point at row 0 but are masked out (and zeroed) below.
-    idx = jnp.pad(order, (0, nb * b - n)).reshape(nb, b)
-    mask = (jnp.arange(nb * b) < n).reshape(nb, b)
-    extra = ((0, 0), (0, plan.padded - b))
-    return jnp.pad(idx, extra), jnp.pad(mask, extra)
+        order = jnp.arange(n, dtype=jnp.int32)
+    idx = jnp.pad(order, (0, nb * b - n), constant_values=n).reshape(nb, b)
+    return jnp.pad(idx, ((0, 0), (0, plan.padded - b)), constant_values=n)
 
 
 _host_epoch_indices = jax.jit(_epoch_indices, static_argnames=("plan",))
@@ -269,10 +273,10 @@ def _constrain(x: jax.Array, plan: _Plan, axis: int = 0) -> jax.Array:
 
 def _run_epochs(
     state: TrainState,
-    key_data: jax.Array,
+    key: jax.Array,
     first_epoch: jax.Array,
-    data: tuple[jax.Array, jax.Array] | None,
-    fed: tuple[jax.Array, jax.Array, jax.Array] | None,
+    data: jax.Array | None,
+    fed: tuple[jax.Array, jax.Array] | None,
     val: tuple[jax.Array, jax.Array] | None,
     *,
     optimizer: optax.GradientTransformation,
@@ -281,25 +285,28 @@ def _run_epochs(
 ):
     """Train ``num_epochs`` epochs from ``first_epoch`` in one compiled program.
 
-    Returns the new state, the global step of the first non-finite loss (-1 if
-    none) with its value, and per-epoch metrics (arrays of length ``num_epochs``).
+    ``data`` is ``[X | Y]`` stacked column-wise with a row of zeros appended (row
+    ``n``); with several processes ``fed`` holds each epoch's batches instead, as
+    ``(rows, mask)`` of shapes ``(E, num_batches, padded, D + k)`` and
+    ``(E, num_batches, padded)``. Returns the new state, the global step of the
+    first non-finite loss (-1 if none), and per-epoch metrics
+    (arrays of length ``num_epochs``).
     """
     nb = plan.num_batches
-    dtype = jax.tree.leaves(state.params)[0].dtype
+    dtype = state.params[0].dtype
+    features, outputs = state.params[0].shape
 
     def batch_rows(batch):
         if plan.fed:
-            x, y, mask = batch
+            rows, mask = batch
         else:
-            idx, mask = batch
-            x, y = data[0][idx], data[1][idx]
-        x, y, mask = _constrain(x, plan), _constrain(y, plan), _constrain(mask, plan)
-        x = jnp.where(mask[:, None], x, 0.0)
-        y = jnp.where(mask[:, None], y, 0.0)
-        return x, y, mask
+            idx = batch
+            rows, mask = data[idx], idx < plan.n
+        rows, mask = _constrain(rows, plan), _constrain(mask, plan)
+        return rows[:, :features], rows[:, features:], mask
 
     def train_step(carry, inputs):
-        state, bad, bad_loss, sums = carry
+        state, bad, sums = carry
         step_index, batch = inputs
         x, y, mask = batch_rows(batch)
         (value, logits), grads = jax.value_and_grad(_masked_loss, has_aux=True)(
@@ -310,42 +317,35 @@ def _run_epochs(
             ok = finite
         else:
             # After the first failure nothing more is applied: the host raises.
-            first = (bad < 0) & ~finite
-            bad = jnp.where(first, step_index, bad)
-            bad_loss = jnp.where(first, value, bad_loss)
+            bad = jnp.where((bad < 0) & ~finite, step_index, bad)
             ok = finite & (bad < 0)
         state = _select(ok, _apply_gradients(optimizer, state, grads), state)
         rows = jnp.sum(mask).astype(dtype)
         hits = jnp.sum(mask[:, None] & ((logits > 0) == (y > 0.5))).astype(dtype)
-        zero = jnp.zeros((), dtype)
-        sums = (
-            sums[0] + jnp.where(ok, value * rows, zero),
-            sums[1] + jnp.where(ok, hits, zero),
-            sums[2] + jnp.where(ok, rows, zero),
-            sums[3] + (~finite).astype(jnp.int32),
+        zero, one = jnp.zeros((), dtype), jnp.ones((), dtype)
+        # One vector of sums (loss * rows, hits, rows, skipped), not four scalars:
+        # in a loop of tiny steps every separate scalar op costs a kernel launch.
+        sums = sums + jnp.where(
+            ok,
+            jnp.stack([value * rows, hits, rows, zero]),
+            jnp.stack([zero, zero, zero, one]),
         )
-        return (state, bad, bad_loss, sums), None
+        return (state, bad, sums), None
 
     def train_epoch(carry, inputs):
-        state, bad, bad_loss = carry
+        state, bad = carry
         epoch, fed_epoch = inputs
-        if plan.fed:
-            batches = fed_epoch
-        else:
-            batches = _epoch_indices(key_data, epoch, plan)
+        batches = fed_epoch if plan.fed else _epoch_indices(key, epoch, plan)
         steps = epoch * nb + jnp.arange(nb, dtype=jnp.int32)
-        zero = jnp.zeros((), dtype)
-        sums = (zero, zero, zero, jnp.zeros((), jnp.int32))
-        (state, bad, bad_loss, sums), _ = jax.lax.scan(
-            train_step, (state, bad, bad_loss, sums), (steps, batches)
+        (state, bad, sums), _ = jax.lax.scan(
+            train_step, (state, bad, jnp.zeros((4,), dtype)), (steps, batches)
         )
-        outputs = state.params[0].shape[1]
         metrics = {
             "loss": sums[0] / sums[2],
             "accuracy": sums[1] / (sums[2] * outputs),
         }
         if plan.skip:
-            metrics["skipped"] = sums[3]
+            metrics["skipped"] = sums[3].astype(jnp.int32)
         if plan.has_val:
             vx, vy = val
             logits = linear(state.params, vx)
@@ -353,12 +353,12 @@ def _run_epochs(
             metrics["val_accuracy"] = jnp.mean(
                 ((logits > 0) == (vy > 0.5)).astype(dtype)
             )
-        return (state, bad, bad_loss), metrics
+        return (state, bad), metrics
 
     epochs = first_epoch + jnp.arange(num_epochs, dtype=jnp.int32)
-    init = (state, jnp.asarray(-1, jnp.int32), jnp.zeros((), dtype))
-    (state, bad, bad_loss), metrics = jax.lax.scan(train_epoch, init, (epochs, fed))
-    return state, bad, bad_loss, metrics
+    init = (state, jnp.asarray(-1, jnp.int32))
+    (state, bad), metrics = jax.lax.scan(train_epoch, init, (epochs, fed))
+    return state, bad, metrics
 
 
 _run_epochs_jit = jax.jit(
@@ -450,20 +450,27 @@ def _as_data(
     return X, Y
 
 
-def _key_parts(key: Any) -> tuple[np.ndarray, str]:
-    """The key's raw data and implementation name (typed or legacy uint32 keys)."""
-    key = jnp.asarray(key)
-    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
+def _check_key(key: Any) -> jax.Array | np.ndarray:
+    """A typed PRNG key as given, or a legacy ``uint32`` key as a NumPy array."""
+    dtype = getattr(key, "dtype", None)
+    if dtype is not None and jnp.issubdtype(dtype, jax.dtypes.prng_key):
         if key.shape != ():
             raise ValueError(f"key must be a single PRNG key, got shape {key.shape}")
-        impl = jax.random.key_impl(key)
-        return np.asarray(jax.random.key_data(key)), str(impl)
-    if key.dtype != jnp.uint32:
+        return key
+    raw = np.asarray(key)
+    if raw.dtype != np.uint32 or raw.ndim != 1:
         raise ValueError(
-            f"key must be a PRNG key (jax.random.key(seed)), got dtype {key.dtype}"
+            f"key must be a PRNG key (jax.random.key(seed)), got {raw.dtype} of "
+            f"shape {raw.shape}"
         )
-    impl = jax.random.key_impl(jax.random.wrap_key_data(key))
-    return np.asarray(key), str(impl)
+    return raw
+
+
+def _key_parts(key: jax.Array | np.ndarray) -> tuple[np.ndarray, str]:
+    """The key's raw data and implementation name, to save or to send to processes."""
+    if isinstance(key, np.ndarray):
+        key = jax.random.wrap_key_data(key)
+    return np.asarray(jax.random.key_data(key)), str(jax.random.key_impl(key))
 
 
 # --------------------------------------------------------------------------------------
@@ -646,10 +653,14 @@ def fit(
                 "validation must be a pair (X_val, Y_val) or None"
             ) from None
         val = _as_data(vx, vy, features, outputs, dtype, "X_val/Y_val")
-    key_data, key_impl = _key_parts(key)
+    key = _check_key(key)
 
     mesh = dist.make_mesh(dist.resolve_devices(devices))
     n_devices = 1 if mesh is None else mesh.size
+    fed = dist.multiprocess(mesh)
+    key_data = key_impl = None
+    if fed or checkpoint_dir is not None:
+        key_data, key_impl = _key_parts(key)
     n = len(X)
     batch = min(batch_size, n)
     plan = _Plan(
@@ -660,13 +671,13 @@ def fit(
         shuffle=bool(shuffle),
         skip=on_nonfinite == "skip",
         has_val=val is not None,
-        fed=dist.multiprocess(mesh),
-        key_impl=key_impl,
+        fed=fed,
+        key_impl=key_impl if fed else None,
         mesh=mesh,
     )
 
     params = jax.tree.map(jnp.asarray, params)
-    state = TrainState(params, optimizer.init(params), jnp.zeros((), jnp.int32))
+    state = TrainState(params, optimizer.init(params), np.zeros((), np.int32))
     names = ["loss", "accuracy"]
     if plan.skip:
         names.append("skipped")
@@ -718,7 +729,7 @@ def fit(
             X,
             Y,
             val,
-            key_data,
+            key_data if fed else key,
             plan,
             optimizer,
             start=start,
@@ -729,6 +740,7 @@ def fit(
             options=options,
             checkpoint_every=checkpoint_every,
             resumed_from=resumed_from,
+            key_data=key_data,
         )
     finally:
         if store is not None:
@@ -740,7 +752,7 @@ def _train(
     X: np.ndarray,
     Y: np.ndarray,
     val: tuple[np.ndarray, np.ndarray] | None,
-    key_data: np.ndarray,
+    key: jax.Array | np.ndarray,
     plan: _Plan,
     optimizer: optax.GradientTransformation,
     *,
@@ -752,10 +764,14 @@ def _train(
     options: dict[str, Any],
     checkpoint_every: int,
     resumed_from: int | None,
+    key_data: np.ndarray | None,
 ) -> FitResult:
     mesh = plan.mesh
-    device_key = dist.put_replicated(jnp.asarray(key_data), mesh)
-    data = None if plan.fed else dist.put_replicated((X, Y), mesh)
+    # [X | Y] plus a row of zeros (row n), which the padding slots of a batch gather.
+    rows = np.zeros((plan.n + 1, X.shape[1] + Y.shape[1]), X.dtype)
+    rows[: plan.n, : X.shape[1]], rows[: plan.n, X.shape[1] :] = X, Y
+    data = None if plan.fed else dist.put_replicated(rows, mesh)
+    device_key = dist.put_replicated(key, mesh) if plan.fed else key
     device_val = None if val is None else dist.put_replicated(val, mesh)
     epoch = start
     while epoch < epochs:
@@ -765,9 +781,11 @@ def _train(
             stop = min(epochs, (epoch // checkpoint_every + 1) * checkpoint_every)
         else:
             stop = epochs
-        fed = _feed(X, Y, key_data, epoch, plan) if plan.fed else None
-        first = dist.put_replicated(np.int32(epoch), mesh)
-        state, bad, bad_loss, metrics = _run_epochs_jit(
+        fed = _feed(rows, key, epoch, plan) if plan.fed else None
+        first = np.int32(epoch)
+        if plan.fed:
+            first = dist.put_replicated(first, mesh)
+        state, bad, metrics = _run_epochs_jit(
             state,
             device_key,
             first,
@@ -778,27 +796,21 @@ def _train(
             plan=plan,
             num_epochs=stop - epoch,
         )
-        bad, bad_loss, metrics = dist.to_host((bad, bad_loss, metrics))
+        bad, metrics = dist.to_host((bad, metrics))
         if bad >= 0:
             bad_epoch, bad_batch = divmod(int(bad), plan.num_batches)
             raise NonFiniteLossError(
-                f"non-finite loss ({float(bad_loss)}) at epoch {bad_epoch}, batch "
+                f"non-finite loss or gradient at epoch {bad_epoch}, batch "
                 f"{bad_batch} of {plan.num_batches} (step {int(bad)}; counted from "
                 f"0); training stopped before applying it",
                 epoch=bad_epoch,
                 batch=bad_batch,
                 step=int(bad),
             )
-        for i in range(stop - epoch):
-            for name in history:
-                history[name].append(_python_number(metrics[name][i]))
+        for name, values in history.items():
+            values.extend(_python_number(v) for v in metrics[name])
         if store is not None and (stop % checkpoint_every == 0 or stop == epochs):
-            store.save(
-                stop,
-                [*jax.tree.leaves(state), key_data],
-                options,
-                history,
-            )
+            store.save(stop, [*jax.tree.leaves(state), key_data], options, history)
         if callback is not None:
             callback(epoch, {name: values[-1] for name, values in history.items()})
         epoch = stop
@@ -811,27 +823,22 @@ def _python_number(x: np.ndarray) -> float:
 
 
 def _feed(
-    X: np.ndarray, Y: np.ndarray, key_data: np.ndarray, epoch: int, plan: _Plan
-) -> tuple[jax.Array, jax.Array, jax.Array]:
+    rows: np.ndarray, key_data: np.ndarray, epoch: int, plan: _Plan
+) -> tuple[jax.Array, jax.Array]:
     """One epoch's batches as global arrays, built from this process's rows only."""
     mesh = plan.mesh
     local = jax.local_devices()[0]
-    idx, mask = _host_epoch_indices(
+    idx = _host_epoch_indices(
         jax.device_put(key_data, local), jax.device_put(np.int32(epoch), local), plan
     )
-    idx, mask = np.asarray(idx), np.asarray(mask)
+    idx = np.asarray(idx)
     nb, padded = idx.shape
     lo, hi = dist.local_block(mesh, (1, nb, padded), axis=2)
-    rows = idx[:, lo:hi]
-    out = []
-    for host, tail in ((X[rows], X.shape[1:]), (Y[rows], Y.shape[1:])):
-        out.append(
-            dist.put_process_local(host[None], mesh, (1, nb, padded, *tail), axis=2)
-        )
-    out.append(
-        dist.put_process_local(mask[None, :, lo:hi], mesh, (1, nb, padded), axis=2)
+    mine = idx[None, :, lo:hi]
+    return (
+        dist.put_process_local(rows[mine], mesh, (1, nb, padded, rows.shape[1]), 2),
+        dist.put_process_local(mine < plan.n, mesh, (1, nb, padded), axis=2),
     )
-    return tuple(out)
 
 
 def initialize_distributed(
