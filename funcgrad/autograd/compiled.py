@@ -118,7 +118,8 @@ def _second_sighting(seen: collections.OrderedDict, key) -> bool:
 # --------------------------------------------------------------------------------------
 # The compiled backward sweep.
 
-_sweeps: collections.OrderedDict = collections.OrderedDict()
+_sweeps: collections.OrderedDict = collections.OrderedDict()  # signatures seen
+_sweep_fns: collections.OrderedDict = collections.OrderedDict()  # -> compiled
 
 
 def try_backward(roots: list, retain_graph: bool) -> bool:
@@ -171,15 +172,15 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
         hash(key)
     except TypeError:
         return False
-    fn = _sweeps.get(key)
+    if not _second_sighting(_sweeps, key):
+        return False
+    fn = _sweep_fns.get(key)
     if fn is None:
-        if not _second_sighting(_sweeps, key):
-            return False
-        fn = _sweeps[key] = _compile_sweep(key[0], root_pos)
-        if len(_sweeps) > CACHE_SIZE:
-            _sweeps.popitem(last=False)
+        fn = _sweep_fns[key] = _compile_sweep(key[0], root_pos)
+        if len(_sweep_fns) > CACHE_SIZE:
+            _sweep_fns.popitem(last=False)
     else:
-        _sweeps.move_to_end(key)
+        _sweep_fns.move_to_end(key)
     outs = fn(tuple(saved), cts, tuple(grads_in))
     for leaf, new in zip(leaves, outs, strict=True):
         if new is None:
@@ -272,11 +273,17 @@ def ones_like(value) -> jax.Array:
 _ones: dict = {}
 
 
-def clear_cache() -> None:
-    """Forget every compiled sweep and forward signature (the next graph is new).
+def clear_cache(compiled: bool = False) -> None:
+    """Forget every graph and forward seen so far: the next graph is new.
+
+    The compiled sweeps and forwards themselves are kept unless ``compiled`` (they
+    hold XLA executables; dropping them costs a compile on their next use).
 
     >>> clear_cache()
     """
     _sweeps.clear()
     _fwd_seen.clear()
-    _fwd_jit.clear()
+    if compiled:
+        _sweep_fns.clear()
+        _fwd_jit.clear()
+        _fwd_eager.clear()
