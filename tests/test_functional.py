@@ -656,7 +656,8 @@ def _check_loss_against_torch(torch, case):
     ours = ours_loss(params, x, y, weight, pos_weight, cot)
     x64 = np.float64(x)
     z_abs = np.abs(x64) @ np.abs(np.float64(params.w)) + np.abs(np.float64(params.b))
-    # |x| summed into z: the matmul's own rounding, in units of eps (see ULPS).
+    # Both sides get the logits from a matmul, each with a rounding error of about
+    # eps * z_abs: z_err, in units of eps like the rest of the scales.
     z_err = z_abs
     x_flat = np.abs(x64).reshape(-1, x.shape[-1])
     for r in REDUCTIONS:
@@ -857,7 +858,10 @@ def test_jit_matches_eager():
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
-# float64: the two most general layouts of each kind, to spare compilations.
+# float64. jax.experimental.enable_x64 is gone in JAX 0.10; the public context
+# manager jax.enable_x64(True) replaces it and warns of nothing (the suite turns
+# warnings into errors), so no subprocess with jax_enable_x64 is needed.
+# The two most general layouts of each kind, to spare compilations.
 @settings(max_examples=20)
 @given(logits_cases(np.float64, extreme=True, layouts=LOGITS_LAYOUTS[-2:]))
 def test_float64_bce_with_logits_matches_torch(case):
