@@ -339,15 +339,3 @@ register("cat", lambda *xs, dim=0: jnp.concatenate(xs, axis=dim), "CatBackward0"
 register("stack", lambda *xs, dim=0: jnp.stack(xs, axis=dim), "StackBackward0")
 register("clone", lambda a: a, "CloneBackward0")
 register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0")
-
-# --- losses ---------------------------------------------------------------------------
-register(
-    "binary_cross_entropy_with_logits",
-    lambda z, y, weight, pos_weight, *, reduction="mean": (
-        F.binary_cross_entropy_with_logits(
-            z, y, weight=weight, pos_weight=pos_weight, reduction=reduction
-        )
-    ),
-    "BinaryCrossEntropyWithLogitsBackward0",
-    inputs=2,  # weight and pos_weight: not differentiable in PyTorch
-)

@@ -57,7 +57,8 @@ def tensor(
         d = dtype if dtype is not None else _infer_dtype(_unwrap(data))
         arr = np.asarray(_unwrap(data))
     d = _dt.to_dtype(d)
-    return _make(jnp.asarray(arr, dtype=d.storage()), d, requires_grad)
+    # torch.tensor always copies; jnp.asarray may alias an aligned host buffer.
+    return _make(jnp.array(arr, dtype=d.storage(), copy=True), d, requires_grad)
 
 
 def _unwrap(data):

@@ -181,7 +181,6 @@ CASES: dict[str, list[Case]] = {
     ],
     # ``torch.nn.functional``'s entries, through its public functions.
     "binary_cross_entropy_with_logits": _BCE_CASES,
-    "binary_cross_entropy_with_logits.nn": _BCE_CASES,
     "binary_cross_entropy": [
         Case(
             lambda M, p, y: M.nn.functional.binary_cross_entropy(

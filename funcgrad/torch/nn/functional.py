@@ -88,7 +88,7 @@ register("_log_softmax", _log_softmax, "LogSoftmaxBackward0")
 register("nll_loss", _nll, "NllLossBackward0", inputs=1)
 # PyTorch records no edge for weight and pos_weight (they cannot require grad).
 register(
-    "binary_cross_entropy_with_logits.nn",
+    "binary_cross_entropy_with_logits",
     _bce_logits,
     "BinaryCrossEntropyWithLogitsBackward0",
     inputs=2,
@@ -330,7 +330,7 @@ def binary_cross_entropy_with_logits(
     _no_grad_allowed("binary_cross_entropy_with_logits", "weight", weight)
     _no_grad_allowed("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     return dispatch(
-        "binary_cross_entropy_with_logits.nn",
+        "binary_cross_entropy_with_logits",
         x,
         y,
         weight,
