@@ -38,6 +38,7 @@ Conventions, in one place:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import types
@@ -477,52 +478,92 @@ def _key_parts(key: jax.Array | np.ndarray) -> tuple[np.ndarray, str]:
 # Run identity, for checkpoints.
 
 
-def _describe(obj: Any, depth: int = 0, seen: set[int] | None = None) -> str:
-    """A stable text for an optimizer: functions, their closures and constants.
+class _Describer:
+    """A stable text for an optimizer: its functions, their code and closures.
 
-    optax transformations are closures, so the code they run and the numbers they
+    optax transformations are closures, so the code they run and the values they
     captured (learning rates, betas) identify them; object addresses never appear.
+    ``complete`` stays true while everything met was described in full, in which
+    case two optimizers with equal texts compute the same thing.
     """
-    seen = set() if seen is None else seen
-    if depth > 12:
-        return "..."
-    if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes)):
-        return repr(obj)
-    if id(obj) in seen:
-        return "<cycle>"
-    if isinstance(obj, (np.ndarray, jax.Array)):
-        a = np.asarray(obj)
-        if a.size > 64:
-            return f"array{a.shape}{a.dtype}:{hashlib.sha256(a.tobytes()).hexdigest()}"
-        return f"array{a.shape}{a.dtype}{a.tolist()}"
-    if isinstance(obj, np.generic):
-        return repr(obj.item())
-    seen = seen | {id(obj)}
-    if isinstance(obj, types.FunctionType):
-        cells = []
-        for cell in obj.__closure__ or ():
-            try:
-                contents = cell.cell_contents
-            except ValueError:
-                contents = None
-            cells.append(_describe(contents, depth + 1, seen))
-        defaults = [_describe(d, depth + 1, seen) for d in obj.__defaults__ or ()]
-        return f"{obj.__module__}.{obj.__qualname__}({','.join(cells)};{defaults})"
-    if isinstance(obj, (tuple, list)):
-        inner = ",".join(_describe(x, depth + 1, seen) for x in obj)
-        return f"{type(obj).__name__}({inner})"
-    if isinstance(obj, dict):
-        inner = ",".join(
-            f"{k!r}:{_describe(v, depth + 1, seen)}" for k, v in sorted(obj.items())
-        )
-        return f"dict({inner})"
-    if hasattr(obj, "func") and hasattr(obj, "args"):  # functools.partial
-        return _describe((obj.func, obj.args, obj.keywords), depth + 1, seen)
-    return type(obj).__qualname__
+
+    def __init__(self) -> None:
+        self.complete = True
+
+    def __call__(self, obj: Any, depth: int = 0, seen: frozenset = frozenset()) -> str:
+        if depth > 16:
+            self.complete = False
+            return "..."
+        if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes)):
+            return repr(obj)
+        if isinstance(obj, (np.ndarray, np.generic, jax.Array)):
+            a = np.asarray(obj)
+            digest = hashlib.sha256(a.tobytes()).hexdigest()[:16]
+            return f"array{a.shape}{a.dtype}:{digest}"
+        if id(obj) in seen:
+            return "<cycle>"
+        seen = seen | {id(obj)}
+        inner = lambda x: self(x, depth + 1, seen)  # noqa: E731
+        if isinstance(obj, types.FunctionType):
+            cells = []
+            for cell in obj.__closure__ or ():
+                try:
+                    cells.append(inner(cell.cell_contents))
+                except ValueError:  # an empty cell
+                    cells.append("<empty>")
+            defaults = inner(obj.__defaults__)
+            kwdefaults = inner(obj.__kwdefaults__)
+            name = f"{obj.__module__}.{obj.__qualname__}"
+            code = self._code(obj.__code__)
+            return f"{name}[{code}]({','.join(cells)};{defaults};{kwdefaults})"
+        if isinstance(obj, (tuple, list)):
+            return f"{type(obj).__name__}({','.join(inner(x) for x in obj)})"
+        if isinstance(obj, dict):
+            items = sorted((repr(k), inner(v)) for k, v in obj.items())
+            return f"dict({','.join(f'{k}:{v}' for k, v in items)})"
+        if isinstance(obj, functools.partial):
+            return f"partial({inner((obj.func, obj.args, obj.keywords))})"
+        if isinstance(obj, types.ModuleType):
+            return obj.__name__
+        if isinstance(obj, (type, types.BuiltinFunctionType)):
+            return f"{obj.__module__}.{obj.__qualname__}"
+        if hasattr(obj, "__wrapped__"):
+            return f"wraps({inner(obj.__wrapped__)})"
+        self.complete = False
+        return type(obj).__qualname__
+
+    def _code(self, code: types.CodeType) -> str:
+        h = hashlib.sha256(code.co_code)
+        h.update(repr(code.co_names).encode())
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                h.update(self._code(const).encode())
+            else:
+                h.update(repr(const).encode())
+        return h.hexdigest()[:16]
 
 
-def _optimizer_identity(optimizer: optax.GradientTransformation) -> str:
-    return hashlib.sha256(_describe(tuple(optimizer)).encode()).hexdigest()[:16]
+def _optimizer_identity(optimizer: optax.GradientTransformation) -> tuple[str, bool]:
+    describe = _Describer()
+    text = describe(tuple(optimizer))
+    return hashlib.sha256(text.encode()).hexdigest()[:16], describe.complete
+
+
+_EQUIVALENT_OPTIMIZERS: dict[str, optax.GradientTransformation] = {}
+
+
+def _canonical(optimizer: optax.GradientTransformation) -> optax.GradientTransformation:
+    """An earlier, equivalent optimizer object, so its compiled loop is reused.
+
+    jit caches by the optimizer object; ``optax.sgd(0.1)`` called twice gives two
+    objects. When both are described in full and alike, they compute the same.
+    """
+    identity, complete = _optimizer_identity(optimizer)
+    if not complete:
+        return optimizer
+    if identity not in _EQUIVALENT_OPTIMIZERS and len(_EQUIVALENT_OPTIMIZERS) >= 64:
+        _EQUIVALENT_OPTIMIZERS.pop(next(iter(_EQUIVALENT_OPTIMIZERS)))
+    return _EQUIVALENT_OPTIMIZERS.setdefault(identity, optimizer)
 
 
 def _shapes(tree: Any) -> str:
@@ -557,7 +598,7 @@ def _run_options(
         "dtype": X.dtype.name,
         "params": _shapes(params),
         "opt_state": _shapes(opt_state),
-        "optimizer": _optimizer_identity(optimizer),
+        "optimizer": _optimizer_identity(optimizer)[0],
         "batch_size": int(batch_size),
         "shuffle": bool(shuffle),
         "key": [int(v) for v in key_data.ravel()],
@@ -641,6 +682,7 @@ def fit(
         raise ValueError(
             f"optimizer must be an optax GradientTransformation, got {optimizer!r}"
         )
+    optimizer = _canonical(optimizer)
     features, outputs, dtype = _check_params(params)
     y_shape = tuple(np.shape(Y))
     X, Y = _as_data(X, Y, features, outputs, dtype, "X/Y")

@@ -90,13 +90,16 @@ def test_shuffle_changes_the_order_and_no_shuffle_is_in_order():
     )
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 5, 64, 100, 1000, 1025])
+@pytest.mark.parametrize("n", [1, 2, 5, 100, 1025])
 def test_shuffle_is_a_permutation(n):
-    for epoch in range(3):
-        order = np.asarray(
-            train._shuffle(jax.random.fold_in(jax.random.key(0), epoch), n)
-        )
-        assert sorted(order.tolist()) == list(range(n))
+    shuffle = jax.jit(
+        lambda e: train._shuffle(jax.random.fold_in(jax.random.key(0), e), n)
+    )
+    orders = [np.asarray(shuffle(epoch)).tolist() for epoch in range(4)]
+    for order in orders:
+        assert sorted(order) == list(range(n))
+    if n >= 5:
+        assert len({tuple(o) for o in orders}) == 4
 
 
 def test_each_epoch_visits_every_example_once_with_a_fresh_order():
@@ -140,8 +143,8 @@ def test_masked_mean_is_the_mean_over_real_rows_in_value_and_gradient():
     def masked(p):
         return train._masked_loss(p, jnp.asarray(junk), jnp.asarray(Y2), mask)[0]
 
-    value, grads = jax.value_and_grad(masked)(params)
-    ref_value, ref_grads = jax.value_and_grad(fg.loss)(params, X[:7], Y2[:7])
+    value, grads = jax.jit(jax.value_and_grad(masked))(params)
+    ref_value, ref_grads = jax.jit(jax.value_and_grad(fg.loss))(params, X[:7], Y2[:7])
     np.testing.assert_allclose(value, ref_value, rtol=1e-6)
     for g, r in zip(leaves(grads), leaves(ref_grads), strict=True):
         np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-7)
@@ -256,9 +259,14 @@ def test_make_train_step_is_one_optax_step():
     state = fg.TrainState(params, opt.init(params), jnp.zeros((), jnp.int32))
     step = fg.make_train_step(opt)
     new, value = step(state, X, Y[:, None])
-    grads = jax.grad(fg.loss)(params, X, Y[:, None])
-    updates, _ = opt.update(grads, opt.init(params), params)
-    want = optax.apply_updates(params, updates)
+
+    @jax.jit
+    def reference(params):
+        grads = jax.grad(fg.loss)(params, X, Y[:, None])
+        updates, _ = opt.update(grads, opt.init(params), params)
+        return optax.apply_updates(params, updates)
+
+    want = reference(params)
     np.testing.assert_allclose(value, fg.loss(params, X, Y[:, None]), rtol=1e-6)
     for got, w in zip(leaves(new.params), leaves(want), strict=True):
         np.testing.assert_allclose(got, w, rtol=1e-6)
@@ -532,3 +540,11 @@ def test_two_processes_equal_one_process(tmp_path):
         )
         np.testing.assert_allclose(r["loss"], ref.history["loss"], rtol=1e-5)
         np.testing.assert_allclose(r["val_loss"], ref.history["val_loss"], rtol=1e-5)
+
+
+def test_equal_optimizers_share_one_compiled_loop_and_different_ones_do_not():
+    a, b = train._canonical(optax.adam(0.01)), train._canonical(optax.adam(0.01))
+    assert a is b
+    assert train._canonical(optax.adam(0.02)) is not a
+    assert train._canonical(optax.adam(0.01, b1=0.8)) is not a
+    assert train._canonical(optax.sgd(0.01)) is not a
