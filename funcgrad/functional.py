@@ -220,17 +220,17 @@ _LOG_FLOOR = -100.0
 def _clamped_log(p: jax.Array) -> jax.Array:
     # max(log p, -100) as torch clamps it; the inner where keeps log's gradient
     # (1/p) from becoming inf * 0 = nan where the clamp is active.
-    active = p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
-    safe = jnp.where(active, p, 1.0)
-    return jnp.where(active, jnp.maximum(jnp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
+    logged = p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
+    safe = jnp.where(logged, p, 1.0)
+    return jnp.where(logged, jnp.maximum(jnp.log(safe), _LOG_FLOOR), _LOG_FLOOR)
 
 
 def _clamped_log1m(p: jax.Array) -> jax.Array:
     # max(log(1 - p), -100), as log1p(-p) (like torch): log(1 - p) rounds 1 - p and
     # loses every digit of a small p. The same where guard as _clamped_log.
-    active = 1 - p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
-    safe = jnp.where(active, p, 0.0)
-    return jnp.where(active, jnp.maximum(jnp.log1p(-safe), _LOG_FLOOR), _LOG_FLOOR)
+    logged = 1 - p > jnp.exp(jnp.asarray(_LOG_FLOOR, p.dtype))
+    safe = jnp.where(logged, p, 0.0)
+    return jnp.where(logged, jnp.maximum(jnp.log1p(-safe), _LOG_FLOOR), _LOG_FLOOR)
 
 
 def loss(
