@@ -91,7 +91,8 @@ class Store:
     """The checkpoints of one run in one directory."""
 
     def __init__(self, directory: str, max_to_keep: int) -> None:
-        import orbax.checkpoint as ocp  # imported here: it is slow to import
+        with _quiet():
+            import orbax.checkpoint as ocp  # imported here: it is slow to import
 
         self._ocp = ocp
         self.directory = str(directory)
