@@ -15,6 +15,7 @@ so a process killed mid-save leaves nothing that looks complete). It holds two i
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import warnings
@@ -151,10 +152,26 @@ class Store:
         checkpoints newer than the one returned are deleted, so that the resumed run
         can write its own in their place.
         """
-        ocp = self._ocp
         with _quiet():
             steps = sorted(self._manager.all_steps(), reverse=True)
         damaged: list[tuple[int, str]] = []
+        try:
+            return self._restore(steps, damaged, options, abstract)
+        finally:
+            if damaged:
+                # A failed read can leave orbax's event loop to be closed at garbage
+                # collection, with a ResourceWarning; collect it here, quietly.
+                with _quiet():
+                    gc.collect()
+
+    def _restore(
+        self,
+        steps: list[int],
+        damaged: list[tuple[int, str]],
+        options: dict[str, Any],
+        abstract: Sequence[jax.ShapeDtypeStruct],
+    ) -> tuple[int, list[np.ndarray], dict[str, list[float]]] | None:
+        ocp = self._ocp
         for step in steps:
             try:
                 with _quiet():
