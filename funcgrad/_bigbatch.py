@@ -22,16 +22,17 @@ from .functional import LinearParams, binary_cross_entropy_with_logits, linear, 
 
 __all__ = ["BLOCK_BYTES", "block_rows_for", "loss_and_grad"]
 
-#: Bytes of ``X`` per block: a quarter of a 4 MiB L2, so the block, its logits and
-#: the gradient accumulator all stay in cache between the forward and the backward.
-BLOCK_BYTES = 1 << 20
+#: Bytes of ``X`` per block: 128 KiB stays in the L2 cache between
+#: the block's forward and backward; measured fastest of 16 KiB ... 2 MiB for
+#: D = 256 on the 2-core Xeon of docs/performance.md.
+BLOCK_BYTES = 1 << 17
 
 
 def block_rows_for(features: int, itemsize: int = 4) -> int:
     """Rows per block so one block of ``X`` is about :data:`BLOCK_BYTES`.
 
     >>> block_rows_for(256), block_rows_for(30), block_rows_for(100_000)
-    (1024, 8738, 8)
+    (128, 1092, 8)
     """
     return max(8, BLOCK_BYTES // max(1, features * itemsize))
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import funcgrad as fg
-from funcgrad._bigbatch import block_rows_for, loss_and_grad
+from funcgrad._bigbatch import BLOCK_BYTES, block_rows_for, loss_and_grad
 
 
 def _data(n, d, k, seed=0):
@@ -61,5 +61,5 @@ def test_jit_and_bad_shapes() -> None:
 
 
 def test_block_rows_for() -> None:
-    assert block_rows_for(256) * 256 * 4 == 1 << 20
+    assert block_rows_for(256) * 256 * 4 == BLOCK_BYTES
     assert block_rows_for(10**7) == 8
