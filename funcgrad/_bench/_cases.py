@@ -106,8 +106,25 @@ def _clear_graph_cache() -> None:
     compiled.clear_cache()
 
 
+def _plain_engine(step):
+    """``step`` with the engine's fast paths switched off (the per-op engine)."""
+    try:
+        from ..autograd import compiled
+    except ImportError:
+        return step
+
+    def plain():
+        compiled.enabled = False
+        try:
+            return step()
+        finally:
+            compiled.enabled = True
+
+    return plain
+
+
 def bench_seed(cfg) -> dict[str, Any]:
-    """Facade seed step (warm and first-sighting) vs PyTorch eager."""
+    """Facade seed step (warm, first sighting, per-op engine) vs PyTorch eager."""
     from .. import torch as ft
 
     fns = {"facade": make_seed_step(ft)}
@@ -118,12 +135,15 @@ def bench_seed(cfg) -> dict[str, Any]:
         return facade_cold()
 
     fns["facade_cold"] = cold
+    fns["facade_plain"] = _plain_engine(make_seed_step(ft))
     if cfg.torch:
         fns["torch"] = make_seed_step(_torch())
     t = interleaved(fns, repeats=cfg.repeats, number=cfg.seed_steps, warmup=3)
     out: dict[str, Any] = {
         "facade_us": median(t["facade"]) * 1e6,
         "facade_cold_us": median(t["facade_cold"]) * 1e6,
+        "facade_plain_us": median(t["facade_plain"]) * 1e6,
+        "fast_path_speedup": paired_ratio(t["facade_plain"], t["facade"]),
         "torch_us": None,
         "speedup_vs_torch": None,
         "cold_vs_torch": None,
