@@ -323,10 +323,7 @@ def binary_cross_entropy_with_logits(
     tensor(0.6931, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)
     """
     x, y = _tensor(input), _tensor(target)
-    if y.shape != x.shape:
-        raise ValueError(
-            f"Target size ({y.shape}) must be the same as input size ({x.shape})"
-        )
+    F._check_same_size(x._value, y._value)
     _no_grad_allowed("binary_cross_entropy_with_logits", "weight", weight)
     _no_grad_allowed("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     return dispatch(
