@@ -31,12 +31,3 @@ def test_docstring_examples(name: str) -> None:
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} docstring example(s) failed in {name}"
-
-
-def test_every_public_symbol_has_an_example() -> None:
-    missing = []
-    for name in funcgrad.__all__:
-        obj = getattr(funcgrad, name)
-        if ">>>" not in (obj.__doc__ or ""):
-            missing.append(name)
-    assert not missing, f"public symbols without a runnable example: {missing}"
