@@ -4,8 +4,6 @@ import importlib
 
 import pytest
 
-import funcgrad
-
 FUNCGRAD_ALL = {
     "CheckpointError",
     "FitResult",
