@@ -224,6 +224,7 @@ register("pow.Tensor_Scalar", lambda a, exponent: a**exponent, "PowBackward0")
 register("pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1")
 register("pow.Scalar", lambda a, base: base**a, "PowBackward2")
 
+
 # --- elementwise functions ----------------------------------------------------------
 def _floating(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     """Integer and bool inputs are computed in the default float dtype, as
