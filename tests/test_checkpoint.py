@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -245,3 +246,19 @@ def test_a_partial_save_left_by_a_kill_is_ignored_and_cleaned(tmp_path, uninterr
     assert same_bits(r.params, uninterrupted.params)
     assert not partial.exists()
     assert steps(tmp_path) == [3, 4, 5]
+
+
+def test_a_damaged_read_leaves_nothing_to_call_back_into_a_closed_loop(
+    tmp_path, monkeypatch
+):
+    # orbax's failed gather left sibling tensorstore reads pending; when they
+    # finished, tensorstore's threads called into the closed event loop and the
+    # RuntimeError surfaced as an unraisable exception during some later test.
+    caught = []
+    monkeypatch.setattr(sys, "unraisablehook", caught.append)
+    for i in range(3):
+        run(tmp_path / str(i), epochs=4)
+        _damage_arrays(tmp_path / str(i) / "4")
+        assert run(tmp_path / str(i), epochs=5).resumed_from_epoch == 3
+    gc.collect()
+    assert [repr(u.exc_value) for u in caught] == []
