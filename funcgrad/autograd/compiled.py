@@ -14,23 +14,27 @@ dtypes, same leaves needing grad. Three things make that pattern cheap:
   runs the whole reverse sweep, leaf accumulation included, as one compiled call
   built from the same per-op VJPs. Graphs with hooks, ``retain_grad``, anomaly
   mode, ``create_graph``, ``autograd.grad`` captures or ``inputs=`` take the plain
-  path. Compiled sweeps are kept in a bounded LRU cache.
+  path. Compiled sweeps are kept in a bounded LRU cache. Forward values still
+  pending (``lazy.py``: the forward, and a no-grad update before it) are computed
+  by the same call, so a repeated training step is one compiled call.
 * :func:`full` returns cached constant arrays for ``fill_``/``zero_`` (JAX arrays
   are immutable, so tensors may share one).
 
-``enabled = False`` turns all three off (the plain path, for comparisons).
+``enabled = False`` turns all three off, and lazy values with them (the plain
+path, for comparisons).
 """
 
 from __future__ import annotations
 
 import collections
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 
 from . import anomaly as _anomaly
+from . import lazy as _lazy
 from .node import AccumulateGrad, Node, vjp_of
 
 __all__ = [
@@ -55,10 +59,13 @@ _SCALARS = (bool, int, float, complex)
 
 def _aval(v) -> Any:
     """A hashable description of one saved value, or raise ``TypeError``."""
+    t = type(v)
+    if t is _lazy._ArrayImpl:
+        return (v.shape, v.dtype, v.weak_type)
+    if v is None or t is _Pending:
+        return v
     if isinstance(v, jax.Array) and not isinstance(v, _Tracer):
         return (v.shape, v.dtype, v.weak_type)
-    if v is None:
-        return None
     if type(v) in _SCALARS:
         return type(v)
     raise TypeError("not cacheable")
@@ -143,45 +150,90 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     order = topological_order(node for node, _ in roots)
     index = {id(node): i for i, node in enumerate(order)}
     sig, saved, leaves, grads_in = [], [], [], []
+    Lazy = _lazy.Lazy
+    pending_roots, lazy_at = [], []  # pending saved values; where they are saved
     try:
         for node in order:
-            if type(node) is AccumulateGrad:
+            if type(node) is Node:
+                values = node.saved
+                if node.pre_hooks or node.retained is not None or values is None:
+                    return False
+                nexts = node.next_functions
+                edges = tuple(
+                    [-1 if child is None else index[id(child)] for child, _ in nexts]
+                )
+                mask = tuple([child is not None for child, _ in nexts])
+                if len(values) > len(nexts):
+                    mask += (False,) * (len(values) - len(nexts))
+                avals = []
+                for v in values:
+                    if type(v) is Lazy:
+                        if v.value is None:
+                            pending_roots.append(v)
+                            lazy_at.append(len(sig))
+                            avals.append(v)  # replaced by a _Pending below
+                            continue
+                        v = v.value
+                    avals.append(_aval(v))
+                sig.append((node.op, node.options, mask, avals, edges))
+                saved.append(values)
+            elif type(node) is AccumulateGrad:
                 leaf = node.variable
                 if leaf._hooks:
                     return False
                 g = leaf._grad
                 gv = None if g is None else g._value
-                sig.append((None, leaf._value.dtype, _aval(gv)))
+                sig.append((None, leaf._val.dtype, _aval(gv)))
                 leaves.append(leaf)
                 grads_in.append(gv)
-            elif type(node) is Node:
-                if node.pre_hooks or node.retained is not None or node.saved is None:
-                    return False
-                edges = tuple(
-                    -1 if child is None else index[id(child)]
-                    for child, _ in node.next_functions
-                )
-                avals = tuple(_aval(v) for v in node.saved)
-                sig.append((node.op, node.options, node.diff_mask(), avals, edges))
-                saved.append(node.saved)
             else:
                 return False
+        # Pending forward values (lazy.py) are computed inside the same call: a
+        # saved pending value is passed as None and named by its _Pending index.
+        fwd_sig, fwd_leaves, pending = _lazy.program(pending_roots)
+        if pending:
+            pos = {id(v): i for i, v in enumerate(pending)}
+            for i in set(lazy_at):
+                avals = sig[i][3]
+                for j, a in enumerate(avals):
+                    if type(a) is Lazy:
+                        avals[j] = _Pending(pos[id(a)])
+        k = 0
+        for i, entry in enumerate(sig):
+            if entry[0] is not None:
+                avals = tuple(entry[3])
+                sig[i] = entry[:3] + (avals,) + entry[4:]
+                values = saved[k]
+                if any(type(v) is Lazy for v in values):
+                    saved[k] = tuple(
+                        None if type(a) is _Pending else
+                        v.value if type(v) is Lazy else v
+                        for v, a in zip(values, avals, strict=True)
+                    )  # fmt: skip
+                k += 1
+        # The call returns the pending values nothing else in the program uses
+        # (the outputs, the loss) and the leaves' own (a lazy update); the others
+        # stay pending, computed again from their inputs if ever read.
+        used = {r for _, refs in fwd_sig[0] for r in refs if r >= 0}
+        held = {id(leaf._val) for leaf in leaves}
+        wanted = tuple(
+            i for i, v in enumerate(pending) if i not in used or id(v) in held
+        )
         root_pos = tuple(index[id(node)] for node, _ in roots)
         cts = tuple(ct for _, ct in roots)
-        key = (tuple(sig), root_pos, tuple(_aval(ct) for ct in cts))
-        hash(key)
+        key = (tuple(sig), root_pos, tuple(_aval(ct) for ct in cts), fwd_sig, wanted)
     except TypeError:
         return False
     if not _second_sighting(_sweeps, key):
+        _lazy.run_eagerly(pending)  # for the plain path, without a second walk
         return False
     fn = _sweep_fns.get(key)
     if fn is None:
-        fn = _sweep_fns[key] = _compile_sweep(key[0], root_pos)
-        if len(_sweep_fns) > CACHE_SIZE:
+        fn = _sweep_fns[key] = _compile_sweep(key[0], root_pos, fwd_sig[0], wanted)
+        while len(_sweep_fns) > CACHE_SIZE:
             _sweep_fns.popitem(last=False)
-    else:
-        _sweep_fns.move_to_end(key)
-    outs = fn(tuple(saved), cts, tuple(grads_in))
+    outs, forward_values = fn(tuple(saved), cts, tuple(grads_in), tuple(fwd_leaves))
+    _lazy.fill([pending[i] for i in wanted], forward_values)
     for leaf, new in zip(leaves, outs, strict=True):
         if new is None:
             continue
@@ -190,7 +242,7 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
         if g is None:
             leaf._grad = type(leaf)._wrap(new, leaf._dtype)
         else:
-            g._value = new
+            g._val = new
             g._version += 1
     if not retain_graph:
         for node in order:
@@ -199,8 +251,15 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     return True
 
 
-def _compile_sweep(sig: tuple, root_pos: tuple):
-    def sweep(saved, root_cts, grads_in):
+class _Pending(NamedTuple):
+    """In a saved tuple: the value computed by the sweep's forward program."""
+
+    index: int
+
+
+def _compile_sweep(sig: tuple, root_pos: tuple, fwd_sig: tuple, wanted: tuple):
+    def sweep(saved, root_cts, grads_in, fwd_leaves):
+        forward = _lazy.run_program(fwd_sig, fwd_leaves)
         # The plain engine's sweep, traced: same order, same per-op VJPs, same sums.
         grads: dict[int, Any] = {}
         for pos, ct in zip(root_pos, root_cts, strict=True):
@@ -214,8 +273,13 @@ def _compile_sweep(sig: tuple, root_pos: tuple):
                     ct = ct.astype(entry[1])
                 outs.append(None if ct is None else ct if old is None else old + ct)
                 continue
-            op, options, mask, _, edges = entry
+            op, options, mask, avals, edges = entry
             values, k = saved[k], k + 1
+            if forward:
+                values = tuple(
+                    forward[a.index] if type(a) is _Pending else v
+                    for v, a in zip(values, avals, strict=True)
+                )
             if ct is None:
                 continue
             pulled = iter(vjp_of(op, options, mask)(values, ct))
@@ -225,7 +289,7 @@ def _compile_sweep(sig: tuple, root_pos: tuple):
                 g = next(pulled)
                 if child >= 0:
                     grads[child] = grads[child] + g if child in grads else g
-        return outs
+        return outs, [forward[i] for i in wanted]
 
     return jax.jit(sweep)
 
@@ -259,15 +323,27 @@ def ones_like(value) -> jax.Array:
     >>> ones_like(jnp.zeros(())) is ones_like(jnp.zeros(()))
     True
     """
+    if type(value) is _lazy.Lazy:  # a pending value: only its aval is needed
+        if enabled and value.value is None and not value.weak_type:
+            key = (value.shape, value.dtype, False)
+            out = _ones.get(key)
+            if out is None:
+                spec = jax.ShapeDtypeStruct(value.shape, value.dtype)
+                out = _ones_of(key, spec)
+            return out
+        value = _lazy.materialise(value)
     if enabled and isinstance(value, jax.Array) and not isinstance(value, _Tracer):
-        key = (value.shape, value.dtype, value.weak_type)
-        out = _ones.get(key)
-        if out is None:
-            if len(_ones) >= CACHE_SIZE:
-                _ones.clear()
-            out = _ones[key] = jnp.ones_like(value)
-        return out
+        return _ones_of((value.shape, value.dtype, value.weak_type), value)
     return jnp.ones_like(value)
+
+
+def _ones_of(key: tuple, like) -> jax.Array:
+    out = _ones.get(key)
+    if out is None:
+        if len(_ones) >= CACHE_SIZE:
+            _ones.clear()
+        out = _ones[key] = jnp.ones_like(like)
+    return out
 
 
 _ones: dict = {}
@@ -283,6 +359,7 @@ def clear_cache(compiled: bool = False) -> None:
     """
     _sweeps.clear()
     _fwd_seen.clear()
+    _lazy.clear_cache(compiled)
     if compiled:
         _sweep_fns.clear()
         _fwd_jit.clear()

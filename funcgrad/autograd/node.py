@@ -15,6 +15,7 @@ from typing import Any
 
 import jax
 
+from . import lazy as _lazy
 from .ops import OpDef
 
 FREED_GRAPH = (
@@ -103,6 +104,7 @@ class Node:
         """Pull ``ct`` back to the inputs that need grad (``None`` for the others)."""
         if self.saved is None:
             raise RuntimeError(FREED_GRAPH)
+        self.saved = _lazy.concrete(self.saved)  # pending forward values, computed
         mask = self.diff_mask()
         it = iter(vjp_of(self.op, self.options, mask)(self.saved, ct))
         return tuple(next(it) if d else None for d in mask[: len(self.next_functions)])

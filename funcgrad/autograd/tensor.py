@@ -10,6 +10,7 @@ same code also blocks gradients when JAX traces it.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ import numpy as np
 from . import anomaly as _anomaly
 from . import compiled as _compiled
 from . import dtypes as _dt
+from . import lazy as _lazy
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled
 from .node import AccumulateGrad, Node, vjp_of
@@ -115,13 +117,21 @@ def _raw(x):
 raw = _raw
 
 
-def _result_dtype(value, args) -> _dt.dtype:
+def _result_dtype(value, tensors: list) -> _dt.dtype:
     """The torch dtype of ``value``: its JAX dtype, widened back to ``int64`` or
     ``float64`` when such a tensor took part (0-d tensors only count when no
     tensor with dimensions did, as in PyTorch's promotion)."""
-    tensors = [a for a in args if isinstance(a, Tensor)]
-    dimmed = [t for t in tensors if t.ndim] or tensors
+    d = _NARROW.get(value.dtype)
+    if d is None:
+        return _dt.from_jax(value.dtype)
+    if not any(t._dtype is d for t in tensors):
+        return _dt.from_jax(value.dtype)  # nothing to widen back to
+    dimmed = [t for t in tensors if t._val.shape] or tensors
     return _dt.from_jax(value.dtype, wide=tuple(t._dtype for t in dimmed))
+
+
+# The JAX dtypes a wide torch dtype narrows to without x64, and that wide dtype.
+_NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
 
 
 # Ops whose result takes the memory layout of their first full-size input, as
@@ -133,11 +143,9 @@ _LAYOUT_PRESERVING = frozenset(
 )
 
 
-def _result_strides(op: OpDef, args, shape) -> tuple[int, ...] | None:
-    if op.name not in _LAYOUT_PRESERVING:
-        return None
-    for a in args:
-        if isinstance(a, Tensor) and a.shape == shape:
+def _result_strides(tensors: list, shape) -> tuple[int, ...] | None:
+    for a in tensors:
+        if a._val.shape == shape:
             strides = a._strides
             if strides is not None and _is_dense(shape, strides):
                 return strides
@@ -157,9 +165,10 @@ def _is_dense(shape, strides) -> bool:
 
 
 def _edge(t) -> tuple:
-    if not isinstance(t, Tensor) or not t.requires_grad:
+    if not isinstance(t, Tensor) or not t._requires_grad:
         return (None, 0)
-    return (t.grad_fn if t.grad_fn is not None else t._accumulator(), 0)
+    fn = t.grad_fn
+    return (fn if fn is not None else t._accumulator(), 0)
 
 
 def dispatch(op: OpDef | str, *args, **options) -> Tensor:
@@ -172,25 +181,36 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     >>> dispatch("mul", a, 2.0).grad_fn
     <MulBackward0 object at 0x...>
     """
-    if isinstance(op, str):
+    if type(op) is str:
         op = OPS[op]
-    values = tuple(_raw(a) for a in args)
-    out = _compiled.forward(op, values, options)
+    values = tuple([a._val if isinstance(a, Tensor) else a for a in args])
+    # Fast path: a warm op on concrete values returns a pending value (lazy.py).
+    out = None if _anomaly.enabled else _lazy.defer(op, values, options)
+    if out is None:
+        values = _lazy.concrete(values)
+        out = _compiled.forward(op, values, options)
     inputs = args if op.inputs is None else args[: op.inputs]
+    tensors = [a for a in inputs if isinstance(a, Tensor)]
     enabled = is_grad_enabled()
-    record = enabled and any(isinstance(a, Tensor) and a.requires_grad for a in inputs)
-    if not enabled and any(_is_tracer(v) for v in values):
+    record = False
+    if enabled:
+        for t in tensors:
+            if t._requires_grad:
+                record = True
+                break
+    elif type(out) is not _lazy.Lazy and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
-    result = Tensor._wrap(out, _result_dtype(out, inputs))
-    result._strides = _result_strides(op, inputs, out.shape)
+    result = Tensor._wrap(out, _result_dtype(out, tensors))
+    if op.name in _LAYOUT_PRESERVING:
+        result._strides = _result_strides(tensors, out.shape)
     if record and result._dtype.is_floating_point:
         result._requires_grad = True
         result.grad_fn = Node(
             op,
-            tuple(sorted(options.items())),
+            tuple(sorted(options.items())) if options else (),
             values,
-            tuple(_edge(a) for a in inputs),
+            tuple([_edge(a) for a in inputs]),
             args,
         )
         if _anomaly.enabled:
@@ -243,7 +263,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "_value",
+        "_val",  # a jax.Array, a tracer, or a pending lazy.Lazy (read ``_value``)
         "_dtype",
         "_requires_grad",
         "grad_fn",
@@ -266,7 +286,7 @@ class Tensor:
         self.requires_grad = requires_grad
 
     def _init(self, value, dtype: _dt.dtype) -> None:
-        self._value = value
+        self._val = value
         self._dtype = dtype
         self._requires_grad = False
         self.grad_fn = None
@@ -283,6 +303,18 @@ class Tensor:
         t._init(value, dtype if dtype is not None else _dt.from_jax(value.dtype))
         return t
 
+    @property
+    def _value(self):
+        """The value, computed now if it is pending (see ``lazy.py``)."""
+        v = self._val
+        if type(v) is _lazy.Lazy:
+            v = self._val = _lazy.materialise(v)
+        return v
+
+    @_value.setter
+    def _value(self, value) -> None:
+        self._val = value
+
     # --- JAX interop ------------------------------------------------------------------
     def __jax_array__(self):
         return self._value
@@ -293,10 +325,10 @@ class Tensor:
     # --- metadata ---------------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        return Size(self._value.shape)
+        return Size(self._val.shape)
 
     def size(self, dim: int | None = None):
-        return self.shape if dim is None else self._value.shape[dim]
+        return self.shape if dim is None else self._val.shape[dim]
 
     @property
     def dtype(self) -> _dt.dtype:
@@ -304,15 +336,15 @@ class Tensor:
 
     @property
     def ndim(self) -> int:
-        return self._value.ndim
+        return len(self._val.shape)
 
     def dim(self) -> int:
-        return self._value.ndim
+        return len(self._val.shape)
 
     ndimension = dim
 
     def numel(self) -> int:
-        return int(np.prod(self._value.shape, dtype=np.int64))
+        return math.prod(self._val.shape)
 
     nelement = numel
 
@@ -327,7 +359,7 @@ class Tensor:
 
     def _layout(self) -> tuple[int, ...]:
         if self._strides is None:
-            return contiguous_strides(self._value.shape)
+            return contiguous_strides(self._val.shape)
         return self._strides
 
     def is_contiguous(self, memory_format=None) -> bool:
@@ -364,7 +396,7 @@ class Tensor:
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self._value.shape[0]
+        return self._val.shape[0]
 
     def __iter__(self):
         if self.ndim == 0:
@@ -548,8 +580,8 @@ class Tensor:
                 self._grad = g if self._grad is None else self._grad + g
             return
         ct = _raw(ct)
-        if ct.dtype != self._value.dtype:
-            ct = ct.astype(self._value.dtype)
+        if ct.dtype != self._val.dtype:
+            ct = ct.astype(self._val.dtype)
         if self._grad is None:
             self._grad = Tensor._wrap(ct, self._dtype)
         else:
@@ -590,15 +622,15 @@ class Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
         out = dispatch(op, self, *args, **options)
-        if out.shape != self.shape:
+        if out._val.shape != self._val.shape:
             raise RuntimeError(
                 f"output with shape {list(self.shape)} doesn't match the broadcast "
                 f"shape {list(out.shape)}"
             )
-        value = out._value
-        if value.dtype != self._value.dtype:
-            value = value.astype(self._value.dtype)
-        self._value = value
+        value = out._val
+        if value.dtype != self._val.dtype:
+            value = out._value.astype(self._val.dtype)
+        self._val = value
         self._version += 1
         if out.grad_fn is not None:
             self.grad_fn, self._requires_grad = out.grad_fn, True
@@ -627,7 +659,7 @@ class Tensor:
     def fill_(self, value) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
-        self._value = _compiled.full(self._value.shape, _raw(value), self._value.dtype)
+        self._val = _compiled.full(self._val.shape, _raw(value), self._val.dtype)
         self._version += 1
         return self
 
@@ -1469,7 +1501,7 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
         if g is None:
             if t.numel() != 1:
                 raise RuntimeError(NOT_SCALAR)
-            g = Tensor._wrap(_compiled.ones_like(t._value), t._dtype)
+            g = Tensor._wrap(_compiled.ones_like(t._val), t._dtype)
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t._dtype)
         if g.shape != t.shape:

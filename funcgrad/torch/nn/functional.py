@@ -295,7 +295,7 @@ def binary_cross_entropy(
     tensor(0.6931, grad_fn=<BinaryCrossEntropyBackward0>)
     """
     x, y = _tensor(input), _tensor(target)
-    F._check_same_size_probs(x._value, y._value)
+    F._check_same_size_probs(x._val, y._val)
     _no_grad_allowed("binary_cross_entropy", "weight", weight)
     return dispatch(
         "binary_cross_entropy",
@@ -323,7 +323,7 @@ def binary_cross_entropy_with_logits(
     tensor(0.6931, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)
     """
     x, y = _tensor(input), _tensor(target)
-    F._check_same_size(x._value, y._value)
+    F._check_same_size(x._val, y._val)
     _no_grad_allowed("binary_cross_entropy_with_logits", "weight", weight)
     _no_grad_allowed("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     return dispatch(
