@@ -1514,16 +1514,26 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
     return roots
 
 
-def _flatten(t: Tensor):
-    return (t._value,), (t._dtype, t._requires_grad)
+def register_pytree(cls: type[Tensor]) -> type[Tensor]:
+    """Register a Tensor class as a JAX pytree: its value is the one leaf, its
+    dtype and ``requires_grad`` ride along, so ``jax.grad``/``jax.jit`` accept it.
+
+    >>> jax.tree_util.tree_leaves(Tensor(jnp.ones(2)))
+    [Array([1., 1.], dtype=float32)]
+    """
+
+    def flatten(t: Tensor):
+        return (t._value,), (t._dtype, t._requires_grad)
+
+    def unflatten(aux, children) -> Tensor:
+        (value,) = children
+        t = object.__new__(cls)
+        t._init(value, aux[0])
+        t._requires_grad = aux[1]
+        return t
+
+    jax.tree_util.register_pytree_node(cls, flatten, unflatten)
+    return cls
 
 
-def _unflatten(aux, children) -> Tensor:
-    (value,) = children
-    t = object.__new__(Tensor)
-    t._init(value, aux[0])
-    t._requires_grad = aux[1]
-    return t
-
-
-jax.tree_util.register_pytree_node(Tensor, _flatten, _unflatten)
+register_pytree(Tensor)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
-from ...autograd.tensor import Tensor
+from ...autograd.tensor import Tensor, register_pytree
 
 
 class Parameter(Tensor):
@@ -44,16 +43,4 @@ def _rebuild(data: Tensor, requires_grad: bool) -> Parameter:
     return Parameter(data, requires_grad)
 
 
-def _flatten(p: Parameter):
-    return (p._value,), (p._dtype, p._requires_grad)
-
-
-def _unflatten(aux, children) -> Parameter:
-    (value,) = children
-    p = object.__new__(Parameter)
-    p._init(value, aux[0])
-    p._requires_grad = aux[1]
-    return p
-
-
-jax.tree_util.register_pytree_node(Parameter, _flatten, _unflatten)
+register_pytree(Parameter)
