@@ -30,16 +30,27 @@ PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 PLOT_INSTALL_HINT = "pip install 'funcgrad[plot]'"
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a positive integer, got {text!r}"
-        ) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
+def _int_in(low: int, high: int | None = None):
+    """An argparse type: an integer in ``[low, high)`` (no upper bound if None)."""
+    bounds = f">= {low}" if high is None else f"between {low} and {high - 1}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected an integer {bounds}, got {text!r}"
+            ) from None
+        if value < low or (high is not None and value >= high):
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_in(1)
+_seed = _int_in(0, 2**32)
+_process_id = _int_in(0)
 
 
 def _learning_rate(text: str) -> float:
@@ -51,28 +62,6 @@ def _learning_rate(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"must be a positive, finite number, got {text!r}"
         )
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(
-            f"must be between 0 and {2**32 - 1}, got {value}"
-        )
-    return value
-
-
-def _process_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return value
 
 
