@@ -1,0 +1,236 @@
+"""The suite itself: configuration, runner and report.
+
+Five benchmarks (:data:`BENCHMARKS`), each a ratio against a baseline timed in the
+same run, medians over interleaved rounds:
+
+``seed``      the tutorial's training step on the facade vs PyTorch eager;
+``fit``       ``fit``'s per-step cost vs a PyTorch eager step with ``optim.SGD``;
+``bigbatch``  the one-pass full-batch gradient vs one read of ``X`` and vs PyTorch;
+``startup``   ``import funcgrad`` and the tutorial in a fresh process vs PyTorch;
+``scaling``   the big-batch step over ``N``, and ``fit`` over 1, 2 and 4 devices.
+
+:func:`run_suite` runs them and returns a JSON-ready dict; :func:`format_report`
+renders it, with every target and whether this run met it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ._cases import BENCHMARKS, have_torch
+
+__all__ = [
+    "BENCHMARKS",
+    "TARGETS",
+    "Config",
+    "format_report",
+    "machine_info",
+    "run_suite",
+]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes and repeats of a run: :meth:`full`, :meth:`quick` or :meth:`tiny`.
+
+    >>> Config.full().big_rows, Config.quick().repeats, Config.tiny().big_rows
+    (200000, 5, 512)
+    """
+
+    repeats: int = 7
+    startup_repeats: int = 5
+    seed_steps: int = 200
+    fit_rows: int = 8192
+    fit_epochs: tuple[int, int] = (2, 42)
+    big_rows: int = 200_000
+    big_features: int = 256
+    scaling_rows: tuple[int, ...] = (25_000, 50_000, 100_000, 200_000, 400_000, 800_000)
+    fit_devices: tuple[int, ...] = (1, 2, 4)
+    torch: bool = field(default_factory=have_torch)
+
+    @classmethod
+    def full(cls) -> Config:
+        return cls()
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls(
+            repeats=5,
+            startup_repeats=3,
+            seed_steps=100,
+            fit_epochs=(2, 22),
+            scaling_rows=(25_000, 50_000, 100_000, 200_000),
+        )
+
+    @classmethod
+    def tiny(cls) -> Config:
+        """Plumbing only (the test suite): seconds, not figures worth reading."""
+        return cls(
+            repeats=1,
+            startup_repeats=1,
+            seed_steps=2,
+            fit_rows=64,
+            fit_epochs=(1, 2),
+            big_rows=512,
+            big_features=8,
+            scaling_rows=(256, 512),
+            fit_devices=(1, 2),
+        )
+
+
+# name, key in the results, comparison, threshold, what it means
+TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
+    ("seed", "speedup_vs_torch", ">=", 2.5, "facade seed step vs PyTorch eager"),
+    ("seed", "cold_vs_torch", "<=", 2.0, "first sighting of a graph vs PyTorch"),
+    ("fit", "speedup_vs_torch", ">=", 200.0, "fit per step vs PyTorch eager step"),
+    ("bigbatch", "onepass_vs_roofline", "<=", 2.0, "one-pass gradient vs one read"),
+    ("bigbatch", "speedup_vs_torch", ">=", 3.0, "one-pass gradient vs PyTorch"),
+    ("scaling", "ns_per_row_max_over_min", "<=", 1.5, "big-batch cost linear in N"),
+)
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU model, core count and the versions that matter for the figures.
+
+    >>> info = machine_info()
+    >>> sorted(info)[:3], info["cores"] > 0
+    (['backend', 'cores', 'cpu'], True)
+    """
+    import jax
+    import jaxlib
+    import numpy
+
+    info = {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count() or 0,
+        "python": platform.python_version(),
+        "jax": jax.__version__,
+        "jaxlib": jaxlib.__version__,
+        "numpy": numpy.__version__,
+        "torch": None,
+        "backend": jax.default_backend(),
+        "devices": [str(d) for d in jax.devices()],
+    }
+    if have_torch():
+        import torch
+
+        info["torch"] = torch.__version__
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def run_suite(
+    config: Config | None = None,
+    only: Sequence[str] | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Run the benchmarks named in ``only`` (default: all) and return the figures.
+
+    ``progress(name)`` is called as each benchmark starts. The result holds
+    ``machine``, ``config``, ``results`` (one dict per benchmark), ``targets`` (each
+    with its measured value and ``met``) and ``seconds``.
+
+    >>> r = run_suite(Config.tiny(), only=["bigbatch"])
+    >>> sorted(r), "onepass_vs_roofline" in r["results"]["bigbatch"]
+    (['config', 'machine', 'results', 'seconds', 'targets'], True)
+    """
+    config = config or Config.full()
+    names = list(only) if only else list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        raise ValueError(
+            f"unknown benchmark(s) {', '.join(unknown)}; choose from "
+            f"{', '.join(BENCHMARKS)}"
+        )
+    start = time.perf_counter()
+    results: dict[str, Any] = {}
+    for name in names:
+        if progress is not None:
+            progress(name)
+        results[name] = BENCHMARKS[name](config)
+    return {
+        "machine": machine_info(),
+        "config": asdict(config),
+        "results": results,
+        "targets": _targets(results),
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for bench, key, op, threshold, what in TARGETS:
+        if bench not in results:
+            continue
+        value = results[bench].get(key)
+        met = None
+        if value is not None:
+            met = value >= threshold if op == ">=" else value <= threshold
+        out.append(
+            {
+                "benchmark": bench,
+                "figure": key,
+                "target": f"{op} {threshold:g}",
+                "value": value,
+                "met": met,
+                "what": what,
+            }
+        )
+    return out
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as text: machine, every figure, then the targets.
+
+    >>> text = format_report({"machine": {"cpu": "x", "cores": 2}, "results":
+    ...     {"seed": {"facade_us": 12.5}}, "targets": [], "seconds": 1.0})
+    >>> "facade_us" in text and "12.5" in text
+    True
+    """
+    m = report["machine"]
+    lines = [
+        f"machine: {m.get('cpu')} ({m.get('cores')} cores); "
+        + ", ".join(
+            f"{k} {m[k]}" for k in ("python", "jax", "numpy", "torch") if m.get(k)
+        )
+        + (f"; backend {m['backend']}" if m.get("backend") else "")
+    ]
+    for bench, figures in report["results"].items():
+        lines.append(f"\n[{bench}]")
+        for key, value in figures.items():
+            lines.append(f"  {key:32s} {_fmt(value)}")
+    if report["targets"]:
+        lines.append("\n[targets]")
+        for t in report["targets"]:
+            verdict = {True: "met", False: "MISSED", None: "skipped"}[t["met"]]
+            lines.append(
+                f"  {t['benchmark'] + '.' + t['figure']:40s} {_fmt(t['value']):>10s}"
+                f"  target {t['target']:8s} {verdict:8s} {t['what']}"
+            )
+    lines.append(f"\n{report['seconds']:.0f} s in all")
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if value == 0 or 0.01 <= abs(value) < 1e5:
+            return f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
+        return f"{value:.3e}"
+    return str(value)
