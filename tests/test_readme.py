@@ -20,3 +20,11 @@ def test_readme_block_runs(index: int) -> None:
     namespace: dict = {}
     for block in BLOCKS[: index + 1]:  # later blocks build on earlier ones
         exec(compile(block, f"README.md block {index}", "exec"), namespace)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    text = README.read_text(encoding="utf-8")
+    commands = re.findall(r"^(python -m pip install .*?)\s+#", text, re.M)
+    assert len(commands) == 2, commands
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1].strip() in ci.splitlines()
