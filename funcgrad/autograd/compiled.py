@@ -147,14 +147,16 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
         return False
     from .engine import topological_order
 
-    order = topological_order(node for node, _ in roots)
+    order = topological_order([node for node, _ in roots])
     index = {id(node): i for i, node in enumerate(order)}
     sig, saved, leaves, grads_in = [], [], [], []
     Lazy = _lazy.Lazy
-    pending_roots, lazy_at = [], []  # pending saved values; where they are saved
+    ArrayImpl = _lazy._ArrayImpl
+    pending_roots, lazy_at = [], []  # pending saved values; entries holding them
     try:
         for node in order:
-            if type(node) is Node:
+            kind = type(node)
+            if kind is Node:
                 values = node.saved
                 if node.pre_hooks or node.retained is not None or values is None:
                     return False
@@ -166,18 +168,28 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
                 if len(values) > len(nexts):
                     mask += (False,) * (len(values) - len(nexts))
                 avals = []
+                lazy = False
                 for v in values:
-                    if type(v) is Lazy:
+                    t = type(v)
+                    if t is Lazy:
+                        lazy = True
                         if v.value is None:
                             pending_roots.append(v)
-                            lazy_at.append(len(sig))
                             avals.append(v)  # replaced by a _Pending below
                             continue
                         v = v.value
-                    avals.append(_aval(v))
-                sig.append((node.op, node.options, mask, avals, edges))
+                        t = type(v)
+                    if t is ArrayImpl:
+                        avals.append((v.shape, v.dtype, v.weak_type))
+                    else:
+                        avals.append(_aval(v))
+                if lazy:
+                    lazy_at.append((len(sig), len(saved)))
+                    sig.append((node.op, node.options, mask, avals, edges))
+                else:
+                    sig.append((node.op, node.options, mask, tuple(avals), edges))
                 saved.append(values)
-            elif type(node) is AccumulateGrad:
+            elif kind is AccumulateGrad:
                 leaf = node.variable
                 if leaf._hooks:
                     return False
@@ -190,46 +202,50 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
                 return False
         # Pending forward values (lazy.py) are computed inside the same call: a
         # saved pending value is passed as None and named by its _Pending index.
-        fwd_sig, fwd_leaves, pending = _lazy.program(pending_roots)
-        if pending:
-            pos = {id(v): i for i, v in enumerate(pending)}
-            for i in set(lazy_at):
-                avals = sig[i][3]
-                for j, a in enumerate(avals):
+        fwd_sig, fwd_leaves, pending, pos = _lazy.program_indexed(pending_roots)
+        if lazy_at:
+            marks = _pending_marks(len(pending))
+            for i, k in lazy_at:
+                entry = sig[i]
+                avals, values = [], []
+                for v, a in zip(saved[k], entry[3], strict=True):
                     if type(a) is Lazy:
-                        avals[j] = _Pending(pos[id(a)])
-        k = 0
-        for i, entry in enumerate(sig):
-            if entry[0] is not None:
-                avals = tuple(entry[3])
-                sig[i] = entry[:3] + (avals,) + entry[4:]
-                values = saved[k]
-                if any(type(v) is Lazy for v in values):
-                    saved[k] = tuple(
-                        None if type(a) is _Pending else
-                        v.value if type(v) is Lazy else v
-                        for v, a in zip(values, avals, strict=True)
-                    )  # fmt: skip
-                k += 1
+                        avals.append(marks[pos[id(a)]])
+                        values.append(None)
+                    else:
+                        avals.append(a)
+                        values.append(v.value if type(v) is Lazy else v)
+                sig[i] = (entry[0], entry[1], entry[2], tuple(avals), entry[4])
+                saved[k] = tuple(values)
         # The call returns the pending values nothing else in the program uses
         # (the outputs, the loss) and the leaves' own (a lazy update); the others
         # stay pending, computed again from their inputs if ever read.
-        used = {r for _, refs in fwd_sig[0] for r in refs if r >= 0}
-        held = {id(leaf._val) for leaf in leaves}
-        wanted = tuple(
-            i for i, v in enumerate(pending) if i not in used or id(v) in held
-        )
-        root_pos = tuple(index[id(node)] for node, _ in roots)
-        cts = tuple(ct for _, ct in roots)
-        key = (tuple(sig), root_pos, tuple(_aval(ct) for ct in cts), fwd_sig, wanted)
+        if pending:
+            used = {r for _, refs in fwd_sig[0] for r in refs if r >= 0}
+            held = {id(leaf._val) for leaf in leaves}
+            wanted = tuple(
+                i for i, v in enumerate(pending) if i not in used or id(v) in held
+            )
+        else:
+            wanted = ()
+        root_pos = tuple([index[id(node)] for node, _ in roots])
+        cts = tuple([ct for _, ct in roots])
+        sig = tuple(sig)
+        # One hash of the signature; the stored key then matches by identity.
+        key = _Signature((sig, root_pos, tuple(map(_aval, cts)), fwd_sig, wanted))
     except TypeError:
         return False
-    if not _second_sighting(_sweeps, key):
+    stored = _sweeps.get(key)
+    if stored is None:
+        _sweeps[key] = key
+        if len(_sweeps) > CACHE_SIZE:
+            _sweeps.popitem(last=False)
         _lazy.run_eagerly(pending)  # for the plain path, without a second walk
         return False
-    fn = _sweep_fns.get(key)
+    _sweeps.move_to_end(stored)
+    fn = _sweep_fns.get(stored)
     if fn is None:
-        fn = _sweep_fns[key] = _compile_sweep(key[0], root_pos, fwd_sig[0], wanted)
+        fn = _sweep_fns[stored] = _compile_sweep(sig, root_pos, fwd_sig[0], wanted)
         while len(_sweep_fns) > CACHE_SIZE:
             _sweep_fns.popitem(last=False)
     outs, forward_values = fn(tuple(saved), cts, tuple(grads_in), tuple(fwd_leaves))
@@ -251,10 +267,40 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     return True
 
 
+class _Signature:
+    """A graph signature with its hash computed once (it is a deep tuple)."""
+
+    __slots__ = ("key", "hash")
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other) -> bool:
+        return (
+            type(other) is _Signature
+            and self.hash == other.hash
+            and self.key == other.key
+        )
+
+
 class _Pending(NamedTuple):
     """In a saved tuple: the value computed by the sweep's forward program."""
 
     index: int
+
+
+_marks: list = []  # _Pending(i) for i < len(_marks), shared
+
+
+def _pending_marks(n: int) -> list:
+    """A list whose item ``i`` is ``_Pending(i)``, for every ``i < n``."""
+    while len(_marks) < n:
+        _marks.append(_Pending(len(_marks)))
+    return _marks
 
 
 def _compile_sweep(sig: tuple, root_pos: tuple, fwd_sig: tuple, wanted: tuple):
@@ -292,6 +338,23 @@ def _compile_sweep(sig: tuple, root_pos: tuple, fwd_sig: tuple, wanted: tuple):
         return outs, [forward[i] for i in wanted]
 
     return jax.jit(sweep)
+
+
+# --------------------------------------------------------------------------------------
+# Accumulation.
+
+_add_jit = jax.jit(jnp.add)
+
+
+def add(a, b):
+    """``a + b`` for a gradient sum: one compiled call for concrete arrays.
+
+    >>> add(jnp.ones(2), jnp.ones(2))
+    Array([2., 2.], dtype=float32)
+    """
+    if enabled and type(a) is _lazy._ArrayImpl and type(b) is _lazy._ArrayImpl:
+        return _add_jit(a, b)
+    return a + b
 
 
 # --------------------------------------------------------------------------------------

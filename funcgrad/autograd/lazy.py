@@ -46,6 +46,7 @@ enabled: bool = True
 MAX_PENDING = 64
 
 _SCALARS = (bool, int, float, complex)
+_SCALAR_TYPES = frozenset(_SCALARS)
 _Tracer = jax.core.Tracer
 try:  # the concrete array type, for an exact type check before isinstance
     from jax._src.array import ArrayImpl as _ArrayImpl
@@ -170,6 +171,13 @@ def program(roots) -> tuple:
     ``pending`` or, negative, into ``leaves``) with the leaves' avals, so equal
     signatures compute the same function of their leaves.
     """
+    sig, leaves, pending, _ = program_indexed(roots)
+    return sig, leaves, pending
+
+
+def program_indexed(roots) -> tuple:
+    """:func:`program`, and a dict from ``id`` of each pending value to its index
+    in ``pending``."""
     found: dict = {}  # id -> pending value reachable from the roots
     stack = [v for v in roots if v.value is None]
     while stack:
@@ -180,6 +188,8 @@ def program(roots) -> tuple:
         for u in v.inputs or ():
             if type(u) is Lazy and u.value is None and id(u) not in found:
                 stack.append(u)
+    if not found:
+        return ((), ()), [], [], found
     # Values are numbered as they are created, after their inputs: that order is
     # a topological one.
     pending = sorted(found.values(), key=_by_serial)
@@ -188,24 +198,31 @@ def program(roots) -> tuple:
     leaf_index: dict = {}
     sig: list = []
     leaf_sig: list = []
+    aval = _compiled._aval
     for node in pending:
         refs = []
         for v in node.inputs or ():
-            if type(v) is Lazy:
+            t = type(v)
+            if t is Lazy:
                 if v.value is None:
                     refs.append(index[id(v)])
                     continue
                 v = v.value
-            if type(v) in _SCALARS:
-                v = _scalar(type(v), v)
+                t = type(v)
+            if t in _SCALAR_TYPES:
+                v = _scalar(t, v)
+                t = type(v)
             j = leaf_index.get(id(v))
             if j is None:
                 j = leaf_index[id(v)] = len(leaves)
                 leaves.append(v)
-                leaf_sig.append(_compiled._aval(v))
+                if t is _ArrayImpl:
+                    leaf_sig.append((v.shape, v.dtype, v.weak_type))
+                else:
+                    leaf_sig.append(aval(v))
             refs.append(~j)
         sig.append((node.key, tuple(refs)))
-    return (tuple(sig), tuple(leaf_sig)), leaves, pending
+    return (tuple(sig), tuple(leaf_sig)), leaves, pending, index
 
 
 @functools.lru_cache(maxsize=256)
@@ -256,7 +273,9 @@ def concrete(values: tuple) -> tuple:
     """``values`` with every :class:`Lazy` replaced by its computed value."""
     if not any(type(v) is Lazy for v in values):
         return values
-    compute([v for v in values if type(v) is Lazy])
+    pending = [v for v in values if type(v) is Lazy and v.value is None]
+    if pending:
+        compute(pending)
     return tuple(v.value if type(v) is Lazy else v for v in values)
 
 

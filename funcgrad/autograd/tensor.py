@@ -25,6 +25,7 @@ from . import compiled as _compiled
 from . import dtypes as _dt
 from . import lazy as _lazy
 from .engine import run_backward
+from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
 from .node import AccumulateGrad, Node, vjp_of
 from .ops import (
@@ -132,6 +133,9 @@ def _result_dtype(value, tensors: list) -> _dt.dtype:
 
 # The JAX dtypes a wide torch dtype narrows to without x64, and that wide dtype.
 _NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
+# The narrow JAX dtypes' own torch dtypes (their results need the check above).
+_BY_NARROW = {np.dtype("int32"): _dt.int32, np.dtype("float32"): _dt.float32}
+_Lazy = _lazy.Lazy
 
 
 # Ops whose result takes the memory layout of their first full-size input, as
@@ -189,22 +193,34 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     if out is None:
         values = _lazy.concrete(values)
         out = _compiled.forward(op, values, options)
-    inputs = args if op.inputs is None else args[: op.inputs]
+    n = op.inputs
+    inputs = args if n is None else args[:n]
     tensors = [a for a in inputs if isinstance(a, Tensor)]
-    enabled = is_grad_enabled()
+    enabled = getattr(_grad_state, "enabled", True)
     record = False
     if enabled:
         for t in tensors:
             if t._requires_grad:
                 record = True
                 break
-    elif type(out) is not _lazy.Lazy and any(_is_tracer(v) for v in values):
+    elif type(out) is not _Lazy and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
-    result = Tensor._wrap(out, _result_dtype(out, tensors))
+    jdtype = out.dtype
+    dtype = _BY_NARROW.get(jdtype)
+    if dtype is None:
+        dtype = _result_dtype(out, tensors)
+    else:  # a narrow result: widened back only when a wide tensor took part
+        wide = _NARROW[jdtype]
+        for t in tensors:
+            if t._dtype is wide:
+                dtype = _result_dtype(out, tensors)
+                break
+    result = object.__new__(Tensor)
+    result._init(out, dtype)
     if op.name in _LAYOUT_PRESERVING:
         result._strides = _result_strides(tensors, out.shape)
-    if record and result._dtype.is_floating_point:
+    if record and dtype.is_floating_point:
         result._requires_grad = True
         result.grad_fn = Node(
             op,
@@ -585,7 +601,7 @@ class Tensor:
         if self._grad is None:
             self._grad = Tensor._wrap(ct, self._dtype)
         else:
-            self._grad._value = self._grad._value + ct
+            self._grad._value = _compiled.add(self._grad._value, ct)
             self._grad._version += 1
 
     def backward(
