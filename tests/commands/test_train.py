@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -71,8 +72,11 @@ def write_csv(path: Path, n: int = 60, seed: int = 0) -> Path:
     return path
 
 
-def cli_subprocess(*argv: str, timeout: float = 120, **kw) -> subprocess.Popen:
-    env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONUNBUFFERED="1")
+def cli_subprocess(
+    *argv: str, timeout: float = 120, env: dict | None = None, **kw
+) -> subprocess.Popen:
+    env = dict(os.environ if env is None else env)
+    env.update(JAX_PLATFORMS="cpu", PYTHONUNBUFFERED="1")
     return subprocess.Popen(
         [sys.executable, "-m", "funcgrad", "train", *argv],
         cwd=ROOT,
@@ -485,3 +489,53 @@ def test_damaged_newest_checkpoint(
     result = last_json(out)
     assert result["resumed_from_epoch"] == 3
     assert result["params_sha256"] == finished_sha
+
+
+# --- several processes --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_processes_train_like_one(tmp_path: Path) -> None:
+    """`--coordinator/--num-processes/--process-id`: two processes with two CPU
+    devices each end where one process ends, and agree with each other bitwise."""
+    data = write_csv(tmp_path / "d.csv", n=90)
+    argv = ("--data", str(data), "--target", "label", "--epochs", "4", "--json")
+    code, out, err = finish(cli_subprocess(*argv))
+    assert code == 0, err
+    single = last_json(out)
+    address = f"127.0.0.1:{_free_port()}"
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    procs = [
+        cli_subprocess(
+            *argv,
+            "--coordinator",
+            address,
+            "--num-processes",
+            "2",
+            "--process-id",
+            str(pid),
+            env=env,
+        )
+        for pid in range(2)
+    ]
+    try:
+        results = [finish(p, timeout=180) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for code, _, err in results:
+        assert code == 0, err[-3000:]
+    runs = [last_json(out) for _, out, _ in results]
+    assert [r["processes"] for r in runs] == [2, 2]
+    assert runs[0]["params_sha256"] == runs[1]["params_sha256"]
+    assert runs[0]["test_accuracy"] == single["test_accuracy"]
+    assert abs(runs[0]["final_loss"] - single["final_loss"]) <= 1e-5 * max(
+        1.0, abs(single["final_loss"])
+    )
