@@ -12,7 +12,9 @@ more accurate than one long float32 running sum.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import os
 from typing import Any
 
 import jax
@@ -65,7 +67,52 @@ def loss_and_grad(
         block_rows = block_rows_for(X.shape[1], X.dtype.itemsize)
     if jax.default_backend() != "cpu":
         block_rows = max(1, X.shape[0])
-    return _loss_and_grad(params, X, Y, block_rows=int(block_rows))
+    rows = max(1, min(int(block_rows), X.shape[0]))
+    blocks, tail = divmod(X.shape[0], rows)
+    workers = _workers(X, blocks)
+    if workers == 1:
+        return _loss_and_grad(params, X, Y, 0, blocks, block_rows=rows, tail=tail)
+    # XLA runs one loop on one core; independent row ranges on threads use them all
+    # (JAX releases the GIL while a computation runs), and X is never sliced/copied.
+    edges = [blocks * k // workers for k in range(workers + 1)]
+    parts = list(
+        _pool(workers).map(
+            lambda k: _loss_and_grad(
+                params,
+                X,
+                Y,
+                edges[k],
+                edges[k + 1],
+                block_rows=rows,
+                tail=tail if k == workers - 1 else 0,
+            ),
+            range(workers),
+        )
+    )
+    return functools.reduce(lambda a, b: jax.tree.map(jnp.add, a, b), parts)
+
+
+#: Fewest blocks worth a thread of their own (64 blocks of 128 KiB = 8 MiB of X).
+MIN_BLOCKS_PER_WORKER = 64
+
+
+def _workers(X: jax.Array, blocks: int) -> int:
+    """Threads for one call: one per available core, when X is concrete, on the
+    CPU, and big enough that every thread gets real work."""
+    if isinstance(X, jax.core.Tracer) or jax.default_backend() != "cpu":
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, blocks // MIN_BLOCKS_PER_WORKER))
+
+
+@functools.cache
+def _pool(workers: int) -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(
+        workers, thread_name_prefix="funcgrad-onepass"
+    )
 
 
 def _block_loss(params: Any, xb: jax.Array, yb: jax.Array, total: int) -> jax.Array:
@@ -73,11 +120,12 @@ def _block_loss(params: Any, xb: jax.Array, yb: jax.Array, total: int) -> jax.Ar
     return binary_cross_entropy_with_logits(z, yb, reduction="sum") / total
 
 
-@functools.partial(jax.jit, static_argnames=("block_rows",))
-def _loss_and_grad(params, X, Y, *, block_rows: int):
+@functools.partial(jax.jit, static_argnames=("block_rows", "tail"))
+def _loss_and_grad(params, X, Y, first, last, *, block_rows: int, tail: int):
+    """Loss and gradient over blocks ``first .. last - 1`` of ``block_rows`` rows,
+    plus the ``tail`` rows that end ``X``; each block is read once."""
     n = X.shape[0]
-    rows = max(1, min(block_rows, n))
-    nb, tail = divmod(n, rows)
+    rows = block_rows
     total = Y.size
     vg = jax.value_and_grad(_block_loss)
 
@@ -89,7 +137,7 @@ def _loss_and_grad(params, X, Y, *, block_rows: int):
 
     zero = jnp.zeros((), jnp.result_type(X.dtype, *jax.tree.leaves(params)))
     acc = (zero, jax.tree.map(jnp.zeros_like, params))
-    acc = jax.lax.fori_loop(0, nb, body, acc)
+    acc = jax.lax.fori_loop(first, last, body, acc)
     if tail:
         acc = jax.tree.map(
             jnp.add, acc, vg(params, X[n - tail :], Y[n - tail :], total)
