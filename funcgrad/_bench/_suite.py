@@ -1,17 +1,6 @@
-"""The suite itself: configuration, runner and report.
-
-Five benchmarks (:data:`BENCHMARKS`), each a ratio against a baseline timed in the
-same run, medians over interleaved rounds:
-
-``seed``      the tutorial's training step on the facade vs PyTorch eager;
-``fit``       ``fit``'s per-step cost vs a PyTorch eager step with ``optim.SGD``;
-``bigbatch``  the one-pass full-batch gradient vs one read of ``X`` and vs PyTorch;
-``startup``   ``import funcgrad`` and the tutorial in a fresh process vs PyTorch;
-``scaling``   the big-batch step over ``N``, and ``fit`` over 1, 2 and 4 devices.
-
-:func:`run_suite` runs them and returns a JSON-ready dict; :func:`format_report`
-renders it, with every target and whether this run met it.
-"""
+"""The suite itself: :class:`Config`, :func:`run_suite` (runs the benchmarks of
+:data:`BENCHMARKS`, returns a JSON-ready dict) and :func:`format_report`; the
+benchmarks are described in the package docstring (``funcgrad._bench``)."""
 
 from __future__ import annotations
 
