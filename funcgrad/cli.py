@@ -1,8 +1,9 @@
 """The ``funcgrad`` command: ``demo``, ``train``, ``graph`` and ``bench``.
 
 Each subcommand lives in ``funcgrad/commands/<name>.py`` with ``register(subparsers)``
-(adds its parser, sets ``run``) and a ``run(args) -> int``; modules import JAX only
-inside ``run`` so ``funcgrad --help`` stays instant. Every failure the user can fix
+(adds its parser, which argparse makes of the one-line-error class used here, and
+sets ``run``) and a ``run(args) -> int``; modules import JAX only inside ``run`` so
+``funcgrad --help`` stays instant. Every failure the user can fix
 ends with exit status 2 and one line on stderr, never a traceback.
 """
 
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMANDS:
         module = importlib.import_module(f"funcgrad.commands.{name}")
-        module.register(sub, parser_class=_Parser)
+        module.register(sub)
     return parser
 
 

@@ -17,7 +17,7 @@ from ..cli import CLIError
 BENCH_NAMES = ("seed", "fit", "bigbatch", "startup", "scaling")
 
 
-def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``bench`` subcommand to ``subparsers``.
 
     >>> from funcgrad.cli import build_parser

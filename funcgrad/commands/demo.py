@@ -249,7 +249,7 @@ _AGREE: dict[int, tuple[tuple[str, str], ...]] = {
 }
 
 
-def register(subparsers: Any, parser_class: Any = None) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``demo`` subcommand.
 
     >>> from funcgrad.cli import build_parser

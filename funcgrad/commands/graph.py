@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 SUFFIXES = (".dot", ".gv", ".svg", ".png", ".pdf")
 
 
-def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``graph`` subcommand to ``subparsers``.
 
     >>> from funcgrad.cli import build_parser

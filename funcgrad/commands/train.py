@@ -65,7 +65,7 @@ def _learning_rate(text: str) -> float:
     return value
 
 
-def register(subparsers: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``train`` subcommand to ``subparsers``.
 
     >>> from funcgrad.cli import build_parser
