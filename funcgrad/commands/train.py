@@ -27,7 +27,9 @@ DEFAULT_BATCH_SIZE = 32
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 TEST_FRACTION = 0.2
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-PLOT_INSTALL_HINT = "pip install 'funcgrad[plot]'"
+PLOT_INSTALL_HINT = (
+    "pip install matplotlib (in a funcgrad checkout: pip install '.[plot]')"
+)
 
 
 def _int_in(low: int, high: int | None = None):
