@@ -15,6 +15,7 @@ FUNCGRAD_ALL = {
     "init_linear",
     "linear",
     "loss",
+    "loss_and_grad",
     "fit",
     "initialize_distributed",
     "make_train_step",
