@@ -40,7 +40,9 @@ def _losses(ns):
 def test_jit_of_a_module_call_equals_eager() -> None:
     model, x = _mlp(ft), ft.tensor(X)
     out = jax.jit(lambda m, x: m(x))(model, x)
-    np.testing.assert_allclose(out.detach().numpy(), model(x).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        out.detach().numpy(), model(x).detach().numpy(), rtol=1e-6
+    )
 
 
 def test_module_is_rebuilt_with_its_static_state() -> None:
