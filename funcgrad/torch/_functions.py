@@ -209,6 +209,12 @@ def where(condition: Tensor, input, other) -> Tensor:
         raise TypeError(
             "where(): expected at least one of input and other to be a Tensor"
         )
+    if isinstance(condition, Tensor) and condition.dtype.name != "bool":
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "float32": "Float"}
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with "
+            f"dtype {kind.get(condition.dtype.name, condition.dtype.name)}"
+        )
     return dispatch("where", input, other, condition)
 
 
@@ -336,7 +342,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
     """
     tensors = [_t(x) for x in tensors]
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     first = tensors[0]
     d = _wrap_dim(dim, first.ndim)
     for i, x in enumerate(tensors[1:], start=1):
