@@ -60,8 +60,9 @@ def index_array(a: Any, shape: tuple[int, ...], dim: int, ordinal: int) -> None:
         for j, (m, s) in enumerate(zip(a.shape, covered, strict=False)):
             if m != s:
                 raise IndexError(
-                    f"The shape of the mask {list(a.shape)} at index {j} does not match "
-                    f"the shape of the indexed tensor {list(shape)} at index {dim + j}"
+                    f"The shape of the mask {list(a.shape)} at index {j} does not "
+                    f"match the shape of the indexed tensor {list(shape)} at index "
+                    f"{dim + j}"
                 )
         if len(covered) < a.ndim:
             raise IndexError(f"too many indices for tensor of dimension {len(shape)}")

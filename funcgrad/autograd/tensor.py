@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -448,7 +449,9 @@ class Tensor:
 
     def _scalar(self):
         if self.numel() != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars"
+            )
         return self.item()
 
     def __float__(self) -> float:
@@ -1620,6 +1623,27 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
         node = t.grad_fn if t.grad_fn is not None else t._accumulator()
         roots.append((node, g if create_graph else g._value))
     return roots
+
+
+def _operand_guard(method):
+    """A binary operator that returns ``NotImplemented`` for operands torch does
+    not take (strings, lists, None, ...), so Python raises its own TypeError as it
+    does for torch tensors (``unsupported operand type(s) for +``)."""
+
+    @functools.wraps(method)
+    def guarded(self, other):
+        if not isinstance(other, Tensor | numbers.Number | np.generic | jax.Array):
+            return NotImplemented
+        return method(self, other)
+
+    return guarded
+
+
+for _name in (
+    "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
+    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+).split():
+    setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 
 
 def register_pytree(cls: type[Tensor]) -> type[Tensor]:

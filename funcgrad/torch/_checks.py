@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,30 @@ def size(fname: str, args: tuple, *, zeros_wording: bool = False) -> Size:
     return out
 
 
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 2**62
+
+
+def allocation(shape: tuple[int, ...], d: _dt.dtype) -> None:
+    """Refuse a tensor larger than this machine's memory, as PyTorch's allocator
+    does, before anything is allocated.
+
+    >>> allocation((2**40,), _dt.float32)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: DefaultCPUAllocator: can't allocate memory: you tried to allocate 4398046511104 bytes. Error code 12 (Cannot allocate memory)
+    """  # noqa: E501
+    nbytes = math.prod(shape) * d.itemsize
+    if nbytes > _physical_memory():
+        raise RuntimeError(
+            "DefaultCPUAllocator: can't allocate memory: you tried to allocate "
+            f"{nbytes} bytes. Error code 12 (Cannot allocate memory)"
+        )
+
+
 def dtype(fname: str, value: Any) -> _dt.dtype | None:
     """``value`` as a ``torch.dtype`` (``None`` stays ``None``), or torch's TypeError.
 
@@ -107,7 +132,8 @@ def generator(fname: str, size_args: tuple, value: Any) -> None:
     """  # noqa: E501
     if value is None or isinstance(value, Generator):
         return
-    got = ", ".join([type(a).__name__ for a in size_args] + [f"generator={type(value).__name__}"])
+    got = [type(a).__name__ for a in size_args] + [f"generator={type(value).__name__}"]
+    got = ", ".join(got)
     raise TypeError(
         f"{fname}() received an invalid combination of arguments - got ({got}), "
         "but expected one of:"
@@ -154,7 +180,8 @@ def data(value: Any) -> tuple[Any, bool]:
     integer outside int64 (an error only when the result is an integer tensor).
 
     Numbers (bool, int, float, complex) and nested lists/tuples of equal length are
-    data; NumPy arrays and scalars pass as they are.
+    data; NumPy arrays and scalars pass as they are. The overflow flag is only
+    raised for all-integer data (torch infers int64 there).
 
     >>> data([[1, 2], [3]])
     Traceback (most recent call last):
@@ -166,7 +193,8 @@ def data(value: Any) -> tuple[Any, bool]:
     RuntimeError: Could not infer dtype of NoneType
     """
     walk = _Walk()
-    return walk(value, 0), walk.overflow
+    values = walk(value, 0)
+    return values, walk.overflow and walk.kinds <= {"int", "bool"}
 
 
 OVERFLOW = "Overflow when unpacking long long"
@@ -177,6 +205,7 @@ class _Walk:
         self.lengths: list[int] = []
         self.leaf_dim: int | None = None
         self.overflow = False
+        self.kinds: set[str] = set()
 
     def __call__(self, value: Any, dim: int) -> Any:
         if isinstance(value, np.ndarray | np.generic):
@@ -217,6 +246,29 @@ class _Walk:
         if dim < len(self.lengths):
             raise TypeError("not a sequence")
         self.leaf_dim = dim
+        self.kinds.add(type(value).__name__)
         if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
             self.overflow = True
         return value
+
+
+def tensor_list(fname: str, tensors: Any) -> list:
+    """The ``tensors`` argument of ``cat``/``stack``: a list or tuple of Tensors.
+
+    >>> tensor_list("cat", [1])
+    Traceback (most recent call last):
+    ...
+    TypeError: expected Tensor as element 0 in argument 0, but got int
+    """
+    if not isinstance(tensors, list | tuple):
+        raise TypeError(
+            f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+            f"not {type(tensors).__name__}"
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got "
+                f"{type(t).__name__}"
+            )
+    return list(tensors)

@@ -58,7 +58,11 @@ def tensor(
     else:
         values, overflow = _checks.data(data)
         d = dtype if dtype is not None else _infer_dtype(values)
-        if overflow and not (d.is_floating_point or d.is_complex):
+        if (
+            overflow
+            and not (d.is_floating_point or d.is_complex)
+            or (overflow and dtype is None)
+        ):
             raise ValueError(_checks.OVERFLOW)
         arr = np.asarray(values, dtype=np.float64 if overflow else None)
     d = _dt.to_dtype(d)
@@ -92,6 +96,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _filled(fill, shape, dtype, requires_grad) -> Tensor:
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    _checks.allocation(shape, d)
     return _make(jnp.full(shape, fill, d.storage()), d, requires_grad)
 
 
@@ -168,6 +173,7 @@ def eye(
         if m < 0:
             raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     d = _checks.dtype("eye", dtype) or _dt.float32
+    _checks.allocation((n, n if m is None else m), d)
     return _make(jnp.eye(n, m, dtype=d.storage()), d, requires_grad)
 
 
@@ -180,7 +186,7 @@ def arange(
     (tensor([0, 1, 2, 3]), tensor([0.0000, 0.2500, 0.5000, 0.7500]))
     """
     if end is None:
-        start, end = 0, start
+        start, end = 0, _checks.number("arange", "end", 1, start)
     start = _checks.number("arange", "start", 1, start)
     end = _checks.number("arange", "end", 2, end)
     step = _checks.number("arange", "step", 3, step)
@@ -194,6 +200,7 @@ def arange(
     if dtype is None:
         dtype = _infer_dtype([start, end, step])
     d = _dt.to_dtype(dtype)
+    _checks.allocation((math.ceil((end - start) / step),), _dt.int64)
     values = np.arange(
         start, end, step, dtype=np.float64 if d.is_floating_point else np.int64
     )
@@ -212,6 +219,7 @@ def linspace(
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     d = _checks.dtype("linspace", dtype) or _dt.float32
+    _checks.allocation((steps,), d)
     return _make(jnp.linspace(start, end, steps, dtype=d.storage()), d, requires_grad)
 
 
@@ -219,7 +227,7 @@ def _random_dtype(fname: str, kernel: str, dtype) -> _dt.dtype:
     d = _checks.dtype(fname, dtype) or _dt.float32
     if not d.is_floating_point:
         raise NotImplementedError(
-            f'"{kernel}" not implemented for \'{_checks.scalar_name(d)}\''
+            f"\"{kernel}\" not implemented for '{_checks.scalar_name(d)}'"
         )
     return d
 
@@ -235,6 +243,7 @@ def rand(
     shape = _checks.size("rand", size)
     d = _random_dtype("rand", "check_uniform_bounds", dtype)
     _checks.generator("rand", size, generator)
+    _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
     value = jnp.asarray(_random.uniform(shape, d, generator=generator))
     return _make(value, d, requires_grad)
@@ -251,6 +260,7 @@ def randn(
     shape = _checks.size("randn", size)
     d = _random_dtype("randn", "normal_kernel_cpu", dtype)
     _checks.generator("randn", size, generator)
+    _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
     value = jnp.asarray(_random.normal(shape, d, generator=generator))
     return _make(value, d, requires_grad)

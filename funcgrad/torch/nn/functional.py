@@ -435,8 +435,7 @@ def nll_loss(
         )
     if t.dtype.is_floating_point or t.dtype is _dt_int32:
         raise RuntimeError(
-            "expected target dtype to be Long or Byte, but got "
-            f"{_dtype_words(t)[0]}"
+            f"expected target dtype to be Long or Byte, but got {_dtype_words(t)[0]}"
         )
     if (x.ndim == 2 and t.shape != x.shape[:1]) or (x.ndim == 1 and t.ndim != 0):
         raise ValueError(
