@@ -16,7 +16,7 @@ import pytest
 
 import funcgrad.torch as fg_torch
 
-from .misuse_cases import CASES
+from .misuse_cases import CASES, PENDING
 
 
 def run(module, code: str) -> tuple:
@@ -42,9 +42,15 @@ def run(module, code: str) -> tuple:
 
 
 IDS = [f"{c.category}-{i}" for i, c in enumerate(CASES)]
+MARKED = [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=PENDING[c.code]))
+    if c.code in PENDING
+    else c
+    for c in CASES
+]
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("case", MARKED, ids=IDS)
 def test_facade_matches_pytorch(case):
     assert run(fg_torch, case.code) == case.expected
 
