@@ -12,6 +12,7 @@ import jax.numpy as jnp
 
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
+from .. import _checks
 from . import functional as F
 from . import init
 from ._pytree import register_module_class
@@ -490,7 +491,8 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-        self.weight = Parameter(Tensor(jnp.zeros((out_features, in_features)), dtype=d))
+        shape = _checks.size("empty", (out_features, in_features))
+        self.weight = Parameter(Tensor(jnp.zeros(shape), dtype=d))
         if bias:
             self.bias = Parameter(Tensor(jnp.zeros((out_features,)), dtype=d))
         else:
