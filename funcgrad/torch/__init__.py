@@ -33,6 +33,7 @@ from ..autograd.grad_mode import set_grad_enabled as set_grad_enabled
 from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import autograd as autograd
+from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import viz as viz
@@ -146,6 +147,7 @@ __all__ = [
     "float32",
     "float64",
     "from_numpy",
+    "func",
     "full",
     "full_like",
     "get_default_dtype",

@@ -71,6 +71,9 @@ def _nll(logp, target, weight, *, reduction: str = "mean", ignore_index: int = -
     keep = target != ignore_index
     safe = jnp.where(keep, target, 0)
     picked = jnp.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
+    # Only reachable under jit (eager calls check the bounds first): no silent value.
+    inside = (safe >= 0) & (safe < logp.shape[1])
+    picked = jnp.where(inside, picked, jnp.nan)
     w = jnp.ones_like(picked) if weight is None else weight.astype(logp.dtype)[safe]
     w = jnp.where(keep, w, jnp.zeros_like(w))
     losses = -picked * w
@@ -368,10 +371,11 @@ def nll_loss(
             f"target batch_size ({t.shape[0] if t.ndim else 1})."
         )
     classes = x.shape[-1]
-    values = np.asarray(t._value).reshape(-1)
-    bad = values[(values != ignore_index) & ((values < 0) | (values >= classes))]
-    if bad.size:
-        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+    if not isinstance(t._value, jax.core.Tracer):  # traced: out of bounds -> NaN
+        values = np.asarray(t._value).reshape(-1)
+        bad = values[(values != ignore_index) & ((values < 0) | (values >= classes))]
+        if bad.size:
+            raise IndexError(f"Target {int(bad[0])} is out of bounds.")
     _no_grad_allowed("nll_loss", "weight", weight)
     return dispatch(
         "nll_loss",

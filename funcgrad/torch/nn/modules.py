@@ -14,6 +14,7 @@ from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from . import functional as F
 from . import init
+from ._pytree import register_module_class
 from .parameter import Parameter
 
 __all__ = [
@@ -84,6 +85,10 @@ class Module:
     """
 
     training: bool
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_module_class(cls)  # modules are pytrees (see _pytree.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -434,6 +439,9 @@ class Module:
             | set(self._buffers)
             | set(self._modules)
         )
+
+
+register_module_class(Module)
 
 
 class Identity(Module):
