@@ -2,11 +2,12 @@
 
 Each subcommand lives in ``funcgrad/commands/<name>.py`` with ``register(subparsers)``
 (adds its parser, which argparse makes of the one-line-error class used here, and
-sets ``run``) and a ``run(args) -> int``; modules import JAX only inside ``run`` so
-``funcgrad --help`` stays instant. Every failure the user can fix
-ends with exit status 2 and one line on stderr (``funcgrad: error: ...``, the prefix
-once), never a traceback. ``--devices N`` on the CPU asks JAX for N host devices
-before its backends start, so data-parallel runs need no ``XLA_FLAGS``.
+sets ``run``) and a ``run(args) -> int``; modules import their heavy parts (the
+facade, optax, orbax) only inside ``run`` so ``funcgrad --help`` stays quick.
+Every failure the user can fix ends with exit status 2 and one line on stderr
+(``funcgrad: error: ...``, the prefix once), never a traceback. ``--devices N`` on
+the CPU asks JAX for N host devices before its backends start, so data-parallel runs
+need no ``XLA_FLAGS``.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ class _Parser(argparse.ArgumentParser):
 def version() -> str:
     """funcgrad's version: the installed distribution's, else the source tree's.
 
-    >>> version() == importlib.metadata.version("funcgrad")
-    True
+    >>> version()  # doctest: +ELLIPSIS
+    '0...'
     """
     try:
         return importlib.metadata.version("funcgrad")
