@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("demo", "train", "graph", "bench")
+COMMANDS = ("demo", "train", "graph", "bench", "run")
 
 _DEBUG_ENV = "FUNCGRAD_DEBUG"
 
