@@ -37,6 +37,7 @@ from . import autograd as autograd
 from . import cuda as cuda
 from . import nn as nn
 from . import optim as optim
+from . import testing as testing
 from . import viz as viz
 from ._placed import arange as arange
 from ._placed import as_tensor as as_tensor
@@ -213,6 +214,7 @@ __all__ = [
     "t",
     "tanh",
     "tensor",
+    "testing",
     "transpose",
     "uint8",
     "unsqueeze",

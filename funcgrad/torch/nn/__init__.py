@@ -14,6 +14,7 @@ from .modules import Sequential as Sequential
 from .modules import Sigmoid as Sigmoid
 from .modules import Tanh as Tanh
 from .parameter import Parameter as Parameter
+from .. import _missing
 
 __all__ = [
     "BCELoss",
@@ -31,3 +32,5 @@ __all__ = [
     "functional",
     "init",
 ]
+
+__getattr__ = _missing.missing(__name__)
