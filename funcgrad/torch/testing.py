@@ -54,7 +54,7 @@ def assert_close(
     <BLANKLINE>
     Mismatched elements: 1 / 2 (50.0%)
     Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)
-    Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 allowed)
+    Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 ...
     """
     if (rtol is None) != (atol is None):
         missing = "atol" if atol is None else "rtol"
@@ -86,10 +86,9 @@ def _compare(actual, expected, rtol, atol, equal_nan, check_dtype) -> None:
     if isinstance(actual, Mapping) and isinstance(expected, Mapping):
         if set(actual) != set(expected):
             raise _Mismatch(
-                f"The keys of the mappings do not match:\n"
-                f"Missing keys in the actual mapping: {sorted(set(expected) - set(actual))}"
-                f"\nExtra keys in the actual mapping: "
-                f"{sorted(set(actual) - set(expected))}"
+                "The keys of the mappings do not match:\nMissing keys in the actual "
+                f"mapping: {sorted(set(expected) - set(actual))}\nExtra keys in the "
+                f"actual mapping: {sorted(set(actual) - set(expected))}"
             )
         for key in actual:
             _nested(repr(key), actual[key], expected[key], rtol, atol, equal_nan,

@@ -69,7 +69,9 @@ def test_cuda_absent_like_a_cpu_build_of_torch() -> None:
         lambda: ft.nn.Linear(1, 1).to("cuda"),
         lambda: ft.cuda.current_device(),
     ):
-        with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        with pytest.raises(
+            AssertionError, match="Torch not compiled with CUDA enabled"
+        ):
             fn()
 
 

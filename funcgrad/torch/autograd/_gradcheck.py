@@ -155,7 +155,9 @@ def gradgradcheck(
             for o in outs
         )
     else:
-        gos = grad_outputs if isinstance(grad_outputs, tuple | list) else (grad_outputs,)
+        gos = (
+            grad_outputs if isinstance(grad_outputs, tuple | list) else (grad_outputs,)
+        )
         gos = tuple(g.detach().requires_grad_(True) for g in gos)
     n = len(xs)
     wanted = [i for i, x in enumerate(xs) if isinstance(x, Tensor) and x.requires_grad]

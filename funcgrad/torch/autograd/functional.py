@@ -22,6 +22,7 @@ from .._functions import stack
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 Inputs = Tensor | tuple[Tensor, ...]
+_OUTPUTS = "outputs of the user-provided function"
 
 
 def _as_tuple(x: Any, arg: str, fn: str) -> tuple[bool, tuple]:
@@ -61,7 +62,9 @@ def _grads(outputs, inputs, grad_outputs, create_graph: bool) -> tuple:
         outs, inputs, gos, retain_graph=True, create_graph=create_graph,
         allow_unused=True,
     )  # fmt: skip
-    return tuple(_zeros(t) if g is None else g for g, t in zip(got, inputs, strict=True))
+    return tuple(
+        _zeros(t) if g is None else g for g, t in zip(got, inputs, strict=True)
+    )
 
 
 def _zeros(t: Tensor) -> Tensor:
@@ -85,7 +88,9 @@ def vjp(
     with enable_grad():
         xs = _fresh(xs, create_graph)
         out = func(*xs)
-        single_out, outs = _as_tuple(out, "outputs of the user-provided function", "vjp")
+        single_out, outs = _as_tuple(
+            out, "outputs of the user-provided function", "vjp"
+        )
         if v is None:
             if any(o.numel() != 1 for o in outs):
                 raise RuntimeError(
@@ -141,7 +146,7 @@ def jacobian(
     if strategy not in ("reverse-mode", "forward-mode"):
         raise ValueError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: '
-            "If your function has more outputs than inputs, \"forward-mode\" tends "
+            'If your function has more outputs than inputs, "forward-mode" tends '
             'to be more performant. Otherwise, prefer to use "reverse-mode".'
         )
     single_in, xs = _as_tuple(inputs, "inputs", "jacobian")
@@ -183,7 +188,9 @@ def jvp(
     with enable_grad():
         xs = _fresh(xs, create_graph)
         out = func(*xs)
-        single_out, outs = _as_tuple(out, "outputs of the user-provided function", "jvp")
+        single_out, outs = _as_tuple(
+            out, "outputs of the user-provided function", "jvp"
+        )
         table = _jacobian_rows(outs, xs, create_graph)
         results = []
         for o, row in zip(outs, table, strict=True):

@@ -1,5 +1,6 @@
 """``torch.nn``: modules, parameters, initialisers and ``functional``."""
 
+from .. import _missing
 from . import functional as functional
 from . import init as init
 from .modules import BCELoss as BCELoss
@@ -14,7 +15,6 @@ from .modules import Sequential as Sequential
 from .modules import Sigmoid as Sigmoid
 from .modules import Tanh as Tanh
 from .parameter import Parameter as Parameter
-from .. import _missing
 
 __all__ = [
     "BCELoss",
