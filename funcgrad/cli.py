@@ -24,7 +24,7 @@ import jax
 
 from . import __version__ as _source_version
 
-COMMANDS = ("demo", "train", "graph", "bench")
+COMMANDS = ("demo", "train", "graph", "bench", "run")
 
 _DEBUG_ENV = "FUNCGRAD_DEBUG"
 _HOST_DEVICES_FLAG = re.compile(r"--xla_force_host_platform_device_count=(\d+)")

@@ -21,8 +21,44 @@ from ...autograd.dtypes import int32 as _dt_int32
 from ...autograd.ops import broadcast_shapes, register
 from ...autograd.tensor import Tensor, dispatch
 from ...autograd.tensor import matmul as _matmul
+from .. import _missing
+from . import _functional as _nd
+from ._functional import adaptive_avg_pool2d as adaptive_avg_pool2d
+from ._functional import avg_pool2d as avg_pool2d
+from ._functional import batch_norm as batch_norm
+from ._functional import conv1d as conv1d
+from ._functional import conv2d as conv2d
+from ._functional import dropout as dropout
+from ._functional import elu as elu
+from ._functional import embedding as embedding
+from ._functional import gelu as gelu
+from ._functional import huber_loss as huber_loss
+from ._functional import kl_div as kl_div
+from ._functional import l1_loss as l1_loss
+from ._functional import layer_norm as layer_norm
+from ._functional import leaky_relu as leaky_relu
+from ._functional import max_pool2d as max_pool2d
+from ._functional import silu as silu
+from ._functional import smooth_l1_loss as smooth_l1_loss
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "dropout",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "max_pool2d",
+    "silu",
+    "smooth_l1_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -432,6 +468,10 @@ def nll_loss(
     tensor(1., grad_fn=<NllLossBackward0>)
     """
     x, t = _tensor(input, "nll_loss_nd"), _tensor(target, "nll_loss_nd", pos=2)
+    if x.ndim > 2:
+        _no_grad_allowed("nll_loss", "weight", weight)
+        reduction = _reduction(size_average, reduce, reduction)
+        return _nd.nll_loss_nd(x, t, weight, ignore_index, reduction)
     if x.ndim not in (1, 2):
         raise NotImplementedError(
             f"nll_loss: input of {x.ndim} dimensions is not supported (1 or 2 are)"
@@ -483,11 +523,18 @@ def cross_entropy(
     >>> loss, loss.grad_fn.next_functions[0][0]
     (tensor(1.3863, grad_fn=<NllLossBackward0>), <LogSoftmaxBackward0 object at 0x...>)
     """
-    if label_smoothing:
-        raise NotImplementedError("cross_entropy(label_smoothing=...) is not supported")
     x = _tensor(input, "cross_entropy_loss")
     t = _tensor(target, "cross_entropy_loss", pos=2)
     reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")  # fmt: skip
+    if label_smoothing:
+        return _nd.cross_entropy_smoothed(
+            x, t, weight, ignore_index, reduction, label_smoothing
+        )
+    if x.ndim > 2 and not t.dtype.is_floating_point:
+        return _nd.cross_entropy_nd(x, t, weight, ignore_index, reduction)
     dim = 0 if x.ndim == 1 else 1
     logp = log_softmax(x, dim)
     if not t.dtype.is_floating_point or t.shape != x.shape:
@@ -507,3 +554,6 @@ def cross_entropy(
     if reduction == "sum":
         return total
     return total / (x.shape[0] if x.ndim > 1 else 1)
+
+
+__getattr__ = _missing.missing(__name__)

@@ -13,6 +13,7 @@ import jax.numpy as jnp
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from .. import _checks
+from .. import _device
 from . import functional as F
 from . import init
 from ._pytree import register_module_class
@@ -315,11 +316,12 @@ class Module:
                 g._version += 1
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating-point parameters and buffers to a dtype (devices: no-op)."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _dt.dtype):
-                dtype = a
+        """Move parameters and buffers to a device and cast floating-point ones
+        to a dtype (``to(device)``, ``to(dtype)``, ``to(device, dtype)``)."""
+        dev, dtype = _device.split_to_args(args, kwargs)
+        if dev is not None:
+            for t in (*self.parameters(), *self.buffers()):
+                _device.move_(t, dev)
         if dtype is not None:
             for t in (*self.parameters(), *self.buffers()):
                 if t.dtype.is_floating_point:
@@ -337,8 +339,12 @@ class Module:
         return self.to(_dt.float64)
 
     def cpu(self) -> Module:
-        """No-op (the facade has one device kind per process)."""
-        return self
+        """Move parameters and buffers to the CPU."""
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Module:
+        """Move parameters and buffers to the accelerator (a JAX GPU or TPU)."""
+        return self.to("cuda" if device is None else device)
 
     # --- state ---
     def state_dict(
