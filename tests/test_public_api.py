@@ -6,10 +6,12 @@ import pytest
 
 FUNCGRAD_ALL = {
     "CheckpointError",
+    "CheckpointLockedError",
     "FitResult",
     "LinearParams",
     "NonFiniteLossError",
     "TrainState",
+    "TrainingInterrupted",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "init_linear",
