@@ -12,8 +12,7 @@ import jax.numpy as jnp
 
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
-from .. import _checks
-from .. import _device
+from .. import _checks, _device
 from . import functional as F
 from . import init
 from ._pytree import register_module_class
