@@ -18,6 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import functional as F
+from . import checks
 
 
 class OpDef(NamedTuple):
@@ -26,7 +27,8 @@ class OpDef(NamedTuple):
     ``inputs`` is how many leading positional arguments are graph inputs (an edge
     in ``next_functions`` each); the positional arguments after them are constants
     PyTorch does not record as inputs (``where``'s condition, index tensors).
-    ``None`` means all of them.
+    ``None`` means all of them. ``check`` is the op's argument rule, run on the
+    dispatched arguments before the forward (the dtypes its torch kernel takes).
 
     >>> OPS["add"].node_name
     'AddBackward0'
@@ -38,6 +40,7 @@ class OpDef(NamedTuple):
     forward: Callable[..., jax.Array]
     node_name: str
     inputs: int | None = None
+    check: Callable[..., None] | None = None
 
 
 OPS: dict[str, OpDef] = {}
@@ -49,6 +52,7 @@ def register(
     node_name: str,
     *,
     inputs: int | None = None,
+    check: Callable[..., None] | None = None,
 ) -> OpDef:
     """Add an entry to :data:`OPS`; a second entry under one name is an error.
 
@@ -59,13 +63,17 @@ def register(
     """
     if name in OPS:
         raise ValueError(f"op {name!r} is already registered")
-    entry = OpDef(name, forward, node_name, inputs)
+    entry = OpDef(name, forward, node_name, inputs, check)
     OPS[name] = entry
     return entry
 
 
 def op(
-    name: str, node_name: str, *, inputs: int | None = None
+    name: str,
+    node_name: str,
+    *,
+    inputs: int | None = None,
+    check: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., Any]], OpDef]:
     """Decorator form of :func:`register`: the decorated function is the forward.
 
@@ -77,7 +85,7 @@ def op(
     """
 
     def deco(forward: Callable[..., Any]) -> OpDef:
-        return register(name, forward, node_name, inputs=inputs)
+        return register(name, forward, node_name, inputs=inputs, check=check)
 
     return deco
 
@@ -214,12 +222,19 @@ register(
     "sub",
     _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
     "SubBackward0",
+    check=checks.subtraction,
 )
-register("rsub", lambda a, other, alpha=1: other - a * alpha, "RsubBackward1", inputs=1)
+register(
+    "rsub",
+    lambda a, other, alpha=1: other - a * alpha,
+    "RsubBackward1",
+    inputs=1,
+    check=checks.subtraction,
+)
 register("mul", _aligned(jnp.multiply), "MulBackward0")
 register("div", _aligned(jnp.divide), "DivBackward0")
 register("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
-register("neg", jnp.negative, "NegBackward0")
+register("neg", jnp.negative, "NegBackward0", check=checks.negation)
 register("pow.Tensor_Scalar", lambda a, exponent: a**exponent, "PowBackward0")
 register("pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1")
 register("pow.Scalar", lambda a, base: base**a, "PowBackward2")
@@ -245,7 +260,7 @@ register("sqrt", _floating(jnp.sqrt), "SqrtBackward0")
 register("abs", jnp.abs, "AbsBackward0")
 register("sigmoid", _floating(jax.nn.sigmoid), "SigmoidBackward0")
 register("tanh", _floating(jnp.tanh), "TanhBackward0")
-register("relu", jax.nn.relu, "ReluBackward0")
+register("relu", jax.nn.relu, "ReluBackward0", check=checks.no_bool("relu"))
 register("clamp", lambda a, min=None, max=None: jnp.clip(a, min, max), "ClampBackward1")
 register("maximum", _aligned(jnp.maximum), "MaximumBackward0")
 register("minimum", _aligned(jnp.minimum), "MinimumBackward0")
@@ -263,11 +278,12 @@ register(
     lambda a, dim, keepdim=False: jnp.sum(a, dim, keepdims=keepdim),
     "SumBackward1",
 )
-register("mean", jnp.mean, "MeanBackward0")
+register("mean", jnp.mean, "MeanBackward0", check=checks.mean)
 register(
     "mean.dim",
     lambda a, dim, keepdim=False: jnp.mean(a, dim, keepdims=keepdim),
     "MeanBackward1",
+    check=checks.mean,
 )
 register("max", jnp.max, "MaxBackward1")
 register(
@@ -283,11 +299,19 @@ register(
 )
 
 # --- linear algebra -------------------------------------------------------------------
-register("mm", jnp.matmul, "MmBackward0")
-register("mv", jnp.matmul, "MvBackward0")
-register("dot", jnp.dot, "DotBackward0")
-register("bmm", jnp.matmul, "BmmBackward0")
-register("addmm", lambda bias, a, b: a @ b + F._align(bias, 2), "AddmmBackward0")
+_ADDMM = checks.kernel("addmm_impl_cpu_", "nonbool")
+register("mm", jnp.matmul, "MmBackward0", check=_ADDMM)
+register(
+    "mv", jnp.matmul, "MvBackward0", check=checks.kernel("addmv_impl_cpu", "nonbool")
+)
+register("dot", jnp.dot, "DotBackward0", check=checks.kernel("dot", "nonbool"))
+register("bmm", jnp.matmul, "BmmBackward0", check=checks.kernel("bmm", "nonbool"))
+register(
+    "addmm",
+    lambda bias, a, b: a @ b + F._align(bias, 2),
+    "AddmmBackward0",
+    check=lambda bias, a, b: _ADDMM(a),
+)
 
 # --- shapes ---------------------------------------------------------------------------
 register("t", jnp.transpose, "TBackward0")

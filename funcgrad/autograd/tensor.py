@@ -26,6 +26,7 @@ from . import checks as _checks
 from . import compiled as _compiled
 from . import dtypes as _dt
 from . import lazy as _lazy
+from .checks import SCALAR_NAMES as _SCALAR_NAMES
 from .engine import run_backward
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
@@ -79,17 +80,12 @@ NON_LEAF_GRAD = (
     "more information."
 )
 
-# How PyTorch's messages spell dtypes: C++ type names and ScalarType names.
+# How PyTorch's messages spell dtypes: C++ type names (ScalarType names: checks).
 _CPP_NAMES = {
     "float32": "float", "float64": "double", "float16": "c10::Half",
     "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
     "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
     "bool": "bool", "complex64": "c10::complex<float>",
-}  # fmt: skip
-_SCALAR_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half",
-    "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-    "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
 }  # fmt: skip
 
 
@@ -193,6 +189,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
+    if op.check is not None:
+        op.check(*args, **options)
     values = tuple([a._val if isinstance(a, Tensor) else a for a in args])
     # Fast path: a warm op on concrete values returns a pending value (lazy.py).
     out = None if _anomaly.enabled else _lazy.defer(op, values, options)
@@ -1163,7 +1161,7 @@ class _HookHandle:
 def _shape_arg(shape) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
         shape = shape[0]
-    return tuple(int(d) for d in shape)
+    return tuple(_checks.integer(d, "size") for d in shape)
 
 
 def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
@@ -1193,6 +1191,7 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     ...
     IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 3)
     """
+    dim = _checks.integer(dim)
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
@@ -1204,8 +1203,8 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 
 def _wrap_dims(dim, ndim: int) -> int | tuple[int, ...]:
     if isinstance(dim, list | tuple):
-        return tuple(_wrap_dim(int(d), ndim) for d in dim)
-    return _wrap_dim(int(dim), ndim)
+        return tuple(_wrap_dim(d, ndim) for d in dim)
+    return _wrap_dim(dim, ndim)
 
 
 class _ReturnTypes(tuple):
@@ -1281,6 +1280,9 @@ def _getitem(t: Tensor, key) -> Tensor:
             template.append("S")
         elif _is_array_key(k):
             a = _index_array(k)
+            if a.ndim == 0 and a.dtype == jnp.bool_:
+                # a 0-d mask adds a dimension of size 1 and keeps it or not
+                out, a = out.unsqueeze(dim), jnp.reshape(a, (1,))
             _checks.index_array(a, tuple(out.shape), dim, len(arrays))
             if a.dtype == jnp.bool_:
                 # Concrete indices: the op needs static shapes under jit.
@@ -1380,8 +1382,14 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     >>> z.grad_fn, z.grad_fn.next_functions[0][0]
     (<SqueezeBackward4 object at 0x...>, <MmBackward0 object at 0x...>)
     """
-    a = a if isinstance(a, Tensor) else Tensor(a)
-    b = b if isinstance(b, Tensor) else Tensor(b)
+    a = Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
+    b = Tensor(b) if isinstance(b, jax.Array | np.ndarray) else b
+    for pos, (name, x) in enumerate((("input", a), ("other", b)), start=1):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"matmul(): argument '{name}' (position {pos}) must be Tensor, not "
+                f"{type(x).__name__}"
+            )
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
         raise RuntimeError(
