@@ -359,7 +359,9 @@ class _Reading:
             p.values is not None for p in self.parts
         )
         if numeric:
-            bad = [self.flags[k] for k in ("features", "label_value") if k in self.flags]
+            bad = [
+                self.flags[k] for k in ("features", "label_value") if k in self.flags
+            ]
             if bad:
                 self._raise("non_finite", min(bad, key=lambda f: f.chunk.line), True)
             if "label_range" in self.flags:

@@ -119,7 +119,9 @@ def _check_names(row: list[str], line: int, source: str, delimiter: str) -> list
             )
         seen[name] = j
     if len(names) < 2:
-        separated = "commas, semicolons or tabs" if delimiter == "," else repr(delimiter)
+        separated = (
+            "commas, semicolons or tabs" if delimiter == "," else repr(delimiter)
+        )
         raise DataError(
             f"the header has a single column ({names[0]!r}); expected feature "
             f"columns and a label column separated by {separated}",

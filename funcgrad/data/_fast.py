@@ -108,7 +108,7 @@ def _simple_quotes(data: bytes, delimiter: str) -> bool:
     if pattern is None:
         d = re.escape(delimiter.encode())
         pattern = re.compile(
-            rb'(?:(?<=[' + d + rb'\r\n])|\A)"(?:[^"]|"")*"(?=[' + d + rb"\r\n]|\Z)"
+            rb"(?:(?<=[" + d + rb'\r\n])|\A)"(?:[^"]|"")*"(?=[' + d + rb"\r\n]|\Z)"
         )
         _QUOTED[delimiter] = pattern
     return b'"' not in pattern.sub(b"", data)
