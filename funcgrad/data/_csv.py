@@ -94,7 +94,7 @@ def load_csv(
     >>> load_csv(path, target="sick")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    funcgrad.data.DataError: ...tiny.csv, line 4, column 2 ('weight'): \\
+    funcgrad.data.DataError: ...tiny.csv, line 4, column 2 ('weight'): \
 non-numeric value 'seventy'; ...
     """
     with open(path, "rb") as f:
@@ -121,8 +121,8 @@ def parse_csv_bytes(
     >>> parse_csv_bytes(b"x,y\\n0.5,2\\n", target="y", source="s.csv")
     Traceback (most recent call last):
     ...
-    funcgrad.data.DataError: s.csv, line 2, column 2 ('y'): label 2.0 is \\
-outside [0, 1]; the target column must hold 0/1 labels (or probabilities), or two \\
+    funcgrad.data.DataError: s.csv, line 2, column 2 ('y'): label 2.0 is \
+outside [0, 1]; the target column must hold 0/1 labels (or probabilities), or two \
 classes with the positive one named
     """
     return _read(io.BytesIO(data), source, target, delimiter, positive)
@@ -179,7 +179,7 @@ def _check_options(
     if delimiter is not None and (
         not isinstance(delimiter, str)
         or len(delimiter) != 1
-        or delimiter in '"\\r\\n\\x00'
+        or delimiter in '"\r\n\x00'
     ):
         raise ValueError(
             f"delimiter must be one character other than a quote or a line break, "

@@ -237,7 +237,7 @@ def raise_label_range(rows: Rows, names: list[str], target: int, source: str) ->
     i = int(np.flatnonzero(bad)[0])
     raise DataError(
         f"label {float(y[i])!r} is outside [0, 1]; the target column must hold 0/1 "
-        "labels (or probabilities), or two classes (name the positive one)",
+        "labels (or probabilities), or two classes with the positive one named",
         path=source,
         line=int(rows.lines[i]),
         column=target + 1,
