@@ -143,7 +143,7 @@ def _read(
     _check_options(target, delimiter, positive)
     chunks = ChunkReader(f, source, chunk_bytes)
     state = None
-    workers = min(4, os.cpu_count() or 1) if fast else 0
+    workers = min(2, os.cpu_count() or 1) if fast else 0
     with ThreadPoolExecutor(max(workers, 1)) as pool:
         parsing: deque[tuple[Chunk, Future]] = deque()
         for chunk in chunks:
@@ -253,7 +253,7 @@ class _Reading:
         self.n = 0
         self.bytes_read = 0
         self.label_text = False
-        self.parts: list[LabelPart] = []
+        self.parts: list[LabelPart | None] = []
         self.keys: list[Key] = []
         self.flags: dict[str, _Flagged] = {}
 
@@ -366,7 +366,7 @@ class _Reading:
                 self._raise("non_finite", min(bad, key=lambda f: f.chunk.line), True)
             if "label_range" in self.flags:
                 self._raise("label_range", self.flags["label_range"])
-            y = np.concatenate([p.values for p in self.parts]).astype(np.float32)
+            y = self._labels(lambda part: part.values)
             classes = None
         else:
             if "features" in self.flags:
@@ -389,6 +389,17 @@ class _Reading:
             _exact.raise_third_class(rows, flagged.known, *args, self.source)
         raise AssertionError(f"the exact reader found no {kind} problem")
 
+    def _labels(self, convert) -> np.ndarray:
+        """float32 labels: ``convert(part)`` for each part, freed as it goes."""
+        y = np.empty(self.n, np.float32)
+        start = 0
+        for i, part in enumerate(self.parts):
+            values = convert(part)
+            y[start : start + len(values)] = values
+            start += len(values)
+            self.parts[i] = None
+        return y
+
     def _classes(self) -> tuple[np.ndarray, dict[str, int]]:
         keys = self.keys
         if self.positive is not None:
@@ -406,7 +417,7 @@ class _Reading:
         else:
             order = sorted_keys(keys)
             positive = order[1] if len(order) == 2 else None
-        y = np.concatenate([to_binary(p, positive) for p in self.parts])
+        y = self._labels(lambda part: to_binary(part, positive))
         if len(order) == 1 and positive is not None:
             return y, {class_name(positive): 1}
         return y, {class_name(k): i for i, k in enumerate(order)}

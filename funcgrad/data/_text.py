@@ -21,7 +21,7 @@ import numpy as np
 
 from ._errors import DataError
 
-CHUNK_BYTES = 1 << 21
+CHUNK_BYTES = 1 << 20
 
 # Byte order marks, longest first (UTF-32's little-endian mark starts with UTF-16's).
 _BOMS = (
