@@ -70,7 +70,7 @@ def read_chunk(
             ),
             memory_pool=pa.system_memory_pool(),
         )
-    except pa.ArrowInvalid:
+    except pa.ArrowException:  # a parse or conversion error: the exact reader's turn
         return None
     labels = _labels(table.column(target), label_text)
     if labels is None:
