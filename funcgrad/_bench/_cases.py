@@ -506,8 +506,9 @@ def write_csv_file(path: str, rows: int, features: int = CSV_FEATURES) -> None:
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "b.csv")
     >>> write_csv_file(path, 2, features=2)
-    >>> open(path).read().splitlines()[0]
-    'f0,f1,label'
+    >>> with open(path) as f:
+    ...     f.readline()
+    'f0,f1,label\\n'
     """
     rng = np.random.default_rng(0)
     X = rng.standard_normal((rows, features), dtype=np.float32)
