@@ -33,10 +33,12 @@ from ..autograd.grad_mode import set_grad_enabled as set_grad_enabled
 from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import autograd as autograd
+from . import compiler as compiler
 from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import viz as viz
+from ._compile import compile as compile
 from ._factories import arange as arange
 from ._factories import as_tensor as as_tensor
 from ._factories import empty as empty
@@ -127,6 +129,8 @@ __all__ = [
     "clamp",
     "clip",
     "clone",
+    "compile",
+    "compiler",
     "complex64",
     "concat",
     "concatenate",

@@ -32,6 +32,10 @@ __all__ = [
 ]
 
 
+# torch.compile registers itself here (funcgrad.torch._compile), for Module.compile.
+_COMPILE_HOOK: list = []
+
+
 class _IncompatibleKeys(NamedTuple):
     """What ``load_state_dict`` returns: the keys it could not match.
 
@@ -205,7 +209,24 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiled = self.__dict__.get("_compiled_call")
+        if compiled is not None:
+            return compiled(*args, **kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_eager(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile this module's calls in place, with ``torch.compile``'s options.
+
+        >>> import funcgrad.torch as torch
+        >>> m = torch.nn.Linear(2, 1)
+        >>> m.compile(); m(torch.ones(2)).shape
+        torch.Size([1])
+        """
+        (hook,) = _COMPILE_HOOK
+        object.__setattr__(self, "_compiled_call", hook(self, *args, **kwargs))
 
     # --- traversal ---
     def named_modules(
