@@ -30,8 +30,10 @@ the reason and the user's line); :func:`explain` lists the breaks.
 ...     w.grad = None
 ...     return loss
 >>> loss = step(torch.tensor([1.0, 2.0, 3.0]))
->>> loss, w, step.compile_count
-(tensor(6., grad_fn=<CompiledFunctionBackward>), tensor([ 0.5000,  0.0000, -0.5000], requires_grad=True), 1)
+>>> loss
+tensor(6., grad_fn=<CompiledFunctionBackward>)
+>>> w, step.compile_count
+(tensor([ 0.5000,  0.0000, -0.5000], requires_grad=True), 1)
 """
 
 from __future__ import annotations
