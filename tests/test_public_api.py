@@ -6,15 +6,18 @@ import pytest
 
 FUNCGRAD_ALL = {
     "CheckpointError",
+    "CheckpointLockedError",
     "FitResult",
     "LinearParams",
     "NonFiniteLossError",
     "TrainState",
+    "TrainingInterrupted",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "init_linear",
     "linear",
     "loss",
+    "loss_and_grad",
     "fit",
     "initialize_distributed",
     "make_train_step",
