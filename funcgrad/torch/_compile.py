@@ -57,6 +57,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.ops import OpDef
 from ..autograd.tensor import Tensor
 from . import _access, _random
+from .nn import _pytree
 from .nn import modules as _modules
 from .nn.modules import Module
 from .optim.optimizer import Optimizer
@@ -161,6 +162,7 @@ class _Walker:
         self.key: list = []
         self.scalars: list = []
         self.containers: list = []
+        self.order: list[int] = []  # ids in the order first seen
 
     def code(self, fn: Callable, depth: int = 0) -> None:
         """The state a function names: closure cells, globals, nested code."""
@@ -190,14 +192,18 @@ class _Walker:
             return
         i = self.seen.get(id(obj))
         if i is not None:
-            self.key.append(("alias", i))
+            self.key.append(("alias", i if self.anonymous else id(obj)))
+            return
+        if kind == _MODULE and not self.anonymous:
+            self.module(obj)
             return
         self.seen[id(obj)] = len(self.seen)
+        self.order.append(id(obj))
         if kind == _TENSOR:
             self.tensor(obj)
         elif kind == _MODULE:
             self.key.append((id(obj), obj.training))
-            self.items(vars(obj), depth)
+            self.items(vars(obj), 0)
         elif kind == _OPTIMIZER:
             self.optimizer(obj, depth)
         elif kind == _SEQ:
@@ -226,16 +232,41 @@ class _Walker:
 
     def tensor(self, t: Tensor) -> None:
         self.tensors.append(t)
-        g = _access.grad_of(t)
-        self.key.append(
-            (
-                None if self.anonymous else id(t),
-                _access.aval(t),
-                t.requires_grad,
-                t.grad_fn is None,
-                None if g is None else _access.aval(g),
-            )
+        self.key.append(None if self.anonymous else id(t))
+
+    def module(self, m: Module) -> None:
+        """A module's part of the walk, reused until a module changes (the
+        tensors' shapes, dtypes and grads are read afresh on every call)."""
+        cached = _MODULES.get(m)
+        if (
+            cached is not None
+            and cached.epoch == _pytree.epoch
+            and self.seen.keys().isdisjoint(cached.ids)
+        ):
+            for i in cached.ids:
+                self.seen[i] = len(self.seen)
+            self.order.extend(cached.ids)
+            self.key.append(cached.key)
+            self.tensors.extend(cached.tensors)
+            self.scalars.extend(cached.scalars)
+            self.containers.extend(cached.containers)
+            return
+        starts = [len(x) for x in self._parts()]
+        self.seen[id(m)] = len(self.seen)
+        self.order.append(id(m))
+        self.key.append((id(m), m.training))
+        self.items(vars(m), 0)
+        order, key, tensors, scalars, containers = (
+            x[n:] for x, n in zip(self._parts(), starts, strict=True)
         )
+        del self.key[starts[1] :]
+        self.key.append(tuple(key))
+        _MODULES[m] = _Part(
+            _pytree.epoch, order, tuple(key), tensors, scalars, containers
+        )
+
+    def _parts(self) -> tuple:
+        return self.order, self.key, self.tensors, self.scalars, self.containers
 
     def optimizer(self, opt: Optimizer, depth: int) -> None:
         self.optimizers.append(opt)
@@ -246,6 +277,31 @@ class _Walker:
 
 
 _ABSENT = object()
+
+
+class _Part(NamedTuple):
+    """A module's part of a walk, valid while ``_pytree.epoch`` is ``epoch``."""
+
+    epoch: int
+    ids: list
+    key: tuple
+    tensors: list
+    scalars: list
+    containers: list
+
+
+_MODULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature(t: Tensor) -> tuple:
+    """What of a tensor decides the program: shape, dtype, grad state."""
+    g = _access.grad_of(t)
+    return (
+        _access.aval(t),
+        t.requires_grad,
+        t.grad_fn is None,
+        None if g is None else _access.aval(g),
+    )
 
 
 @functools.cache
@@ -278,7 +334,8 @@ def find_state(fn: Callable, args: tuple, kwargs: dict) -> _Found:
     else:
         w.value(fn, -1)
         w.code(fn)  # the compiled function itself, wherever it is defined
-    return _Found(w.tensors, w.optimizers, tuple(w.key), w.scalars, w.containers)
+    key = (tuple(w.key), tuple([_signature(t) for t in w.tensors]))
+    return _Found(w.tensors, w.optimizers, key, w.scalars, w.containers)
 
 
 # --- graph breaks -----------------------------------------------------------------

@@ -251,3 +251,28 @@ def test_seed_step_compiled_equals_eager() -> None:
         a, b = compiled(), eager()
     assert a.item() == pytest.approx(b.item(), rel=1e-6)
     assert compiled.compile_count == 2 and not compiled.breaks  # no .grad, then .grad
+
+
+def test_module_changes_between_calls_are_seen() -> None:
+    class Scale(ft.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.k = 2.0
+            self.w = ft.nn.Parameter(ft.ones(2))
+
+        def forward(self, x):
+            return x * self.w * self.k
+
+    m = Scale()
+    compiled = ft.compile(m)
+    x = ft.ones(2)
+    assert compiled(x).tolist() == [2.0, 2.0]
+    m.k = 3.0  # a static attribute: a new program
+    assert compiled(x).tolist() == [3.0, 3.0]
+    m.w = ft.nn.Parameter(ft.tensor([5.0, 5.0]))  # a new parameter object
+    assert compiled(x).tolist() == [15.0, 15.0]
+    with ft.no_grad():
+        m.w.mul_(2)  # an in-place change of a parameter: an input, no recompile
+    count = compiled._compiled.compile_count
+    assert compiled(x).tolist() == [30.0, 30.0]
+    assert compiled._compiled.compile_count == count

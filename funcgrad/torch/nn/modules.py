@@ -13,8 +13,8 @@ import jax.numpy as jnp
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from .. import _checks, _device
+from . import _pytree, init
 from . import functional as F
-from . import init
 from ._pytree import register_module_class
 from .parameter import Parameter
 
@@ -114,6 +114,7 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or ``None``) under ``name``."""
+        _pytree.changed()
         self._check_init()
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -128,6 +129,7 @@ class Module:
     ) -> None:
         """Register a tensor that is state but not a parameter (saved in
         ``state_dict`` unless ``persistent=False``)."""
+        _pytree.changed()
         self._check_init()
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
@@ -143,6 +145,7 @@ class Module:
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a child module under ``name``."""
+        _pytree.changed()
         self._check_init()
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_torch_type_name(module)} is not a Module subclass")
@@ -152,6 +155,7 @@ class Module:
     register_module = add_module
 
     def __setattr__(self, name: str, value: Any) -> None:
+        _pytree.changed()
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_init()
@@ -197,6 +201,7 @@ class Module:
         )
 
     def __delattr__(self, name: str) -> None:
+        _pytree.changed()
         for registry in ("_parameters", "_buffers", "_modules"):
             if name in self.__dict__.get(registry, {}):
                 del self.__dict__[registry][name]
@@ -311,6 +316,7 @@ class Module:
             raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
             object.__setattr__(module, "training", mode)
+        _pytree.changed()
         return self
 
     def eval(self) -> Module:
