@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._cases import _torch, make_seed_step
+from ._cases import _plain_engine, _torch, make_seed_step
 from ._timing import interleaved, median, paired_ratio
 
 MLP_SIZES = (30, 64, 64, 1)
@@ -54,13 +54,15 @@ def make_mlp_step(torch: Any, batch: int = MLP_BATCH):
     return step, model, opt
 
 
-def _compile_seconds(fn, calls: int = 2) -> float:
-    """Seconds of the first ``calls`` calls: the compiles (funcgrad compiles a
-    step twice: without ``.grad`` and optimizer state, then with them)."""
-    start = time.perf_counter()
-    for _ in range(calls):
+def _first_calls(fn) -> tuple[float, float]:
+    """Seconds of the first call (eager: ``.grad`` and optimizer state appear)
+    and of the second (the trace and XLA compile, then the run)."""
+    out = []
+    for _ in range(2):
+        start = time.perf_counter()
         fn()
-    return time.perf_counter() - start
+        out.append(time.perf_counter() - start)
+    return out[0], out[1]
 
 
 def _torch_compiled(torch: Any, step) -> tuple[Any, float | None, str | None]:
@@ -80,11 +82,16 @@ def bench_compiled(cfg) -> dict[str, Any]:
 
     seed = ft.compile(make_seed_step(ft))
     mlp = ft.compile(make_mlp_step(ft)[0])
-    out: dict[str, Any] = {
-        "seed_compile_s": _compile_seconds(seed),
-        "mlp_compile_s": _compile_seconds(mlp),
+    out: dict[str, Any] = {}
+    out["seed_first_call_s"], out["seed_compile_s"] = _first_calls(seed)
+    out["mlp_first_call_s"], out["mlp_compile_s"] = _first_calls(mlp)
+    fns = {
+        "seed": seed,
+        "mlp": mlp,
+        "mlp_eager": make_mlp_step(ft)[0],
+        # the engine's implicit fast path (lazy values, compiled sweeps) off
+        "mlp_eager_plain": _plain_engine(make_mlp_step(ft)[0]),
     }
-    fns = {"seed": seed, "mlp": mlp, "mlp_eager": make_mlp_step(ft)[0]}
     torch = _torch() if cfg.torch else None
     if torch is not None:
         fns["torch_seed"] = make_seed_step(torch)
@@ -106,6 +113,7 @@ def bench_compiled(cfg) -> dict[str, Any]:
         ("seed_speedup_vs_torch", "torch_seed", "seed"),
         ("mlp_speedup_vs_torch", "torch_mlp", "mlp"),
         ("mlp_eager_vs_torch", "mlp_eager", "torch_mlp"),
+        ("mlp_fast_path_speedup", "mlp_eager_plain", "mlp_eager"),
         ("seed_vs_torch_compile", "torch_compile_seed", "seed"),
         ("mlp_vs_torch_compile", "torch_compile_mlp", "mlp"),
     ):

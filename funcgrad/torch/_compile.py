@@ -12,6 +12,8 @@ new key traces the function once with the state's arrays swapped for tracers
 records which state changed; the jitted program takes the state in and gives the
 changed state out, and every call writes the results back, so the call looks
 exactly like an eager one (values, ``.grad``, optimizer state, ``_version``).
+The very first call runs eagerly: ``.grad`` buffers and optimizer state appear
+in it, so the state the program is traced with is the steady one.
 
 What cannot be traced is a *graph break*: ``.item()``, ``.tolist()``,
 ``.numpy()``, printing a tensor, control flow on a tensor's value, random draws,
@@ -29,11 +31,13 @@ the reason and the user's line); :func:`explain` lists the breaks.
 ...         w.sub_(0.5 * w.grad)
 ...     w.grad = None
 ...     return loss
->>> loss = step(torch.tensor([1.0, 2.0, 3.0]))
->>> loss
-tensor(6., grad_fn=<CompiledFunctionBackward>)
->>> w, step.compile_count
-(tensor([ 0.5000,  0.0000, -0.5000], requires_grad=True), 1)
+>>> x = torch.tensor([1.0, 2.0, 3.0])
+>>> step(x), step.compile_count  # the first call runs eagerly
+(tensor(6., grad_fn=<SumBackward0>), 0)
+>>> step(x), step.compile_count  # then one program per guard key
+(tensor(-1., grad_fn=<CompiledFunctionBackward>), 1)
+>>> w
+tensor([ 0., -1., -2.], requires_grad=True)
 """
 
 from __future__ import annotations
@@ -504,6 +508,7 @@ def _body(fn, args, kwargs, found: _Found, plan: _Plan) -> Callable:
         if not is_compiling():  # jax.jit traced again outside a guarded trace
             raise _Abort("the program was traced again unexpectedly")
         grads0 = [_access.grad_of(t) for t in tensors]
+        gversions0 = [None if g is None else _access.version(g) for g in grads0]
         versions0 = [_access.version(t) for t in tensors]
         flags0 = [(t.requires_grad, t.grad_fn) for t in tensors]
         for t, v in zip(tensors, tv, strict=True):
@@ -517,7 +522,7 @@ def _body(fn, args, kwargs, found: _Found, plan: _Plan) -> Callable:
         out = fn(*args, **kwargs)
         _check_escapes(fn, args, kwargs, found)
         new_tv = _collect_tensors(plan, tensors, tv, versions0, flags0)
-        new_gv = _collect_grads(plan, tensors, grads0)
+        new_gv = _collect_grads(plan, tensors, grads0, gversions0)
         new_ov = []
         for opt in found.optimizers:
             leaves, how = opt._compile_outputs()
@@ -548,7 +553,7 @@ def _collect_tensors(plan, tensors, tv, versions0, flags0) -> list:
     return new_tv
 
 
-def _collect_grads(plan, tensors, grads0) -> list:
+def _collect_grads(plan, tensors, grads0, gversions0) -> list:
     new_gv = []
     for i, t in enumerate(tensors):
         g = _access.grad_of(t)
@@ -558,7 +563,10 @@ def _collect_grads(plan, tensors, grads0) -> list:
             continue
         if g.grad_fn is not None:
             raise _Abort(".grad with a graph (create_graph=True) stays eager")
-        how = "same" if g is grads0[i] else "new"
+        if g is grads0[i]:  # written in place: its writes are counted too
+            how = ("same", _access.version(g) - gversions0[i])
+        else:
+            how = ("new", _access.version(g))
         plan.grads.append((i, how, _access.dtype_of(g)))
         new_gv.append(_access.value(g))
     return new_gv
@@ -684,10 +692,14 @@ def _write_back(found: _Found, entry: _Entry, inputs: tuple, results) -> Any:
         t = tensors[i]
         if how == "none":
             _access.set_grad(t, None)
-        elif how == "same":
-            _access.set_value(_access.grad_of(t), next(it))
+        elif how[0] == "same":
+            g = _access.grad_of(t)
+            _access.set_value(g, next(it))
+            _access.bump_version(g, how[1])
         else:
-            _access.set_grad(t, _access.wrap(next(it), dtype))
+            g = _access.wrap(next(it), dtype)
+            _access.bump_version(g, how[1])
+            _access.set_grad(t, g)
     for opt, how, leaves in zip(found.optimizers, plan.optimizers, new_ov, strict=True):
         opt._compile_write_back(how, leaves)
     it = iter(outs)
@@ -711,8 +723,12 @@ def _write_back(found: _Found, entry: _Entry, inputs: tuple, results) -> Any:
 class CompiledFunction:
     """What :func:`compile` returns for a function: call it like the function."""
 
-    def __init__(self, fn: Callable, fullgraph: bool, disable: bool) -> None:
+    def __init__(
+        self, fn: Callable, fullgraph: bool, disable: bool, warmup: bool = True
+    ) -> None:
         self._fn, self._fullgraph, self._disable = fn, fullgraph, disable
+        # the first call runs eagerly (state appears), unless it must be one graph
+        self._warmup = warmup and not fullgraph
         self._cache: dict[tuple, _Entry] = {}
         self._warned = False
         self.breaks: list[GraphBreak] = []
@@ -728,6 +744,9 @@ class CompiledFunction:
         found = find_state(self._fn, args, kwargs)
         entry = self._cache.get(found.key)
         if entry is None:
+            if self._warmup:  # .grad buffers and optimizer state appear in it
+                self._warmup = False
+                return self._fn(*args, **kwargs)
             entry, ran = self._new_entry(args, kwargs, found)
             if ran is not None:
                 return _write_back(found, entry, *ran)
@@ -893,7 +912,7 @@ def explain(fn: Callable, *extra: Any, **options: Any) -> Callable:
     """
 
     def run(*args: Any, **kwargs: Any) -> ExplainOutput:
-        compiled = CompiledFunction(fn, False, False)
+        compiled = CompiledFunction(fn, False, False, warmup=False)
         compiled(*args, **kwargs)
         breaks = list(compiled.breaks)
         return ExplainOutput(compiled.compile_count, len(breaks), breaks)

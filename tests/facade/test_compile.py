@@ -65,7 +65,7 @@ def test_fifty_compiled_steps_equal_fifty_eager_steps() -> None:
     m2, o2, s2 = _mlp_step(ft)
     compiled = ft.compile(s1)
     l1, l2 = _run(compiled, ft), _run(s2, ft)
-    assert compiled.compile_count == 2  # no state yet, then with grads and moments
+    assert compiled.compile_count == 1  # the first call runs eagerly
     assert not compiled.breaks
     np.testing.assert_allclose([x.item() for x in l1], [x.item() for x in l2], 1e-5)
     _assert_same_state((m1, o1), (m2, o2))
@@ -121,7 +121,7 @@ def test_new_batch_size_recompiles() -> None:
         x, y = X[:rows], Y[:rows]
         compiled(ft.tensor(x), ft.tensor(y))
         s2(ft.tensor(x), ft.tensor(y))
-    assert compiled.compile_count == 3  # first call, steady 16 rows, 8 rows
+    assert compiled.compile_count == 2  # 16 rows (after an eager first call), 8
     _assert_same_state((m1, o1), (m2, o2))
 
 
@@ -135,7 +135,7 @@ def test_grad_accumulates_across_calls_without_zero_grad() -> None:
     for _ in range(3):
         accumulate(ft.tensor([1.0, 1.0, 2.0]))
     np.testing.assert_allclose(_np(w.grad), 3 * np.array([2.0, -4.0, 12.0]))
-    assert accumulate.compile_count == 2  # without .grad, then with it
+    assert accumulate.compile_count == 1  # the first call runs eagerly
 
 
 def test_learning_rate_and_scalar_guards() -> None:
@@ -171,7 +171,7 @@ def test_training_flag_and_grad_mode_are_guarded() -> None:
     compiled(x)
     with ft.no_grad():
         out = compiled(x)
-    assert compiled.compile_count == 3
+    assert compiled.compile_count == 2  # eval, then no_grad (the first call: eager)
     assert out.grad_fn is None and not out.requires_grad
 
 
@@ -184,6 +184,7 @@ def test_compiled_module_forward_backpropagates_like_eager() -> None:
         "_orig_mod.bias",
     ]
     x = ft.tensor(X)
+    opt(x)  # the first call runs eagerly
     out1, out2 = opt(x), m2(x)
     assert out1.grad_fn.name() == "CompiledFunctionBackward"
     (out1 * out1).sum().backward()
@@ -224,8 +225,9 @@ def test_python_side_effects_and_hooks_break_cleanly() -> None:
         (w * 3).sum().backward()
 
     compiled = ft.compile(hooked)
-    compiled()
-    assert len(grads) == 1 and "register_hook" in compiled.breaks[0].reason
+    compiled(), compiled()
+    assert len(grads) == 3  # the second call runs both hooks, as eagerly
+    assert "hook" in compiled.breaks[0].reason
 
 
 def test_compile_arguments() -> None:
@@ -250,7 +252,7 @@ def test_seed_step_compiled_equals_eager() -> None:
     for _ in range(50):
         a, b = compiled(), eager()
     assert a.item() == pytest.approx(b.item(), rel=1e-6)
-    assert compiled.compile_count == 2 and not compiled.breaks  # no .grad, then .grad
+    assert compiled.compile_count == 1 and not compiled.breaks
 
 
 def test_module_changes_between_calls_are_seen() -> None:
@@ -276,3 +278,26 @@ def test_module_changes_between_calls_are_seen() -> None:
     count = compiled._compiled.compile_count
     assert compiled(x).tolist() == [30.0, 30.0]
     assert compiled._compiled.compile_count == count
+
+
+def test_grad_versions_and_zero_grad_without_none_match_eager() -> None:
+    def make():
+        ft.manual_seed(0)
+        model = ft.nn.Linear(6, 1)
+        opt = ft.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+        def step(x):
+            opt.zero_grad(set_to_none=False)
+            model(x).sum().backward()
+            opt.step()
+
+        return model, step
+
+    (m1, s1), (m2, s2) = make(), make()
+    compiled, x = ft.compile(s1), ft.tensor(X)
+    for _ in range(5):
+        compiled(x), s2(x)
+    assert compiled.compile_count == 1
+    for a, b in zip(m1.parameters(), m2.parameters(), strict=True):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-6)
+        assert (a._version, a.grad._version) == (b._version, b.grad._version)
