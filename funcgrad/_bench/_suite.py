@@ -59,6 +59,7 @@ class Config:
             seed_steps=100,
             fit_epochs=(2, 22),
             scaling_rows=(25_000, 50_000, 100_000, 200_000),
+            torch_compile=False,
         )
 
     @classmethod
