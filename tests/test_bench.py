@@ -87,3 +87,12 @@ def test_cli_rejects_unknown_benchmark(capsys) -> None:
 @pytest.mark.parametrize("name", list(_cases.BENCHMARKS))
 def test_every_benchmark_is_documented(name: str) -> None:
     assert name in _bench.__doc__
+
+
+def test_compiled_benchmark_reports_every_figure() -> None:
+    report = _bench.run_suite(_bench.Config.tiny(), only=["compiled"])
+    figures = report["results"]["compiled"]
+    assert figures["seed_us"] > 0 and figures["mlp_us"] > 0
+    assert figures["mlp_eager_us"] > 0 and figures["seed_compile_s"] > 0
+    targets = {t["figure"] for t in report["targets"]}
+    assert {"seed_speedup_vs_torch", "mlp_eager_vs_torch"} <= targets

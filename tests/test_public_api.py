@@ -45,6 +45,8 @@ TORCH_ALL = {
     "clamp",
     "clip",
     "clone",
+    "compile",
+    "compiler",
     "complex64",
     "concat",
     "concatenate",
@@ -200,6 +202,8 @@ FUNC_ALL = {
     "vmap",
 }
 
+COMPILER_ALL = {"disable", "explain", "is_compiling", "reset"}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -208,6 +212,7 @@ PINNED = {
     "funcgrad.torch.optim": OPTIM_ALL,
     "funcgrad.torch.autograd": AUTOGRAD_ALL,
     "funcgrad.torch.func": FUNC_ALL,
+    "funcgrad.torch.compiler": COMPILER_ALL,
     "funcgrad.data": DATA_ALL,
 }
 

@@ -10,6 +10,8 @@ same run, medians over interleaved rounds:
 ``scaling``   the big-batch step over ``N``, and ``fit`` over 1, 2 and 4 devices;
 ``csv``       ``load_csv`` vs ``numpy.loadtxt`` on one 1,000,000 x 10 file: time
               and peak memory (a fresh process each) over the float32 array.
+``compiled``  ``torch.compile``'d seed and MLP+Adam steps and the eager MLP+Adam
+              step vs PyTorch eager (and real ``torch.compile`` where it works).
 
 :func:`run_suite` runs them and returns a JSON-ready dict; :func:`format_report`
 renders it, with every target and whether this run met it.
