@@ -35,6 +35,7 @@ from ..autograd.tensor import Tensor as Tensor
 from . import accelerator as accelerator
 from . import autograd as autograd
 from . import cuda as cuda
+from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import testing as testing
@@ -162,6 +163,7 @@ __all__ = [
     "float32",
     "float64",
     "from_numpy",
+    "func",
     "full",
     "full_like",
     "get_default_dtype",

@@ -12,9 +12,10 @@ import jax.numpy as jnp
 
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
-from .. import _device
+from .. import _checks, _device
 from . import functional as F
 from . import init
+from ._pytree import register_module_class
 from .parameter import Parameter
 
 __all__ = [
@@ -85,6 +86,10 @@ class Module:
     """
 
     training: bool
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_module_class(cls)  # modules are pytrees (see _pytree.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -442,6 +447,9 @@ class Module:
         )
 
 
+register_module_class(Module)
+
+
 class Identity(Module):
     """Returns its input.
 
@@ -488,7 +496,8 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-        self.weight = Parameter(Tensor(jnp.zeros((out_features, in_features)), dtype=d))
+        shape = _checks.size("empty", (out_features, in_features))
+        self.weight = Parameter(Tensor(jnp.zeros(shape), dtype=d))
         if bias:
             self.bias = Parameter(Tensor(jnp.zeros((out_features,)), dtype=d))
         else:
