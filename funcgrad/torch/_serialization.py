@@ -56,7 +56,7 @@ class _Writer:
         if isinstance(obj, bytes):
             return {"bytes": base64.b64encode(obj).decode("ascii")}
         if isinstance(obj, np.ndarray):
-            self.arrays.append(np.ascontiguousarray(obj))
+            self.arrays.append(np.array(obj, order="C"))
             return {"ndarray": len(self.arrays) - 1}
         if isinstance(obj, list | tuple):
             kind = "list" if isinstance(obj, list) else "tuple"
@@ -80,7 +80,7 @@ class _Writer:
             value = np.asarray(t.detach()._value)
             if t.dtype.name == "bfloat16":
                 value = value.view(np.uint16)
-            self.arrays.append(np.ascontiguousarray(value))
+            self.arrays.append(np.array(value, order="C"))
             self.seen[key] = len(self.arrays) - 1
         return {
             "tensor": self.seen[key],
@@ -147,7 +147,7 @@ class _Reader:
             return items if kind == "list" else tuple(items)
         if kind in ("dict", "ordereddict", "counter"):
             cls = {"dict": dict, "ordereddict": OrderedDict, "counter": Counter}[kind]
-            return cls((self.decode(k), self.decode(v)) for k, v in value)
+            return cls(dict((self.decode(k), self.decode(v)) for k, v in value))
         raise _corrupt()
 
     def _tensor(self, node: dict) -> Tensor:

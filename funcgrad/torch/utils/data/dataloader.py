@@ -111,6 +111,12 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self) -> Iterator[Any]:
+        return self._batches(_base_seed(self.generator))
+
+    def _batches(self, base_seed: int) -> Iterator[Any]:
+        """The batches of one pass (PyTorch draws ``base_seed`` for its workers
+        when a pass starts, before the sampler draws; it is drawn here too, so
+        the generators advance as PyTorch's do)."""
         if self.batch_sampler is None:
             for idx in self.sampler:
                 yield self.collate_fn(self.dataset[idx])
@@ -122,6 +128,13 @@ class DataLoader:
         if self.batch_sampler is None:
             return len(self.sampler)
         return len(self.batch_sampler)
+
+
+def _base_seed(generator: _random.Generator | None) -> int:
+    g = _random.default_generator if generator is None else generator
+    with g._lock:
+        hi, lo = g._u32(2).tolist()
+    return ((hi << 32) | lo) & (2**63 - 1)
 
 
 def _identity(x: Any) -> Any:

@@ -49,7 +49,8 @@ class SequentialSampler:
 
 class RandomSampler:
     """A fresh random order each pass: from ``generator``, or, without one, from
-    a generator seeded by one 63-bit draw of the default generator (as PyTorch).
+    a generator seeded by one 63-bit draw of the default generator (as PyTorch;
+    the draws happen when the first index is taken).
 
     >>> import funcgrad.torch as torch
     >>> list(RandomSampler(range(4), generator=torch.Generator().manual_seed(1)))
@@ -77,7 +78,11 @@ class RandomSampler:
             with default._lock:
                 hi, lo = default._u32(2).tolist()
             g = _random.Generator().manual_seed(((hi << 32) | lo) & (2**63 - 1))
-        return iter(randperm(len(self.data_source), g))
+        n = len(self.data_source)
+        yield from randperm(n, g)
+        # PyTorch then draws one more permutation for the ``num_samples % n``
+        # remainder (empty here); drawn too, so the generator advances the same.
+        randperm(n, g)
 
     def __len__(self) -> int:
         return len(self.data_source)
