@@ -29,6 +29,7 @@ TORCH_ALL = {
     "Size",
     "Tensor",
     "abs",
+    "accelerator",
     "add",
     "addmm",
     "allclose",
@@ -50,7 +51,9 @@ TORCH_ALL = {
     "complex64",
     "concat",
     "concatenate",
+    "cuda",
     "detach",
+    "device",
     "div",
     "dot",
     "double",
@@ -67,13 +70,15 @@ TORCH_ALL = {
     "float32",
     "float64",
     "from_numpy",
-    "func",
     "full",
     "full_like",
+    "func",
+    "get_default_device",
     "get_default_dtype",
     "half",
     "inference_mode",
     "initial_seed",
+    "install",
     "int",
     "int16",
     "int32",
@@ -82,6 +87,7 @@ TORCH_ALL = {
     "is_grad_enabled",
     "is_tensor",
     "linspace",
+    "load",
     "log",
     "long",
     "manual_seed",
@@ -109,6 +115,8 @@ TORCH_ALL = {
     "randn_like",
     "relu",
     "reshape",
+    "save",
+    "set_default_device",
     "set_grad_enabled",
     "short",
     "sigmoid",
@@ -120,9 +128,11 @@ TORCH_ALL = {
     "t",
     "tanh",
     "tensor",
+    "testing",
     "transpose",
     "uint8",
     "unsqueeze",
+    "utils",
     "viz",
     "where",
     "zeros",
@@ -130,50 +140,109 @@ TORCH_ALL = {
 }
 
 NN_ALL = {
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
     "CrossEntropyLoss",
+    "Dropout",
+    "ELU",
+    "Embedding",
+    "Flatten",
+    "GELU",
+    "HuberLoss",
     "Identity",
+    "KLDivLoss",
+    "L1Loss",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
+    "LogSoftmax",
     "MSELoss",
+    "MaxPool2d",
     "Module",
+    "ModuleDict",
+    "ModuleList",
+    "NLLLoss",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
     "ReLU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
+    "Softmax",
     "Tanh",
+    "Unflatten",
     "functional",
     "init",
+    "utils",
 }
 
 FUNCTIONAL_ALL = {
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
     "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool2d",
     "mse_loss",
     "nll_loss",
     "relu",
     "sigmoid",
+    "silu",
+    "smooth_l1_loss",
     "softmax",
     "tanh",
 }
 
 OPTIM_ALL = {
+    "Adagrad",
     "Adam",
+    "AdamW",
     "Optimizer",
+    "RMSprop",
     "SGD",
+    "lr_scheduler",
 }
 
 AUTOGRAD_ALL = {
+    "Function",
+    "FunctionCtx",
+    "GradcheckError",
+    "Variable",
     "backward",
     "detect_anomaly",
     "enable_grad",
+    "function",
+    "functional",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "inference_mode",
     "is_anomaly_enabled",
     "no_grad",
+    "once_differentiable",
+    "set_detect_anomaly",
     "set_grad_enabled",
 }
 
@@ -204,6 +273,67 @@ FUNC_ALL = {
 
 COMPILER_ALL = {"disable", "explain", "is_compiling", "reset"}
 
+UTILS_DATA_ALL = {
+    "BatchSampler",
+    "DataLoader",
+    "Dataset",
+    "RandomSampler",
+    "SequentialSampler",
+    "Subset",
+    "TensorDataset",
+    "default_collate",
+    "random_split",
+}
+
+LR_SCHEDULER_ALL = {
+    "CosineAnnealingLR",
+    "ExponentialLR",
+    "LRScheduler",
+    "LambdaLR",
+    "MultiStepLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "StepLR",
+}
+
+TESTING_ALL = {
+    "assert_close",
+}
+
+CUDA_ALL = {
+    "current_device",
+    "device_count",
+    "get_device_name",
+    "is_available",
+    "manual_seed",
+    "manual_seed_all",
+    "synchronize",
+}
+
+ACCELERATOR_ALL = {
+    "current_accelerator",
+    "current_device_index",
+    "device_count",
+    "is_available",
+    "synchronize",
+}
+
+AUTOGRAD_FUNCTIONAL_ALL = {
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "vhp",
+    "vjp",
+}
+
+NN_UTILS_ALL = {
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "parameters_to_vector",
+    "vector_to_parameters",
+}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -214,6 +344,13 @@ PINNED = {
     "funcgrad.torch.func": FUNC_ALL,
     "funcgrad.torch.compiler": COMPILER_ALL,
     "funcgrad.data": DATA_ALL,
+    "funcgrad.torch.utils.data": UTILS_DATA_ALL,
+    "funcgrad.torch.optim.lr_scheduler": LR_SCHEDULER_ALL,
+    "funcgrad.torch.testing": TESTING_ALL,
+    "funcgrad.torch.cuda": CUDA_ALL,
+    "funcgrad.torch.accelerator": ACCELERATOR_ALL,
+    "funcgrad.torch.autograd.functional": AUTOGRAD_FUNCTIONAL_ALL,
+    "funcgrad.torch.nn.utils": NN_UTILS_ALL,
 }
 
 

@@ -40,6 +40,7 @@ from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import testing as testing
+from . import utils as utils
 from . import viz as viz
 from ._compile import compile as compile
 from ._device import device as device
@@ -115,6 +116,8 @@ from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
+from ._serialization import load as load
+from ._serialization import save as save
 
 __getattr__ = _missing(__name__)
 
@@ -219,6 +222,9 @@ __all__ = [
     "sum",
     "t",
     "tanh",
+    "load",
+    "save",
+    "utils",
     "tensor",
     "testing",
     "transpose",

@@ -329,7 +329,7 @@ class Optimizer:
     def __repr__(self) -> str:
         text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            text += f"\nParameter Group {i}"
+            text += ("\n" if i else "") + f"\nParameter Group {i}"
             for key in sorted(group):
                 if key != "params":
                     text += f"\n    {key}: {group[key]}"
