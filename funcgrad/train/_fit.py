@@ -14,10 +14,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from . import _loop
+from . import _loop, _stream
 from ._checkpointing import Checkpoints, Resumed, check_checkpointing
 from ._step import TrainState
-from ._validate import check_data, check_settings
+from ._validate import check_data, check_settings, streamed
 
 __all__ = ["FitResult", "fit"]
 
@@ -64,6 +64,7 @@ def fit(
     checkpoint_every: int = 1,
     max_to_keep: int = 3,
     on_nonfinite: Literal["raise", "skip"] = "raise",
+    progress: Callable[[int, int, int], Any] | None = None,
 ) -> FitResult:
     """Train ``linear`` + BCE-with-logits on ``(X, Y)`` with ``optimizer``.
 
@@ -106,6 +107,9 @@ def fit(
     settings = check_settings(
         optimizer, epochs, batch_size, key, shuffle, callback, on_nonfinite
     )
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress must be callable, got {progress!r}")
+    settings = settings._replace(progress=progress)
     saving = check_checkpointing(checkpoint_dir, checkpoint_every, max_to_keep)
     data = check_data(params, X, Y, validation)
     plan = _loop.make_plan(data, settings, devices)
@@ -116,5 +120,6 @@ def fit(
         resumed = checkpoints.restore(state, names, plan.mesh) or Resumed(
             state, {name: [] for name in names}, 0, None
         )
-        state, history = _loop.run(resumed, data, plan, settings, checkpoints)
+        run = _stream.run if streamed(X) else _loop.run
+        state, history = run(resumed, data, plan, settings, checkpoints)
     return FitResult(state.params, state.opt_state, history, resumed.resumed_from)
