@@ -18,9 +18,9 @@ rows it trains on.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +58,17 @@ class Source:
     def units(self) -> list[tuple[int, int]]:
         return [(0, self.n)]
 
-    def read(self, lo: int, hi: int, piece_rows: int) -> Iterator[np.ndarray]:
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        """Fill ``out`` (``hi - lo`` rows of ``[X | Y]``) with rows ``[lo, hi)``."""
         raise NotImplementedError
 
     def fingerprint(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def reader(self) -> Source:
+        """A reader of its own (one per shard stream): reads that go on from
+        where the last ended are cheap."""
+        return self
 
     def close(self) -> None:
         pass
@@ -114,22 +120,23 @@ class ArraySource(Source):
                 raise ValueError(f"{name}: {label} must be numeric, got {a.dtype}")
         self.n = len(X)
 
-    def read(self, lo: int, hi: int, piece_rows: int) -> Iterator[np.ndarray]:
-        for a in range(lo, hi, piece_rows):
-            b = min(hi, a + piece_rows)
-            out = np.empty((b - a, self.columns), np.float32)
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        # Pieces of about 4 MiB: each is checked while it is still in cache.
+        step = max(1, (4 << 20) // (4 * self.columns))
+        for a in range(lo, hi, step):
+            b = min(hi, a + step)
+            piece = out[a - lo : b - lo]
             if self.Y is None:
-                x = self.X[a:b]
-                t = self.target
-                out[:, :t], out[:, t : self.features] = x[:, :t], x[:, t + 1 :]
-                out[:, self.features] = x[:, t]
+                x, t = self.X[a:b], self.target
+                if t == self.features:  # the labels are the last column
+                    piece[:] = x
+                else:
+                    piece[:, :t], piece[:, t : self.features] = x[:, :t], x[:, t + 1 :]
+                    piece[:, self.features] = x[:, t]
             else:
-                out[:, : self.features], out[:, self.features :] = (
-                    self.X[a:b],
-                    self.Y[a:b],
-                )
-            check_rows(out, a, self.features, self.name, self._column_name)
-            yield out
+                piece[:, : self.features] = self.X[a:b]
+                piece[:, self.features :] = self.Y[a:b]
+            check_rows(piece, a, self.features, self.name, self._column_name)
 
     def _column_name(self, j: int) -> str:
         if j >= self.features:
@@ -205,29 +212,54 @@ class ParquetSource(Source):
                     self.groups.append((i, g, start, rows))
                 start += rows
         self.n = start
+        self.groups_rows = {(i, g): r for i, g, _, r in self.groups}
+        # Rows decoded at a time: about 4 MiB of [X | Y].
+        self.batch_rows = max(1024, (4 << 20) // (4 * self.columns))
+        self._held = self._cursor = None
 
     def units(self) -> list[tuple[int, int]]:
         return [(s, s + r) for _, _, s, r in self.groups]
 
-    def read(self, lo: int, hi: int, piece_rows: int) -> Iterator[np.ndarray]:
-        for i, g, start, rows in self.groups:
-            if start + rows <= lo or start >= hi:
-                continue
-            at = start
-            batches = self.files[i].iter_batches(
-                batch_size=piece_rows, row_groups=[g], columns=self.order
-            )
-            for batch in batches:
-                a, b = max(lo, at), min(hi, at + batch.num_rows)
-                if a < b:
-                    piece = batch.slice(a - at, b - a)
-                    yield self._rows(piece, a)
-                at += batch.num_rows
-                if at >= hi:
-                    break
+    def reader(self) -> ParquetSource:
+        import pyarrow.parquet as pq
 
-    def _rows(self, batch: Any, first: int) -> np.ndarray:
-        out = np.empty((batch.num_rows, self.columns), np.float32)
+        other = copy.copy(self)
+        other.files = [pq.ParquetFile(p) for p in self.paths]
+        other._held = other._cursor = None
+        return other
+
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        done = lo
+        while done < hi:
+            batch, first = self._batch_at(done)
+            a, b = done - first, min(hi - first, batch.num_rows)
+            self._rows(batch.slice(a, b - a), done, out[done - lo : done - lo + b - a])
+            done += b - a
+
+    def _batch_at(self, row: int) -> tuple[Any, int]:
+        """The record batch holding ``row`` and its first row. Reading on from
+        where the last read ended continues the open row group (no re-reading)."""
+        held = self._held
+        if held is not None and held[1] <= row < held[1] + held[0].num_rows:
+            return held
+        if self._cursor is None or self._cursor[1] != row:
+            i, g, start, _ = next(
+                grp for grp in self.groups if grp[2] <= row < grp[2] + grp[3]
+            )
+            batches = self.files[i].iter_batches(
+                batch_size=self.batch_rows, row_groups=[g], columns=self.order
+            )
+            self._cursor = (batches, start, start + self.groups_rows[i, g])
+        batches, at, end = self._cursor
+        while True:
+            batch = next(batches)
+            self._held = (batch, at)
+            at += batch.num_rows
+            self._cursor = (batches, at, end) if at < end else None
+            if row < at:
+                return self._held
+
+    def _rows(self, batch: Any, first: int, out: np.ndarray) -> None:
         for j in range(self.columns):
             col = batch.column(j)
             if col.null_count:
@@ -240,7 +272,6 @@ class ParquetSource(Source):
                 )
             out[:, j] = col.to_numpy(zero_copy_only=False)
         check_rows(out, first, self.features, self.name, self.order.__getitem__)
-        return out
 
     def fingerprint(self) -> dict[str, Any]:
         files = [_stat(p) for p in self.paths]

@@ -9,9 +9,10 @@ in each global batch. A process therefore reads only the ranges of its own devic
 and the shard's number alone (so bitwise reproducible, and resumable from any
 epoch): the shard's range is cut into groups (a Parquet row group, or ``chunk``
 rows of an array) and the groups are visited in a random order; the rows read are
-collected into windows of about ``4 * chunk`` rows and each window is permuted
-before its rows are cut into batches. Rows therefore mix within a window (a few
-groups from all over the shard), and every batch holds rows of every shard. With
+collected into windows of ``4 * chunk`` rows and each window is permuted in runs
+of about 2 KiB of consecutive rows (so it copies at memory speed) before its rows
+are cut into batches. Runs therefore mix within a window (a few groups from all
+over the shard), and every batch holds rows of every shard. With
 ``shuffle=False`` rows go in file order. The last batch of an epoch is padded and
 masked as in memory; so is a shard's share of any batch once its rows run out.
 
@@ -40,13 +41,15 @@ from ._sources import Source
 from ._step import TrainState
 from ._validate import Data, Settings
 
-__all__ = ["CHUNK_BYTES", "Layout", "make_layout", "run", "segments"]
+__all__ = ["CHUNK_BYTES", "Layout", "make_layout", "run", "run_rows", "segments"]
 
 #: Bytes of rows read at a time (a window holds four such chunks).
 CHUNK_BYTES = 16 << 20
 #: Bytes of a segment: the batches handed to the compiled loop in one call.
 SEGMENT_BYTES = 16 << 20
 _WINDOW_CHUNKS = 4
+#: Bytes of rows that move together when a window is permuted.
+RUN_BYTES = 2048
 _PREFETCH = 2
 
 
@@ -104,59 +107,83 @@ def _rng(key_data: np.ndarray, epoch: int, shard: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([*words, epoch, shard]))
 
 
+def run_rows(columns: int) -> int:
+    """Rows that move together when a window is permuted: about 2 KiB, so the
+    permutation copies at memory speed rather than row by row."""
+    return max(1, RUN_BYTES // (4 * columns))
+
+
 def _windows(
     source: Source, groups: list, rng: np.random.Generator | None, layout: Layout
-) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    """``(rows, order)`` windows of one shard's epoch: ``rows[order]`` in turn."""
+) -> Iterator[np.ndarray]:
+    """One shard's rows for an epoch, in order, as windows of ``window_rows``.
+
+    The groups are visited in a random order and each window is permuted in runs
+    of :func:`run_rows` rows. Buffers are reused: a window is overwritten two
+    windows later, when its rows have long been copied to the device.
+    """
+    reader, columns = source.reader(), source.columns
+    size = layout.window_rows
+    raw = [np.empty((size, columns), np.float32) for _ in range(2)]
+    mixed = [np.empty((size, columns), np.float32) for _ in range(2)]
     visit = range(len(groups)) if rng is None else rng.permutation(len(groups))
-    pending: list[np.ndarray] = []
-    size = 0
+    filled, count = 0, 0
     for g in visit:
         lo, hi = groups[g]
-        for piece in source.read(lo, hi, layout.chunk_rows):
-            if rng is None:
-                yield piece, None
-                continue
-            pending.append(piece)
-            size += len(piece)
-            if size >= layout.window_rows:
-                yield _mixed(pending, rng)
-                pending, size = [], 0
-    if pending:
-        yield _mixed(pending, rng)
+        while lo < hi:
+            take = min(hi - lo, size - filled)
+            reader.read_into(lo, lo + take, raw[count % 2][filled : filled + take])
+            filled, lo = filled + take, lo + take
+            if filled == size:
+                yield _permuted(raw[count % 2], mixed[count % 2], rng, columns)
+                filled, count = 0, count + 1
+    if filled:
+        yield _permuted(
+            raw[count % 2][:filled], mixed[count % 2][:filled], rng, columns
+        )
 
 
-def _mixed(pieces: list[np.ndarray], rng: np.random.Generator):
-    rows = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
-    return rows, rng.permutation(len(rows))
+def _permuted(
+    rows: np.ndarray, out: np.ndarray, rng: np.random.Generator | None, columns: int
+) -> np.ndarray:
+    if rng is None:
+        return rows
+    run = run_rows(columns)
+    full = len(rows) // run
+    order = rng.permutation(full)
+    np.take(
+        rows[: full * run].reshape(full, run * columns),
+        order,
+        axis=0,
+        out=out[: full * run].reshape(full, run * columns),
+    )
+    out[full * run :] = rows[full * run :]  # the short last run stays last
+    return out
 
 
 class _Cursor:
-    """Takes rows, in order, from a shard's windows."""
+    """Takes rows, in order, from a shard's windows: a view where it can."""
 
-    def __init__(self, windows: Iterator[tuple[np.ndarray, np.ndarray | None]]):
-        self.windows, self.rows, self.order, self.at = windows, None, None, 0
+    def __init__(self, windows: Iterator[np.ndarray], columns: int) -> None:
+        self.windows, self.columns = windows, columns
+        self.rows: np.ndarray | None = None
+        self.at = 0
 
-    def take_into(self, out: np.ndarray) -> int:
-        """Fill ``out`` with the next rows; the count filled (less at the end)."""
-        done = 0
-        while done < len(out):
-            if self.rows is None or self.at >= len(self.rows):
-                nxt = next(self.windows, None)
-                if nxt is None:
+    def take(self, count: int) -> np.ndarray:
+        parts = []
+        while count:
+            if self.rows is None or self.at == len(self.rows):
+                self.rows, self.at = next(self.windows, None), 0
+                if self.rows is None:
                     break
-                (self.rows, self.order), self.at = nxt, 0
-            count = min(len(out) - done, len(self.rows) - self.at)
-            span = slice(self.at, self.at + count)
-            if self.order is None:
-                out[done : done + count] = self.rows[span]
-            else:
-                np.take(
-                    self.rows, self.order[span], axis=0, out=out[done : done + count]
-                )
-            done += count
-            self.at += count
-        return done
+            k = min(count, len(self.rows) - self.at)
+            parts.append(self.rows[self.at : self.at + k])
+            self.at, count = self.at + k, count - k
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return np.empty((0, self.columns), np.float32)
+        return np.concatenate(parts)
 
 
 def segments(
@@ -168,30 +195,39 @@ def segments(
     shuffle: bool,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """An epoch's segments for the given shards: ``rows (m, slot * len(shards),
-    D + k)`` and ``mask (m, slot * len(shards))``, ``m <= layout.segment``."""
+    D + k)`` and ``mask (m, slot * len(shards))``, ``m <= layout.segment``.
+
+    The rows may be views of buffers that are reused: copy them (to the device)
+    before asking for the segment after next.
+    """
+    columns, slot = source.columns, layout.slot
     cursors = []
     for s in shards:
         rng = _rng(key_data, epoch, s) if shuffle else None
         groups = _groups(source, *layout.ranges[s], layout.chunk_rows)
-        cursors.append(_Cursor(_windows(source, groups, rng, layout)))
-    columns, slot = source.columns, layout.slot
+        cursors.append(_Cursor(_windows(source, groups, rng, layout), columns))
+    width = slot * len(shards)
     for first in range(0, layout.num_batches, layout.segment):
         m = min(layout.segment, layout.num_batches - first)
-        rows = np.empty((m, slot * len(shards), columns), np.float32)
-        mask = np.zeros((m, slot * len(shards)), bool)
+        if len(shards) == 1 and layout.rows_per_batch[shards[0]] == slot:
+            part = cursors[0].take(m * slot)
+            mask = np.zeros(m * slot, bool)
+            mask[: len(part)] = True
+            if len(part) < m * slot:  # the epoch's end: pad
+                part = np.concatenate(
+                    [part, np.zeros((m * slot - len(part), columns), np.float32)]
+                )
+            yield part.reshape(m, slot, columns), mask.reshape(m, slot)
+            continue
+        rows = np.zeros((m, width, columns), np.float32)
+        mask = np.zeros((m, width), bool)
         for j, (s, cursor) in enumerate(zip(shards, cursors, strict=True)):
             b, at = layout.rows_per_batch[s], j * slot
-            if len(shards) == 1 and b == slot:
-                flat = rows.reshape(m * slot, columns)  # a view: filled in place
-                got = cursor.take_into(flat)
-                flat[got:] = 0
-                mask.reshape(-1)[:got] = True
-                continue
-            part = np.empty((m * b, columns), np.float32)
-            got = cursor.take_into(part)
-            part[got:] = 0
-            rows[:, at : at + b] = part.reshape(m, b, columns)
-            rows[:, at + b : at + slot] = 0
+            part = cursor.take(m * b)
+            got = len(part)
+            whole, rest = divmod(got, b)
+            rows[:whole, at : at + b] = part[: whole * b].reshape(whole, b, columns)
+            rows[whole, at : at + rest] = part[whole * b :]
             mask[:, at : at + b] = (np.arange(m * b) < got).reshape(m, b)
         yield rows, mask
 
