@@ -173,6 +173,10 @@ class _Cursor:
         parts = []
         while count:
             if self.rows is None or self.at == len(self.rows):
+                # Rows of this window are copied before the next is read: buffers
+                # are reused.
+                parts = [np.concatenate(parts)] if len(parts) > 1 else parts
+                parts = [p.copy() for p in parts]
                 self.rows, self.at = next(self.windows, None), 0
                 if self.rows is None:
                     break
