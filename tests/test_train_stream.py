@@ -3,7 +3,9 @@ order (every row once, deterministic from the key), shards, errors, resuming."""
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -195,3 +197,54 @@ def test_resume_after_sigkill_ends_bit_identical(files, tmp_path):
     whole = train(tmp / "d.parquet", "label", epochs=4)
     np.testing.assert_array_equal(resumed["w"], np.asarray(whole.params.w))
     np.testing.assert_array_equal(resumed["loss"], whole.history["loss"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run_processes(num: int, devices: int, data: Path, tmp_path: Path) -> list:
+    env = dict(
+        os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}"
+    )
+    address = f"127.0.0.1:{_free_port()}"
+    outs = [tmp_path / f"out{num}_{pid}.npz" for pid in range(num)]
+    script = str(SCRIPTS / "fit_stream_multiprocess.py")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, script, address, str(num), str(pid), str(data), str(out)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for pid, out in enumerate(outs)
+    ]
+    try:
+        for p in procs:
+            output, _ = p.communicate(timeout=240)
+            assert p.returncode == 0, output.decode(errors="replace")[-3000:]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return [np.load(out) for out in outs]
+
+
+def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
+    X, Y = make_data(n=2000)
+    data = tmp_path / "d.parquet"
+    write_parquet(data, X, Y, row_group_size=250)
+    (one,) = _run_processes(1, 4, data, tmp_path)
+    two = _run_processes(2, 2, data, tmp_path)
+    assert int(one["devices"]) == 4 and [int(r["devices"]) for r in two] == [4, 4]
+    # One process with four devices reads the whole file each epoch; each of two
+    # processes (two devices each) reads its own half.
+    assert int(one["rows_read"]) == 2 * 2000
+    assert [int(r["rows_read"]) for r in two] == [2 * 1000, 2 * 1000]
+    for r in two:
+        np.testing.assert_array_equal(r["w"], one["w"])
+        np.testing.assert_array_equal(r["b"], one["b"])
+        np.testing.assert_array_equal(r["loss"], one["loss"])

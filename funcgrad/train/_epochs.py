@@ -49,6 +49,10 @@ class Plan(NamedTuple):
     fed: bool  # batches fed by the host (several processes) or gathered on device
     key_impl: str | None  # implementation of raw key data (None: JAX default)
     mesh: Mesh | None
+    # Sum the devices' partial losses and gradients in a fixed order (gathered,
+    # then added), so that results do not depend on how devices are spread over
+    # processes; 0: leave the reduction to XLA (streamed data sets it).
+    exact_shards: int = 0
 
 
 def permutation(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
@@ -191,9 +195,14 @@ def make_scan_step(
         step_index, rows, mask, real = inputs
         rows, mask = _constrain(rows, plan), _constrain(mask, plan)
         x, y = rows[:, :features], rows[:, features:]
-        (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
-            state.params, x, y, mask, real
-        )
+        if plan.exact_shards:
+            (value, logits), grads = _sharded_value_and_grad(
+                state.params, x, y, mask, real, plan
+            )
+        else:
+            (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
+                state.params, x, y, mask, real
+            )
         finite = jnp.isfinite(value) & all_finite(grads)
         if plan.skip:
             ok = finite
@@ -215,6 +224,28 @@ def make_scan_step(
         return (state, bad, sums), None
 
     return train_step
+
+
+def _shard_sum(params: Any, x: jax.Array, y: jax.Array, mask: jax.Array):
+    logits = linear(params, x)
+    per_element = binary_cross_entropy_with_logits(logits, y, reduction="none")
+    return jnp.sum(jnp.where(mask[:, None], per_element, 0.0)), logits
+
+
+def _sharded_value_and_grad(params, x, y, mask, real, plan: Plan):
+    """The masked mean loss and its gradient from per-device partial sums, added
+    in the same order on every device whatever the processes (see ``Plan``)."""
+    shards = plan.exact_shards
+    split = lambda a: a.reshape(shards, -1, *a.shape[1:])  # noqa: E731
+    xs, ys, ms = _constrain(split(x), plan), _constrain(split(y), plan), split(mask)
+    vg = jax.vmap(jax.value_and_grad(_shard_sum, has_aux=True), (None, 0, 0, 0))
+    (totals, logits), grads = vg(params, xs, ys, ms)
+    # Gathering copies values exactly; the sums that follow are local and alike.
+    everywhere = dist.replicated(plan.mesh)
+    totals, grads = jax.lax.with_sharding_constraint((totals, grads), everywhere)
+    count = (jnp.maximum(real, 1) * y.shape[1]).astype(totals.dtype)
+    grads = jax.tree.map(lambda g: jnp.sum(g, axis=0) / count, grads)
+    return (jnp.sum(totals) / count, logits.reshape(y.shape)), grads
 
 
 def epoch_metrics(sums: jax.Array, params: Any, val: Any, plan: Plan) -> dict:

@@ -326,7 +326,9 @@ def run(
     source: Source = data.X
     mesh = plan.mesh
     layout = make_layout(source, plan.batch, 1 if mesh is None else mesh.size)
-    plan = plan._replace(num_batches=layout.num_batches)
+    plan = plan._replace(
+        num_batches=layout.num_batches, exact_shards=0 if mesh is None else mesh.size
+    )
     state, history = dist.put_replicated(resumed.state, mesh), resumed.history
     val = None if data.val is None else dist.put_replicated(data.val, mesh)
     try:
