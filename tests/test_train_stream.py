@@ -113,8 +113,8 @@ def test_an_epoch_visits_every_row_once_in_a_fresh_order(shards, units, tmp_path
         write_parquet(tmp_path / "ids.parquet", table[:, :1], table[:, 1], units)
         source = _sources.ParquetSource(tmp_path / "ids.parquet", "label")
     layout = _stream.make_layout(source, 48, shards)
-    # Small chunks and windows, so that the file spans many of them.
-    layout = layout._replace(chunk_rows=50, window_rows=200)
+    # Small chunks, windows and segments, so that the file spans many of them.
+    layout = layout._replace(chunk_rows=50, window_rows=200, segment=4)
     key = np.array([0, 9], np.uint32)
     orders = []
     for epoch in range(2):

@@ -231,7 +231,8 @@ def segments(
             got = len(part)
             whole, rest = divmod(got, b)
             rows[:whole, at : at + b] = part[: whole * b].reshape(whole, b, columns)
-            rows[whole, at : at + rest] = part[whole * b :]
+            if rest:
+                rows[whole, at : at + rest] = part[whole * b :]
             mask[:, at : at + b] = (np.arange(m * b) < got).reshape(m, b)
         yield rows, mask
 
