@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ._stream import bench_stream
 from ._timing import interleaved, median, paired_ratio, run_python, wall_times
 
 # The tutorial's cells (the seed script), for any torch-shaped module.
@@ -499,4 +500,5 @@ BENCHMARKS = {
     "bigbatch": bench_bigbatch,
     "startup": bench_startup,
     "scaling": bench_scaling,
+    "stream": bench_stream,
 }

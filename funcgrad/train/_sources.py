@@ -19,6 +19,7 @@ rows it trains on.
 from __future__ import annotations
 
 import copy
+import mmap
 import os
 import tempfile
 from pathlib import Path
@@ -136,6 +137,8 @@ class ArraySource(Source):
             else:
                 piece[:, : self.features] = self.X[a:b]
                 piece[:, self.features :] = self.Y[a:b]
+            for array in (self.X, self.Y):
+                _drop_pages(array, a, b)
             check_rows(piece, a, self.features, self.name, self._column_name)
 
     def _column_name(self, j: int) -> str:
@@ -276,6 +279,26 @@ class ParquetSource(Source):
     def fingerprint(self) -> dict[str, Any]:
         files = [_stat(p) for p in self.paths]
         return {"kind": "parquet", "files": files, "columns": self.order}
+
+
+def _drop_pages(array: np.ndarray | None, lo: int, hi: int) -> None:
+    """Unmap the pages of rows ``[lo, hi)`` of a memory map once they are copied.
+
+    A memory map's pages count in the process's resident memory while mapped:
+    without this, streaming a file would end holding all of it. They stay in the
+    page cache, so a later read costs no disk access.
+    """
+    mm = getattr(array, "_mmap", None)
+    if mm is None or hi <= lo or not array.flags.c_contiguous:
+        return
+    base = np.frombuffer(mm, np.uint8).ctypes.data
+    row = array.strides[0]
+    first = array.ctypes.data + lo * row - base
+    last = array.ctypes.data + hi * row - base
+    page = mmap.PAGESIZE
+    start, end = first // page * page, min(len(mm), -(-last // page) * page)
+    if end > start:
+        mm.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 def _numeric(t: Any) -> bool:
