@@ -15,8 +15,10 @@ from .functional import linear as linear
 from .functional import loss as loss
 from .functional import loss_and_grad as loss_and_grad
 from .train import CheckpointError as CheckpointError
+from .train import CheckpointLockedError as CheckpointLockedError
 from .train import FitResult as FitResult
 from .train import NonFiniteLossError as NonFiniteLossError
+from .train import TrainingInterrupted as TrainingInterrupted
 from .train import TrainState as TrainState
 from .train import fit as fit
 from .train import initialize_distributed as initialize_distributed
@@ -26,10 +28,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CheckpointError",
+    "CheckpointLockedError",
     "FitResult",
     "LinearParams",
     "NonFiniteLossError",
     "TrainState",
+    "TrainingInterrupted",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "fit",

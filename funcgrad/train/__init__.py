@@ -43,6 +43,8 @@ save, what identifies a run), ``_loop`` (the host's turns), ``_processes``
 """
 
 from .._checkpoint import CheckpointError as CheckpointError
+from .._checkpoint import CheckpointLockedError as CheckpointLockedError
+from ._checkpointing import TrainingInterrupted as TrainingInterrupted
 from ._fit import FitResult as FitResult
 from ._fit import fit as fit
 from ._loop import NonFiniteLossError as NonFiniteLossError
@@ -52,9 +54,11 @@ from ._step import make_train_step as make_train_step
 
 __all__ = [
     "CheckpointError",
+    "CheckpointLockedError",
     "FitResult",
     "NonFiniteLossError",
     "TrainState",
+    "TrainingInterrupted",
     "fit",
     "initialize_distributed",
     "make_train_step",

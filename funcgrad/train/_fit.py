@@ -6,7 +6,7 @@ batches, epochs, metrics, devices and several processes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 import jax
@@ -61,9 +61,11 @@ def fit(
     devices: Sequence[Any] | int | None = None,
     callback: Callable[[int, dict[str, float]], Any] | None = None,
     checkpoint_dir: str | None = None,
-    checkpoint_every: int = 1,
+    checkpoint_every: int | str = 1,
     max_to_keep: int = 3,
     on_nonfinite: Literal["raise", "skip"] = "raise",
+    checkpoint_labels: Mapping[str, Any] | None = None,
+    on_phase: Callable[[str, int], Any] | None = None,
     progress: Callable[[int, int, int], Any] | None = None,
 ) -> FitResult:
     """Train ``linear`` + BCE-with-logits on ``(X, Y)`` with ``optimizer``.
@@ -83,14 +85,25 @@ def fit(
       validation: ``(X_val, Y_val)`` to measure after each epoch, or ``None``.
       devices: a list of JAX devices or a count to split each batch over.
       callback: ``callback(epoch, metrics)`` on the host after each epoch.
-      checkpoint_dir: save a checkpoint every ``checkpoint_every`` epochs (and
-        after the last), keeping ``max_to_keep``; a directory holding checkpoints
-        of the same run resumes from the newest intact one. Checkpoints of a run
-        with other data, shapes, batch size, shuffling, key, optimizer or
-        validation set are refused with :class:`CheckpointError`.
+      checkpoint_dir: save checkpoints there, in the background, every
+        ``checkpoint_every`` (a number of epochs, or a duration such as ``"30s"``
+        or ``"5m"``) and after the last epoch, keeping ``max_to_keep``; a
+        directory holding checkpoints of the same run resumes from the newest
+        intact one. Checkpoints of a run with other data, shapes, batch size,
+        shuffling, key, optimizer or validation set are refused with
+        :class:`CheckpointError`, naming what differs; a directory in use by
+        another live run with :class:`CheckpointLockedError`. SIGINT or SIGTERM
+        during such a run saves the epoch in progress once it ends and raises
+        :class:`TrainingInterrupted`.
       on_nonfinite: ``"raise"`` stops with :class:`NonFiniteLossError` at the
         first non-finite loss or gradient; ``"skip"`` leaves that batch's update
         out and counts it in ``history["skipped"]``.
+      checkpoint_labels: the caller's own words for its options (a command line
+        passes ``{"--lr": "0.1", ...}``), saved with each checkpoint; a refused
+        resume names those that differ rather than ``fit``'s keywords.
+      on_phase: ``on_phase(phase, epoch)`` on the host: ``"compile"`` before the
+        training program is compiled, ``"train"`` once it is (``epoch`` is the
+        first epoch to run); neither when no epoch is left to run.
 
     >>> import jax, jax.numpy as jnp, optax
     >>> import funcgrad as fg
@@ -107,10 +120,13 @@ def fit(
     settings = check_settings(
         optimizer, epochs, batch_size, key, shuffle, callback, on_nonfinite
     )
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be callable, got {progress!r}")
+    saving = check_checkpointing(
+        checkpoint_dir, checkpoint_every, max_to_keep, checkpoint_labels
+    )
+    for name, hook in (("on_phase", on_phase), ("progress", progress)):
+        if hook is not None and not callable(hook):
+            raise ValueError(f"{name} must be callable, got {hook!r}")
     settings = settings._replace(progress=progress)
-    saving = check_checkpointing(checkpoint_dir, checkpoint_every, max_to_keep)
     data = check_data(params, X, Y, validation)
     plan = _loop.make_plan(data, settings, devices)
     params = jax.tree.map(jnp.asarray, params)
@@ -121,5 +137,5 @@ def fit(
             state, {name: [] for name in names}, 0, None
         )
         run = _stream.run if streamed(X) else _loop.run
-        state, history = run(resumed, data, plan, settings, checkpoints)
+        state, history = run(resumed, data, plan, settings, checkpoints, on_phase)
     return FitResult(state.params, state.opt_state, history, resumed.resumed_from)

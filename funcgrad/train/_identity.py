@@ -3,7 +3,8 @@
 optax transformations are closures; :func:`optimizer_identity` describes one by the
 code it runs and the values it captured, so a checkpoint can tell whether a resumed
 run uses the same optimizer, and :func:`canonical` maps equal optimizers to one
-object so their compiled loops are shared.
+object so their compiled loops are shared. :func:`optimizer_summary` says the same
+in words, for messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import jax
 import numpy as np
 import optax
 
-__all__ = ["canonical", "optimizer_identity"]
+__all__ = ["canonical", "optimizer_identity", "optimizer_summary"]
 
 
 class _Describer:
@@ -106,3 +107,62 @@ def canonical(optimizer: optax.GradientTransformation) -> optax.GradientTransfor
     if identity not in _EQUIVALENT_OPTIMIZERS and len(_EQUIVALENT_OPTIMIZERS) >= 64:
         _EQUIVALENT_OPTIMIZERS.pop(next(iter(_EQUIVALENT_OPTIMIZERS)))
     return _EQUIVALENT_OPTIMIZERS.setdefault(identity, optimizer)
+
+
+def optimizer_summary(optimizer: optax.GradientTransformation) -> list[str]:
+    """The transformations an optax optimizer chains, with the values they captured.
+
+    >>> optimizer_summary(optax.sgd(0.1))
+    ['scale(step_size=-0.1)']
+    >>> optimizer_summary(optax.adam(0.05))[1]
+    'scale(step_size=-0.05)'
+    """
+    out: list[str] = []
+    _transforms(optimizer.update, out, 0)
+    return out
+
+
+def _owner(fn: types.FunctionType) -> str:
+    """``scale`` for ``optax.scale``'s inner ``update_fn``."""
+    return fn.__qualname__.split(".<locals>")[0]
+
+
+def _transforms(fn: Any, out: list[str], depth: int) -> None:
+    """Append ``fn``'s transformation(s): a chain's members, or ``fn`` itself."""
+    if depth > 8 or not isinstance(fn, types.FunctionType):
+        return
+    values, members = [], []
+    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=True):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(value, optax.GradientTransformation):
+            members.append(value.update)
+        elif isinstance(value, (tuple, list)) and value:
+            if all(isinstance(v, types.FunctionType) for v in value):
+                members.extend(value)
+            else:
+                values.append(f"{name}={_value(value, depth)}")
+        else:
+            values.append(f"{name}={_value(value, depth)}")
+    if members:  # a combinator: its members say what it computes
+        for member in members:
+            _transforms(member, out, depth + 1)
+    elif values or _owner(fn) != "identity":
+        out.append(f"{_owner(fn)}({', '.join(values)})")
+
+
+def _value(value: Any, depth: int) -> str:
+    if isinstance(value, types.FunctionType):
+        inner: list[str] = []
+        _transforms(value, inner, depth + 1)
+        return " + ".join(inner) or _owner(value)
+    if isinstance(value, (np.ndarray, np.generic, jax.Array)):
+        a = np.asarray(value)
+        return repr(a.item()) if a.size == 1 else f"array{list(a.shape)}"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return f"({', '.join(_value(v, depth + 1) for v in value)})"
+    return type(value).__name__

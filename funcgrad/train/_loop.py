@@ -3,12 +3,14 @@
 One turn is one call of the compiled program over as many epochs as can run
 without the host: a callback, a checkpoint or a multi-process feed ends a turn.
 After each turn the host checks for a non-finite loss, extends the history, lets
-the checkpoints save and calls the callback.
+the checkpoints save and calls the callback. The first turn's program is compiled
+ahead of time, as a phase of its own (``on_phase``), so the time of compilation is
+never mistaken for the time of an epoch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -86,6 +88,7 @@ def run(
     plan: Plan,
     settings: Settings,
     checkpoints: Checkpoints,
+    on_phase: Callable[[str, int], Any] | None = None,
 ) -> tuple[TrainState, dict[str, list[float]]]:
     """Train from ``resumed`` to ``settings.epochs``; the final state and history."""
     mesh = plan.mesh
@@ -100,7 +103,9 @@ def run(
         device_data, key = dist.put_replicated(rows, mesh), settings.key
     val = None if data.val is None else dist.put_replicated(data.val, mesh)
     epoch = resumed.start
+    programs: dict[int, Any] = {}
     while epoch < settings.epochs:
+        checkpoints.interrupted(epoch, state, history)
         if settings.callback is not None or plan.fed:
             stop = epoch + 1
         else:
@@ -109,17 +114,16 @@ def run(
         first = np.int32(epoch)
         if plan.fed:
             first = dist.put_replicated(first, mesh)
-        state, bad, metrics = run_epochs_jit(
-            state,
-            key,
-            first,
-            device_data,
-            fed,
-            val,
-            optimizer=settings.optimizer,
-            plan=plan,
-            num_epochs=stop - epoch,
-        )
+        args = (state, key, first, device_data, fed, val)
+        if stop - epoch not in programs:
+            if not programs and on_phase is not None:
+                on_phase("compile", epoch)
+            programs[stop - epoch] = run_epochs_jit.lower(
+                *args, optimizer=settings.optimizer, plan=plan, num_epochs=stop - epoch
+            ).compile()
+            if len(programs) == 1 and on_phase is not None:
+                on_phase("train", epoch)
+        state, bad, metrics = programs[stop - epoch](*args)
         bad, metrics = dist.to_host((bad, metrics))
         _raise_if_bad(int(bad), plan)
         for name, values in history.items():

@@ -325,8 +325,12 @@ def run(
     plan: Plan,
     settings: Settings,
     checkpoints: Checkpoints,
+    on_phase: Callable[[str, int], Any] | None = None,
 ) -> tuple[TrainState, dict[str, list[float]]]:
-    """Train from ``resumed`` to ``settings.epochs`` on ``data.X``, a source."""
+    """Train from ``resumed`` to ``settings.epochs`` on ``data.X``, a source.
+
+    ``on_phase("compile", epoch)`` comes before the first segment, ``"train"`` once
+    it has run (its compilation included)."""
     source: Source = data.X
     mesh = plan.mesh
     layout = make_layout(source, plan.batch, 1 if mesh is None else mesh.size)
@@ -336,8 +340,15 @@ def run(
     state, history = dist.put_replicated(resumed.state, mesh), resumed.history
     val = None if data.val is None else dist.put_replicated(data.val, mesh)
     try:
+        phase = on_phase
         for epoch in range(resumed.start, settings.epochs):
-            state, metrics = _epoch(state, val, epoch, source, layout, plan, settings)
+            checkpoints.interrupted(epoch, state, history)
+            if phase is not None:
+                phase("compile", epoch)
+            state, metrics = _epoch(
+                state, val, epoch, source, layout, plan, settings, phase
+            )
+            phase = None
             for name, values in history.items():
                 values.append(_python_number(metrics[name]))
             checkpoints.after(epoch + 1, state, history)
@@ -357,6 +368,7 @@ def _epoch(
     layout: Layout,
     plan: Plan,
     settings: Settings,
+    on_phase: Callable[[str, int], Any] | None,
 ) -> tuple[TrainState, dict[str, np.ndarray]]:
     """One epoch: segments read and placed on a background thread, trained here."""
     mesh = plan.mesh
@@ -390,6 +402,9 @@ def _epoch(
                 optimizer=settings.optimizer,
                 plan=plan,
             )
+            if on_phase is not None and i == 0:
+                sums.block_until_ready()  # compiled and run once
+                on_phase("train", epoch)
             # Bounded memory: at most two segments queued on the device.
             waiting.append(sums)
             if len(waiting) > 2:
