@@ -78,6 +78,13 @@ def fit(
     Args:
       params: ``LinearParams`` with ``w`` of shape ``(D, k)``.
       X: ``(N, D)`` features. Y: ``(N,)`` or ``(N, k)`` labels in ``[0, 1]``.
+        For data bigger than memory, ``X`` is a file that streams through host
+        memory instead (see ``funcgrad.train._stream`` for the order of rows): a
+        NumPy memory map (``np.load(path, mmap_mode="r")``) or ``.npy`` path with
+        ``Y`` another one, or ``Y`` the index of the label column in ``X``; a
+        ``.parquet`` file or a directory of them with ``Y`` the label column's
+        name; a ``.csv`` file with ``Y`` the label column's name (converted once,
+        streaming, to a temporary ``.npy``). Streamed data must be float32.
       optimizer: an optax ``GradientTransformation``.
       epochs, batch_size: positive ints.
       key: a JAX PRNG key (``jax.random.key(seed)``).
@@ -104,6 +111,8 @@ def fit(
       on_phase: ``on_phase(phase, epoch)`` on the host: ``"compile"`` before the
         training program is compiled, ``"train"`` once it is (``epoch`` is the
         first epoch to run); neither when no epoch is left to run.
+      progress: ``progress(epoch, rows, total)`` on the host while streamed data
+        trains: ``rows`` of this process's ``total`` rows of the epoch so far.
 
     >>> import jax, jax.numpy as jnp, optax
     >>> import funcgrad as fg
