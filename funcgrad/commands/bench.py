@@ -14,7 +14,16 @@ from typing import Any
 
 from ..cli import CLIError
 
-BENCH_NAMES = ("seed", "fit", "bigbatch", "startup", "scaling", "stream")
+BENCH_NAMES = (
+    "seed",
+    "fit",
+    "bigbatch",
+    "startup",
+    "scaling",
+    "csv",
+    "compiled",
+    "stream",
+)
 
 
 def register(subparsers: Any) -> None:
