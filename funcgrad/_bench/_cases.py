@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ._stream import bench_stream
 from ._timing import interleaved, median, paired_ratio, run_python, wall_times
 
 # The tutorial's cells (the seed script), for any torch-shaped module.
@@ -596,4 +597,5 @@ BENCHMARKS = {
     "startup": bench_startup,
     "scaling": bench_scaling,
     "csv": bench_csv,
+    "stream": bench_stream,
 }

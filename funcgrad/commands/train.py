@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..cli import CLIError
+from . import _train_stream
 
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
@@ -226,6 +227,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     age = _process_age()  # seconds the process ran before this command started
     _check_arguments(args)
+    if _train_stream.streams(args.data):
+        return _train_stream.run_streamed(args, started, _STREAM_SHARED)
     if args.plot:
         _require_matplotlib()
     dataset, source = _load(args)
@@ -661,6 +664,15 @@ def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"wall time:      {s['wall_seconds']:.2f} s (the whole process)")
     if args.plot:
         print(f"plot:           {args.plot}")
+
+
+_STREAM_SHARED = _train_stream.Shared(
+    default_lr=DEFAULT_LR,
+    initialize=_initialize_distributed,
+    checkpoint_dir=_checkpoint_dir,
+    devices_used=_devices_used,
+    params_sha256=params_sha256,
+)
 
 
 def _one_line(e: BaseException) -> str:
