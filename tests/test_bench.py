@@ -45,7 +45,10 @@ def test_subprocess_benchmarks_plumbing(monkeypatch) -> None:
 
     monkeypatch.setattr(_cases, "wall_times", fake_wall_times)
     monkeypatch.setattr(_cases, "run_python", fake_run_python)
-    report = _bench.run_suite(_bench.Config.tiny(), only=["startup", "scaling"])
+    report = _bench.run_suite(
+        _bench.Config.tiny(), only=["startup", "scaling", "checkpoint"]
+    )
+    assert report["results"]["checkpoint"]["checkpoint_vs_plain"] == 1.0
     startup = report["results"]["startup"]
     assert startup["funcgrad_program"] == "seed script on funcgrad.torch"
     assert startup["import_funcgrad_s"] == 1.0
@@ -77,3 +80,10 @@ def test_cli_rejects_unknown_benchmark(capsys) -> None:
 @pytest.mark.parametrize("name", list(_cases.BENCHMARKS))
 def test_every_benchmark_is_documented(name: str) -> None:
     assert name in _bench.__doc__
+
+
+def test_checkpoint_benchmark_runs_real_processes() -> None:
+    r = _cases.bench_checkpoint(_bench.Config.tiny())
+    assert r["epochs"] == 2
+    assert r["train_s"] > 0 and r["train_checkpoint_s"] > 0
+    assert r["checkpoint_vs_plain"] > 0

@@ -40,6 +40,7 @@ class Config:
     big_features: int = 256
     scaling_rows: tuple[int, ...] = (25_000, 50_000, 100_000, 200_000, 400_000, 800_000)
     fit_devices: tuple[int, ...] = (1, 2, 4)
+    train_epochs: int = 100  # `funcgrad train`'s default
     torch: bool = field(default_factory=have_torch)
 
     @classmethod
@@ -69,6 +70,7 @@ class Config:
             big_features=8,
             scaling_rows=(256, 512),
             fit_devices=(1, 2),
+            train_epochs=2,
         )
 
 
@@ -80,6 +82,7 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("bigbatch", "onepass_vs_roofline", "<=", 2.0, "one-pass gradient vs one read"),
     ("bigbatch", "speedup_vs_torch", ">=", 3.0, "one-pass gradient vs PyTorch"),
     ("scaling", "ns_per_row_max_over_min", "<=", 1.5, "big-batch cost linear in N"),
+    ("checkpoint", "checkpoint_vs_plain", "<=", 1.25, "train --checkpoint vs plain"),
 )
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import math
 import os
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -216,6 +218,9 @@ def run(args: argparse.Namespace) -> int:
         fit,
     )
 
+    if args.checkpoint:
+        _import_in_background("orbax.checkpoint")
+
     if args.devices is not None and args.devices > jax.device_count():
         raise CLIError(
             f"--devices {args.devices}: only {jax.device_count()} JAX device(s) are "
@@ -364,6 +369,22 @@ class Progress:
             if not ok:
                 self.bar.leave = False
             self.bar.close()
+
+
+def _import_in_background(name: str) -> None:
+    """Start importing ``name`` on a thread of its own, for a module needed later.
+
+    The import (a good part of what checkpoints cost a short run) then overlaps
+    with the set-up's XLA compilations, which leave Python's lock free.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the import where it is needed reports it
+            pass
+
+    threading.Thread(target=load, name=f"import {name}", daemon=True).start()
 
 
 def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
