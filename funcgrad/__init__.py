@@ -1,8 +1,8 @@
 """funcgrad: PyTorch's autograd ideas on JAX.
 
 The functional core (``init_linear``, ``linear``, ``binary_cross_entropy_with_logits``,
-``loss``) and the compiled training loop (``fit``). The torch-style facade lives in
-``funcgrad.torch``.
+``loss``, ``loss_and_grad``) and the compiled training loop (``fit``). The torch-style
+facade lives in ``funcgrad.torch``.
 """
 
 from .functional import LinearParams as LinearParams
@@ -13,6 +13,7 @@ from .functional import (
 from .functional import init_linear as init_linear
 from .functional import linear as linear
 from .functional import loss as loss
+from .functional import loss_and_grad as loss_and_grad
 from .train import CheckpointError as CheckpointError
 from .train import CheckpointLockedError as CheckpointLockedError
 from .train import FitResult as FitResult
@@ -40,5 +41,6 @@ __all__ = [
     "initialize_distributed",
     "linear",
     "loss",
+    "loss_and_grad",
     "make_train_step",
 ]

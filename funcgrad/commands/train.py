@@ -36,7 +36,9 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 DEFAULT_CHECKPOINT_EVERY = "30s"
 TEST_FRACTION = 0.2
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-PLOT_INSTALL_HINT = "pip install 'funcgrad[plot]'"
+PLOT_INSTALL_HINT = (
+    "pip install matplotlib (in a funcgrad checkout: pip install '.[plot]')"
+)
 
 
 def _int_in(low: int, high: int | None = None):

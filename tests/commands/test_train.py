@@ -193,7 +193,7 @@ def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     code, _, err = invoke("--epochs", "1", "--plot", str(tmp_path / "p.png"))
     line = assert_one_line_error(code, err)
-    assert "pip install 'funcgrad[plot]'" in line
+    assert "pip install matplotlib" in line and "pip install '.[plot]'" in line
     assert not (tmp_path / "p.png").exists()
 
 
