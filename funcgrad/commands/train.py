@@ -391,7 +391,7 @@ def _import_in_background(name: str) -> None:
 
 def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
     """The options that shape the run, as they are written on the command line."""
-    return {
+    labels = {
         "--data": args.data,
         "--target": args.target,
         "--optimizer": args.optimizer,
@@ -399,6 +399,11 @@ def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
         "--batch-size": str(args.batch_size),
         "--seed": str(args.seed),
     }
+    for name in ("delimiter", "positive"):  # how --data is read, where given
+        value = getattr(args, name, None)
+        if value is not None:
+            labels[f"--{name}"] = str(value)
+    return labels
 
 
 def _process_age() -> float:
