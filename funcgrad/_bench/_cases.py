@@ -587,9 +587,10 @@ def bench_csv(cfg) -> dict[str, Any]:
         "load_csv_peak_mb": memory["load_csv"]["increase"] / 1e6,
         "loadtxt_peak_mb": memory["loadtxt"]["increase"] / 1e6,
         "peak_over_array": memory["load_csv"]["increase"] / array,
+    }
 
 
-# 6. Checkpoints: what --checkpoint adds to a whole `funcgrad train` process.
+# 7. Checkpoints: what --checkpoint adds to a whole `funcgrad train` process.
 
 _TRAIN_SCRIPT = """\
 import shutil, sys
