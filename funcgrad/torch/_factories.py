@@ -14,9 +14,13 @@ from . import _random
 
 
 def _make(value, dtype, requires_grad: bool) -> Tensor:
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.from_jax(value.dtype)
-    if value.dtype != d.storage():
-        value = value.astype(d.storage())
+    """A leaf of dtype ``dtype`` around ``value``: a callable building the
+    JAX array (run in JAX's 64-bit mode for a 64-bit dtype) or an array."""
+    d = _dt.to_dtype(dtype)
+    with _dt.scope(d.x64):
+        value = value(d.storage()) if callable(value) else value
+        if value.dtype != d.storage():
+            value = value.astype(d.storage())
     if requires_grad and not (d.is_floating_point or d.is_complex):
         raise RuntimeError(FLOAT_ONLY_FACTORY)
     t = Tensor._wrap(value, d)
@@ -25,15 +29,16 @@ def _make(value, dtype, requires_grad: bool) -> Tensor:
 
 
 def _infer_dtype(data) -> _dt.dtype:
-    """PyTorch's inference: bools -> bool, ints -> int64, any float -> float32."""
+    """PyTorch's inference: bools -> bool, ints -> int64, any float -> the default
+    dtype (float32 unless ``set_default_dtype``), complex -> its complex dtype."""
     arr = np.asarray(data)
     if arr.dtype.kind == "b":
         return _dt.bool
     if arr.dtype.kind in "iu":
         return _dt.int64
     if arr.dtype.kind == "c":
-        return _dt.complex64
-    return _dt.float32
+        return _dt.default_complex()
+    return _dt.get_default_dtype()
 
 
 def tensor(
@@ -49,7 +54,7 @@ def tensor(
     """
     if isinstance(data, Tensor):
         d = dtype if dtype is not None else data.dtype
-        return _make(data._value, d, requires_grad)
+        return _make(lambda store: jnp.array(data._value, store), d, requires_grad)
     if isinstance(data, jax.Array | np.ndarray | np.generic):
         arr = data
         d = dtype if dtype is not None else _dt.from_jax(arr.dtype)
@@ -58,7 +63,7 @@ def tensor(
         arr = np.asarray(_unwrap(data))
     d = _dt.to_dtype(d)
     # torch.tensor always copies; jnp.asarray may alias an aligned host buffer.
-    return _make(jnp.array(arr, dtype=d.storage(), copy=True), d, requires_grad)
+    return _make(lambda store: jnp.array(arr, dtype=store, copy=True), d, requires_grad)
 
 
 def _unwrap(data):
@@ -95,8 +100,8 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 def _filled(fill, size, dtype, requires_grad) -> Tensor:
     shape = _shape_arg(size)
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-    return _make(jnp.full(shape, fill, d.storage()), d, requires_grad)
+    d = dtype if dtype is not None else _dt.get_default_dtype()
+    return _make(lambda store: jnp.full(shape, fill, store), d, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -153,8 +158,8 @@ def eye(
     tensor([[1., 0.],
             [0., 1.]])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-    return _make(jnp.eye(n, m, dtype=d.storage()), d, requires_grad)
+    d = dtype if dtype is not None else _dt.get_default_dtype()
+    return _make(lambda store: jnp.eye(n, m, dtype=store), d, requires_grad)
 
 
 def arange(
@@ -173,7 +178,7 @@ def arange(
     values = np.arange(
         start, end, step, dtype=np.float64 if d.is_floating_point else np.int64
     )
-    return _make(jnp.asarray(values, d.storage()), d, requires_grad)
+    return _make(lambda store: jnp.asarray(values, store), d, requires_grad)
 
 
 def linspace(
@@ -184,8 +189,10 @@ def linspace(
     >>> linspace(0, 1, 3)
     tensor([0.0000, 0.5000, 1.0000])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-    return _make(jnp.linspace(start, end, steps, dtype=d.storage()), d, requires_grad)
+    d = dtype if dtype is not None else _dt.get_default_dtype()
+    return _make(
+        lambda store: jnp.linspace(start, end, steps, dtype=store), d, requires_grad
+    )
 
 
 def rand(
@@ -196,10 +203,10 @@ def rand(
     >>> rand(2, 2).shape
     torch.Size([2, 2])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.uniform(_shape_arg(size), d, generator=generator))
-    return _make(value, d, requires_grad)
+    value = _random.uniform(_shape_arg(size), d, generator=generator)
+    return _make(lambda store: jnp.asarray(value, store), d, requires_grad)
 
 
 def randn(
@@ -210,10 +217,10 @@ def randn(
     >>> randn(5, 3, requires_grad=True).shape
     torch.Size([5, 3])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.normal(_shape_arg(size), d, generator=generator))
-    return _make(value, d, requires_grad)
+    value = _random.normal(_shape_arg(size), d, generator=generator)
+    return _make(lambda store: jnp.asarray(value, store), d, requires_grad)
 
 
 def _like(fn):

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor
 
@@ -138,7 +139,8 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad._value = jnp.zeros_like(p.grad._value)
+                    with _dt.scope(p.grad.dtype.x64):
+                        p.grad._value = jnp.zeros_like(p.grad._value)
                     p.grad._version += 1
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -157,14 +159,15 @@ class Optimizer:
                 for p in group["params"]:
                     if p.grad is None:
                         continue
-                    grad = p.grad._value.astype(p._value.dtype)
-                    entry = self._state.get(id(p))
-                    if entry is None or entry[0] != structure:
-                        entry = (structure, init(p._value))
-                    direction, state = update(grad, entry[1], p._value)
-                    self._state[id(p)] = (structure, state)
-                    new = self._apply(group, p, direction, state)
-                    p._value = new.astype(p._value.dtype)
+                    with _dt.scope(p.dtype.x64):  # a float64 parameter: in float64
+                        grad = p.grad._value.astype(p._value.dtype)
+                        entry = self._state.get(id(p))
+                        if entry is None or entry[0] != structure:
+                            entry = (structure, init(p._value))
+                        direction, state = update(grad, entry[1], p._value)
+                        self._state[id(p)] = (structure, state)
+                        new = self._apply(group, p, direction, state)
+                        p._value = new.astype(p._value.dtype)
                     p._version += 1
         return loss
 
