@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import anomaly as _anomaly
+from . import checks as _checks
 from . import compiled as _compiled
 from .node import AccumulateGrad, Node
 
@@ -104,7 +105,9 @@ def _run_pre_hooks(node: Node, ct, create_graph: bool, as_grad_tensor):
     """Tensor hooks of a non-leaf output, then its ``retain_grad`` slot, last."""
     if node.pre_hooks:
         for hook in list(node.pre_hooks.values()):
-            out = hook(as_grad_tensor(ct, create_graph))
+            grad = as_grad_tensor(ct, create_graph)
+            out = hook(grad)
+            _checks.hook_result(hook, grad, out, lambda t: hasattr(t, "grad_fn"))
             if out is not None:
                 ct = out if create_graph else out._value
     if node.retained is not None:
