@@ -131,8 +131,9 @@ def scope(wide: _builtin_bool = True):
 
 
 def scoped(fn):
-    """Run method ``fn`` in :func:`scope` when its tensor (``self``) or a tensor
-    argument has a 64-bit dtype; for methods that compute with ``jnp`` directly.
+    """Run ``fn`` in :func:`scope` when a tensor among its arguments (``self``
+    included, or inside a list or tuple) has a 64-bit dtype and none is traced: for
+    code that computes on tensor values with ``jnp`` directly.
 
     >>> class T:
     ...     def __init__(self, d): self._dtype, self._val = d, None
@@ -143,16 +144,69 @@ def scoped(fn):
     """
 
     @functools.wraps(fn)
-    def method(self, *args, **kwargs):
-        if (
-            self._dtype.x64
-            or any(getattr(getattr(a, "_dtype", None), "x64", False) for a in args)
-        ) and not isinstance(self._val, jax.core.Tracer):
+    def wrapper(*args, **kwargs):
+        if wide(*args):
             with jax.enable_x64(True):
-                return fn(self, *args, **kwargs)
-        return fn(self, *args, **kwargs)
+                return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
 
-    return method
+    return wrapper
+
+
+def _tensors(args) -> list:
+    out = []
+    for a in args:
+        if isinstance(a, list | tuple):
+            out.extend(x for x in a if hasattr(x, "_dtype"))
+        elif hasattr(a, "_dtype"):
+            out.append(a)
+    return out
+
+
+def wide(*args) -> _builtin_bool:
+    """Whether ``args`` (tensors, or lists/tuples of them) hold a 64-bit tensor
+    and no traced one: computing on them needs :func:`scope`.
+
+    >>> wide(), wide(1.0)
+    (False, False)
+    """
+    tensors = _tensors(args)
+    return any(t._dtype.x64 for t in tensors) and not any(
+        isinstance(t._val, jax.core.Tracer) for t in tensors
+    )
+
+
+def narrow(value):
+    """A 64-bit array as JAX's 32-bit mode holds it, for code traced without x64:
+    a tracer converted in the trace, a concrete array as a 32-bit NumPy array
+    (integers past int32 raise); anything else as it is.
+
+    >>> with scope():
+    ...     big = jnp.asarray([2**40], int64.storage())
+    >>> narrow(jnp.asarray([3], int64.storage())).dtype
+    dtype('int32')
+    >>> narrow(big)
+    Traceback (most recent call last):
+    ...
+    OverflowError: an int64 value past int32 in code traced without 64-bit mode: ...
+    """
+    if not isinstance(value, jax.Array):
+        return value
+    dt = value.dtype
+    if dt.itemsize != (16 if dt.kind == "c" else 8):
+        return value
+    small = jax.dtypes.canonicalize_dtype(dt)
+    if isinstance(value, jax.core.Tracer):
+        return value.astype(small)
+    host = np.asarray(value)
+    if dt.kind in "iu" and host.size:
+        info = np.iinfo(small)
+        if host.min() < info.min or host.max() > info.max:
+            raise OverflowError(
+                f"an {dt} value past {small} in code traced without 64-bit "
+                "mode: trace inside jax.enable_x64(True)"
+            )
+    return host.astype(small)
 
 
 # --------------------------------------------------------------------------------------
@@ -286,6 +340,12 @@ def _scalar_dtype(x) -> dtype | None:
     return None
 
 
+COMPLEX_HALF = (
+    "the result dtype would be torch.complex32 (ComplexHalf), which funcgrad.torch "
+    "does not have: cast the float16 tensor to float32 first"
+)
+
+
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
     """A higher-ranked result meets a lower-ranked one: the lower only counts when
     its category is higher (ATen's ``combine_categories``)."""
@@ -296,6 +356,8 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
     if higher.is_complex:
         return higher
     if lower.is_complex:
+        if higher is float16:
+            raise TypeError(COMPLEX_HALF)
         if higher.is_floating_point:
             return complex128 if higher is float64 else complex64
         return lower

@@ -142,6 +142,7 @@ _NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
 # The narrow JAX dtypes' own torch dtypes (their results need the check above).
 _BY_NARROW = {np.dtype("int32"): _dt.int32, np.dtype("float32"): _dt.float32}
 _Lazy = _lazy.Lazy
+_ArrayImpl = _lazy._ArrayImpl
 
 
 # Ops whose result takes the memory layout of their first full-size input, as
@@ -207,6 +208,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
                 wide = True
             values.append(a._val)
         else:
+            if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
+                wide = True  # a raw 64-bit array (an index, a target)
             values.append(a)
     values = tuple(values)
     target = None
@@ -217,7 +220,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     if options and "dtype" in options and np.dtype(options["dtype"]).itemsize == 8:
         wide = True
     if wide and any(_is_tracer(v) for v in values):
-        wide = False  # traced code keeps the caller's mode
+        # Traced code keeps the caller's mode: without x64, 64-bit constants
+        # enter the trace 32 bits wide, as JAX would have stored them.
+        wide = False
+        if not jax.config.jax_enable_x64:
+            values = tuple(_dt.narrow(v) for v in values)
     if wide:  # 64-bit: eager, in JAX's 64-bit mode (pending inputs computed first)
         values = _lazy.concrete(values)
         with _dt.scope():
