@@ -466,3 +466,18 @@ def test_64_bit_mode_is_thread_local():
         release.set()
         thread.join()
     assert seen == [jnp.float64]
+
+
+def test_gradcheck_on_float64_inputs():
+    x = ft.tensor([0.3, -1.2, 0.8], dtype=ft.float64, requires_grad=True)
+    assert ft.autograd.gradcheck(lambda t: _f(ft, t), (x,), eps=1e-6, atol=1e-8)
+    assert ft.autograd.gradgradcheck(lambda t: (t * t.exp()).sum(), (x,))
+
+
+def test_64_bit_constants_in_a_32_bit_trace():
+    labels = ft.tensor([0, 2])  # int64, captured by code jitted without x64
+    out = jax.jit(lambda z: ft.nn.functional.nll_loss(z, labels))(ft.zeros(2, 3))
+    assert out.dtype is ft.float32
+    big = ft.tensor([2**40])
+    with pytest.raises(OverflowError, match=r"enable_x64\(True\)"):
+        jax.jit(lambda z: z + big)(ft.zeros(1, dtype=ft.int64))
