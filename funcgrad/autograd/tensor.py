@@ -194,7 +194,7 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         op = OPS[op]
     if op.check is not None:
         op.check(*args, **options)
-    values, first, mixed, wide = [], None, False, False
+    values, first, mixed, wide, big = [], None, False, False, False
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -208,7 +208,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         else:
             if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
                 wide = True  # a raw 64-bit array (an index, a target)
+            elif type(a) is int and not -(2**31) <= a < 2**31:
+                big = True  # a Python int past int32
             values.append(a)
+    if big and not wide:
+        values, wide = _big_ints(values, first)
     values = tuple(values)
     target = None
     rule = _dt.RULES.get(op.name)
@@ -327,6 +331,17 @@ def _indices(arg, value, **kwargs) -> Tensor:
     """``argmax``/``argmin`` indices as int64, as in PyTorch."""
     with _dt.scope(not _is_tracer(value)):
         return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
+
+
+def _big_ints(values: list, first) -> tuple[list, bool]:
+    """Python ints past int32 beside 32-bit tensors: a floating tensor takes them
+    as floats (as torch's float32 kernels do); otherwise the op runs 64 bits wide."""
+    for v in values:
+        if type(v) is int and not -(2**63) <= v < 2**63:
+            raise OverflowError("int too big to convert")
+    if first is not None and (first.is_floating_point or first.is_complex):
+        return [float(v) if type(v) is int else v for v in values], False
+    return values, True
 
 
 def as_grad_tensor(ct, create_graph: bool) -> Tensor:
@@ -1388,6 +1403,7 @@ def _getitem(t: Tensor, key) -> Tensor:
                 # a 0-d mask adds a dimension of size 1 and keeps it or not
                 out, a = out.unsqueeze(dim), jnp.reshape(a, (1,))
             _checks.index_array(a, tuple(out.shape), dim, len(arrays))
+            a = _narrow_index(a)
             if a.dtype == jnp.bool_:
                 # Concrete indices: the op needs static shapes under jit.
                 arrays.extend(jnp.nonzero(a))
@@ -1440,8 +1456,16 @@ def _index_array(k):
     a = _raw(k)
     if isinstance(a, jax.Array) and a.dtype.itemsize == 8 and not _is_tracer(a):
         with _dt.scope():
-            return a.astype(np.int32)
-    return jnp.asarray(a)
+            return np.asarray(a)  # checked 64 bits wide, then narrowed: _narrow_index
+    return a if isinstance(a, np.ndarray) else jnp.asarray(a)
+
+
+def _narrow_index(a):
+    """A checked integer index as int32 (every index of a real tensor fits)."""
+    if isinstance(a, np.ndarray):
+        a = a.astype(np.int32) if a.dtype.kind in "iu" else a
+        return jnp.asarray(a)
+    return a
 
 
 def _is_array_key(k) -> bool:

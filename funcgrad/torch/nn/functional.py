@@ -18,7 +18,6 @@ import numpy as np
 from ... import functional as F
 from ...autograd import checks
 from ...autograd.dtypes import bool as _dt_bool
-from ...autograd.dtypes import int32 as _dt_int32
 from ...autograd.ops import broadcast_shapes, register
 from ...autograd.tensor import Tensor, dispatch
 from ...autograd.tensor import matmul as _matmul
@@ -508,7 +507,7 @@ def nll_loss(
         raise NotImplementedError(
             f"nll_loss: input of {x.ndim} dimensions is not supported (1 or 2 are)"
         )
-    if t.dtype.is_floating_point or t.dtype is _dt_int32:
+    if t.dtype.name not in ("int64", "uint8"):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_dtype_words(t)[0]}"
         )
