@@ -343,10 +343,14 @@ register(
 
 
 def _index(a, *arrays, template):
-    """``a[key]`` where ``template`` rebuilds the key: arrays fill its ``"T"`` slots."""
+    """``a[key]`` where ``template`` rebuilds the key: arrays fill its ``"T"`` slots.
+
+    Concrete indices are bounds-checked before they get here (``checks``); a traced
+    index out of range reads JAX's fill value (NaN for floats, the lowest integer),
+    never a clamped neighbour that would look like a result."""
     it = iter(arrays)
     key = tuple(next(it) if item == "T" else _key_item(item) for item in template)
-    return a[key]
+    return a.at[key].get(mode="fill")
 
 
 def _key_item(item):

@@ -1474,7 +1474,7 @@ def _is_array_key(k) -> bool:
 
 def _dims_consumed(k) -> int:
     if _is_array_key(k):
-        a = np.asarray(_raw(k)) if not isinstance(k, list) else np.asarray(k)
+        a = _raw(k) if not isinstance(k, list) else np.asarray(k)
         return a.ndim if a.dtype == np.bool_ else 1
     return 1
 

@@ -71,3 +71,19 @@ def test_every_category_is_covered():
         "ops", "device", "optim",
     }  # fmt: skip
     assert min(counts.values()) >= 5
+
+
+def test_traced_index_out_of_range_reads_fill_not_a_neighbour():
+    # Concrete indices are checked (IndexError, as torch); a traced index cannot be
+    # checked without a host round trip, so it reads NaN instead of JAX's clamp.
+    import jax
+    import jax.numpy as jnp
+
+    def pick(values, index):
+        return fg_torch.Tensor(values)[fg_torch.Tensor(index)]._value
+
+    got = jax.jit(pick)(jnp.arange(5.0), jnp.array([1, 7, -1]))
+    assert got[0] == 1.0 and got[2] == 4.0
+    assert jnp.isnan(got[1])
+    with pytest.raises(IndexError, match="index 7 is out of bounds"):
+        pick(jnp.arange(5.0), jnp.array([1, 7, -1]))
