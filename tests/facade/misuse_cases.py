@@ -1567,5 +1567,4 @@ PENDING = {
     "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([3]), torch.tensor([1.0]))\nx": "item assignment and in-place index ops need shared storage",
     "x = torch.zeros(3)\nx[torch.tensor([0, 1])] = torch.tensor([1.0, 2.0, 3.0])\nx": "item assignment and in-place index ops need shared storage",
     "torch.zeros(3).softmax(dim=1)": "Tensor.softmax is not in the facade yet",
-    "torch.ones(3, dtype=torch.bool).add_(1)": "int64 is computed as int32 (its result type is Int, not Long)",
 }

@@ -91,11 +91,13 @@ class Adagrad(Optimizer):
     def _structure(self, group: dict[str, Any]) -> tuple:
         return (bool(group["maximize"]), bool(group["weight_decay"]))
 
-    def _apply(self, group: dict[str, Any], p: Tensor, direction, state) -> jax.Array:
-        t = int(state[-1].count)
-        clr = float(group["lr"]) / (1 + (t - 1) * group["lr_decay"])
+    def _apply(
+        self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
+    ) -> jax.Array:
+        t = state[-1].count.astype(jnp.float32)
+        clr = lr / (1 + (t - 1) * group["lr_decay"])
         g, std = direction
-        return p._value + jnp.asarray(-clr, p._value.dtype) * g / std
+        return value + jnp.asarray(-clr, value.dtype) * g / std
 
     def _torch_state(self, state: Any) -> dict[str, Tensor]:
         part = state[-1]

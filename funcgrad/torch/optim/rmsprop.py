@@ -112,10 +112,12 @@ class RMSprop(Optimizer):
         return (bool(group["maximize"]), bool(group["weight_decay"]),
                 bool(group["momentum"]), bool(group["centered"]))  # fmt: skip
 
-    def _apply(self, group: dict[str, Any], p: Tensor, direction, state) -> jax.Array:
+    def _apply(
+        self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
+    ) -> jax.Array:
         num, avg = direction
-        lr = jnp.asarray(-float(group["lr"]), p._value.dtype)
-        return p._value + lr * num if avg is None else p._value + lr * num / avg
+        lr = jnp.asarray(-lr, value.dtype)
+        return value + lr * num if avg is None else value + lr * num / avg
 
     def _torch_state(self, state: Any) -> dict[str, Tensor]:
         part = state[-1]
