@@ -61,6 +61,11 @@ def plain(t: Tensor) -> Tensor:
     return Tensor._wrap(t._value, t._dtype)
 
 
+def has_hooks(t: Tensor) -> bool:
+    """Whether hooks are registered on the tensor itself."""
+    return bool(t._hooks)
+
+
 def dtype_of(t: Tensor) -> _dt.dtype:
     """The tensor's torch dtype."""
     return t._dtype
