@@ -181,6 +181,7 @@ DATA_ALL = {
     "DataError",
     "Dataset",
     "Standardizer",
+    "check_split",
     "load_breast_cancer",
     "load_csv",
     "parse_csv_bytes",

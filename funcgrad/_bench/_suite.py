@@ -44,6 +44,8 @@ class Config:
     big_features: int = 256
     scaling_rows: tuple[int, ...] = (25_000, 50_000, 100_000, 200_000, 400_000, 800_000)
     fit_devices: tuple[int, ...] = (1, 2, 4)
+    csv_rows: int = 1_000_000
+    csv_repeats: int = 3
     torch: bool = field(default_factory=have_torch)
     torch_compile: bool = True  # also time real torch.compile (slow to compile)
 
@@ -59,6 +61,7 @@ class Config:
             seed_steps=100,
             fit_epochs=(2, 22),
             scaling_rows=(25_000, 50_000, 100_000, 200_000),
+            csv_repeats=1,
             torch_compile=False,
         )
 
@@ -75,6 +78,8 @@ class Config:
             big_features=8,
             scaling_rows=(256, 512),
             fit_devices=(1, 2),
+            csv_rows=2_000,
+            csv_repeats=1,
             torch_compile=False,
         )
 
@@ -87,6 +92,8 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("bigbatch", "onepass_vs_roofline", "<=", 2.0, "one-pass gradient vs one read"),
     ("bigbatch", "speedup_vs_torch", ">=", 3.0, "one-pass gradient vs PyTorch"),
     ("scaling", "ns_per_row_max_over_min", "<=", 1.5, "big-batch cost linear in N"),
+    ("csv", "speedup_vs_loadtxt", ">=", 2.0, "load_csv vs numpy.loadtxt, same file"),
+    ("csv", "peak_over_array", "<=", 3.0, "load_csv peak memory / the float32 X"),
     ("compiled", "seed_speedup_vs_torch", ">=", 5.0, "compiled seed step vs PyTorch"),
     ("compiled", "mlp_speedup_vs_torch", ">=", 3.0, "compiled MLP+Adam vs PyTorch"),
     ("compiled", "mlp_eager_vs_torch", "<=", 1.5, "eager MLP+Adam vs PyTorch"),
