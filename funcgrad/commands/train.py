@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import math
 import os
 import re
 import sys
+import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..cli import CLIError
+from . import _train_stream
 
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
@@ -74,6 +78,17 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    value = named.get(text.lower(), text)
+    if len(value) != 1 or value in '"\r\n\x00':
+        raise argparse.ArgumentTypeError(
+            "expected one character (or 'tab'), not a quote or line break, got "
+            f"{text!r}"
+        )
+    return value
+
+
 def _checkpoint_every(text: str) -> int | str:
     """An argparse type: a number of epochs (``10``) or a duration (``30s``)."""
     text = text.strip()
@@ -111,7 +126,21 @@ def register(subparsers: Any) -> None:
     data.add_argument(
         "--target",
         metavar="COL",
-        help="the label column of --data, values in [0, 1] (default: the last column)",
+        help="the label column of --data: values in [0, 1] or two class names "
+        "(default: the last column)",
+    )
+    data.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="the delimiter of --data: ',', ';', 'tab' or another character "
+        "(default: sniffed among ',', ';' and tab)",
+    )
+    data.add_argument(
+        "--positive",
+        metavar="LABEL",
+        help="the class of --target labelled 1, e.g. M for M/B labels (default: the "
+        "second class name in sorted order)",
     )
     fit = p.add_argument_group("training")
     fit.add_argument(
@@ -200,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     age = _process_age()  # seconds the process ran before this command started
     _check_arguments(args)
+    if _train_stream.streams(args.data):
+        return _train_stream.run_streamed(args, started, _STREAM_SHARED)
     if args.plot:
         _require_matplotlib()
     dataset, source = _load(args)
@@ -210,13 +241,16 @@ def run(args: argparse.Namespace) -> int:
     import optax
 
     import funcgrad as fg
-    from funcgrad.data import standardize, train_test_split
+    from funcgrad.data import standardize
     from funcgrad.train import (
         CheckpointLockedError,
         NonFiniteLossError,
         TrainingInterrupted,
         fit,
     )
+
+    if args.checkpoint:
+        _import_in_background("orbax.checkpoint")
 
     if args.devices is not None and args.devices > jax.device_count():
         raise CLIError(
@@ -225,9 +259,7 @@ def run(args: argparse.Namespace) -> int:
             f"--xla_force_host_platform_device_count={args.devices} to get more"
         )
 
-    X_train, X_test, y_train, y_test = train_test_split(
-        dataset.X, dataset.y, test_fraction=TEST_FRACTION, seed=args.seed, stratify=True
-    )
+    X_train, X_test, y_train, y_test = _split(dataset, source, args)
     X_train, X_test, _ = standardize(X_train, X_test)
     Y_train, Y_test = y_train[:, None], y_test[:, None]
 
@@ -368,9 +400,25 @@ class Progress:
             self.bar.close()
 
 
+def _import_in_background(name: str) -> None:
+    """Start importing ``name`` on a thread of its own, for a module needed later.
+
+    The import (a good part of what checkpoints cost a short run) then overlaps
+    with the set-up's XLA compilations, which leave Python's lock free.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the import where it is needed reports it
+            pass
+
+    threading.Thread(target=load, name=f"import {name}", daemon=True).start()
+
+
 def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
     """The options that shape the run, as they are written on the command line."""
-    return {
+    labels = {
         "--data": args.data,
         "--target": args.target,
         "--optimizer": args.optimizer,
@@ -378,6 +426,11 @@ def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
         "--batch-size": str(args.batch_size),
         "--seed": str(args.seed),
     }
+    for name in ("delimiter", "positive"):  # how --data is read, where given
+        value = getattr(args, name, None)
+        if value is not None:
+            labels[f"--{name}"] = str(value)
+    return labels
 
 
 def _process_age() -> float:
@@ -407,14 +460,15 @@ def params_sha256(w: np.ndarray, b: np.ndarray) -> str:
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
-    for flag in ("data", "target", "checkpoint", "plot", "coordinator"):
+    for flag in ("data", "target", "positive", "checkpoint", "plot", "coordinator"):
         value = getattr(args, flag)
         if value is not None and "\x00" in value:
             raise CLIError(f"--{flag}: the value contains a NUL character")
-    if args.target is not None and args.data is None:
-        raise CLIError(
-            "--target needs --data CSV (the embedded data's label column is fixed)"
-        )
+    for flag in ("target", "delimiter", "positive"):
+        if getattr(args, flag) is not None and args.data is None:
+            raise CLIError(
+                f"--{flag} needs --data CSV (the embedded data's label column is fixed)"
+            )
     dist = (args.coordinator, args.num_processes, args.process_id)
     if any(v is not None for v in dist):
         if any(v is None for v in dist):
@@ -469,10 +523,41 @@ def _load(args: argparse.Namespace):
     if args.data is None:
         return load_breast_cancer(), "breast_cancer.csv (embedded)"
     try:
-        return load_csv(args.data, target=args.target), args.data
+        dataset = load_csv(
+            args.data,
+            target=args.target,
+            delimiter=args.delimiter,
+            positive=args.positive,
+        )
     except OSError as e:
         reason = e.strerror or type(e).__name__
         raise CLIError(f"--data {args.data}: cannot read it ({reason})") from None
+    if dataset.classes is not None and not args.process_id:
+        mapping = ", ".join(f"{k} -> {v}" for k, v in dataset.classes.items())
+        hint = "" if args.positive is not None else " (choose with --positive)"
+        print(f"labels: {mapping}{hint}", file=sys.stderr)
+    return dataset, args.data
+
+
+def _split(dataset, source: str, args: argparse.Namespace):
+    """The stratified train/test split, checked; a warning is one stderr line."""
+    from funcgrad.data import check_split, train_test_split
+
+    parts = train_test_split(
+        dataset.X,
+        dataset.y,
+        test_fraction=TEST_FRACTION,
+        seed=args.seed,
+        stratify=True,
+        source=source,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_split(parts[2], parts[3], source=source)
+    for w in caught:
+        if not args.process_id:
+            print(f"funcgrad: warning: {w.message}", file=sys.stderr)
+    return parts
 
 
 def _initialize_distributed(args: argparse.Namespace) -> None:
@@ -605,6 +690,15 @@ def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"wall time:      {s['wall_seconds']:.2f} s (the whole process)")
     if args.plot:
         print(f"plot:           {args.plot}")
+
+
+_STREAM_SHARED = _train_stream.Shared(
+    default_lr=DEFAULT_LR,
+    initialize=_initialize_distributed,
+    checkpoint_dir=_checkpoint_dir,
+    devices_used=_devices_used,
+    params_sha256=params_sha256,
+)
 
 
 def _one_line(e: BaseException) -> str:

@@ -39,12 +39,15 @@ from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import accelerator as accelerator
 from . import autograd as autograd
+from . import compiler as compiler
 from . import cuda as cuda
 from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import testing as testing
+from . import utils as utils
 from . import viz as viz
+from ._compile import compile as compile
 from ._device import device as device
 from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
@@ -118,6 +121,8 @@ from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
+from ._serialization import load as load
+from ._serialization import save as save
 
 __getattr__ = _missing(__name__)
 
@@ -149,6 +154,8 @@ __all__ = [
     "clamp",
     "clip",
     "clone",
+    "compile",
+    "compiler",
     "complex128",
     "complex64",
     "concat",
@@ -225,6 +232,9 @@ __all__ = [
     "sum",
     "t",
     "tanh",
+    "load",
+    "save",
+    "utils",
     "tensor",
     "testing",
     "transpose",

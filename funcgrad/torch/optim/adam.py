@@ -23,7 +23,9 @@ class _MomentsState(NamedTuple):
 
 
 def _moments(b1: float, b2: float, amsgrad: bool) -> optax.GradientTransformation:
-    """Adam's first and second moments (optax's ``update_moment`` helpers), with
+    """Adam's first and second moments in PyTorch's arithmetic (``lerp`` for the
+    first, ``v * b2 + (1 - b2) * g * g`` for the second; optax's
+    ``update_moment`` helpers round differently by an ulp or two), with
     AMSGrad's running maximum of the raw second moment as PyTorch keeps it. The
     bias correction is left to the step, which computes it in double precision
     as PyTorch does: ``optax.scale_by_adam`` computes ``1 - b2**t`` in float32,
@@ -34,19 +36,28 @@ def _moments(b1: float, b2: float, amsgrad: bool) -> optax.GradientTransformatio
         return _MomentsState(jnp.zeros((), jnp.int32), z, z, z if amsgrad else None)
 
     def update(g, state, params=None):
-        mu = optax.tree.update_moment(g, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(g, state.nu, b2, 2)
+        mu = _lerp(state.mu, g, 1 - b1)
+        nu = state.nu * jnp.asarray(b2, g.dtype) + jnp.asarray(1 - b2, g.dtype) * g * g
         nu_max = jnp.maximum(state.nu_max, nu) if amsgrad else None
         return mu, _MomentsState(state.count + 1, mu, nu, nu_max)
 
     return optax.GradientTransformation(init, update)
 
 
-@jax.jit
-def _adam_step(p, mu, nu, step_size, bc2_sqrt, eps):
-    # PyTorch's order: denom = sqrt(v) / sqrt(bc2) + eps; p += -step_size * m / denom
-    denom = jnp.sqrt(nu) / bc2_sqrt + eps
-    return p + (-step_size * mu) / denom
+def _lerp(a, b, w: float):
+    """PyTorch's ``lerp`` (``a + w (b - a)`` for ``w < 0.5``), rounding as it does."""
+    w32 = jnp.asarray(w, a.dtype)
+    if w < 0.5:
+        return a + w32 * (b - a)
+    return b - (b - a) * jnp.asarray(1 - w, a.dtype)
+
+
+def _one_minus_power(b: float, t: jax.Array) -> jax.Array:
+    """``1 - b**t`` for a traced step count, to float32 precision (``expm1`` of
+    ``t log b`` with ``log b`` in double): PyTorch computes it in double."""
+    if b == 0:
+        return jnp.ones_like(t)
+    return -jnp.expm1(t * math.log(b))
 
 
 class Adam(Optimizer):
@@ -124,24 +135,20 @@ class Adam(Optimizer):
         )
 
     def _apply(
-        self, group: dict[str, Any], p: Tensor, direction, state: Any
+        self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
     ) -> jax.Array:
         moments = state[-1]
-        t = int(moments.count)
+        dt = value.dtype
+        t = moments.count.astype(jnp.float32)
         b1, b2 = group["betas"]
-        lr = float(group["lr"])
-        value = p._value
         if group["weight_decay"] and group["decoupled_weight_decay"]:
             value = value * (1 - lr * group["weight_decay"])
-        dt = value.dtype
-        return _adam_step(
-            value,
-            moments.mu,
-            moments.nu_max if group["amsgrad"] else moments.nu,
-            jnp.asarray(lr / (1 - b1**t), dt),
-            jnp.asarray(math.sqrt(1 - b2**t), dt),
-            jnp.asarray(group["eps"], dt),
-        )
+        # PyTorch's order: denom = sqrt(v) / sqrt(bc2) + eps; p += -step_size * m / d
+        step_size = (lr / _one_minus_power(b1, t)).astype(dt)
+        bc2_sqrt = jnp.sqrt(_one_minus_power(b2, t)).astype(dt)
+        nu = moments.nu_max if group["amsgrad"] else moments.nu
+        denom = jnp.sqrt(nu) / bc2_sqrt + jnp.asarray(group["eps"], dt)
+        return value + (-step_size * moments.mu) / denom
 
     def _torch_state(self, state: Any) -> dict[str, Tensor]:
         part = state[-1]
