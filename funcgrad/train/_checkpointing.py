@@ -51,6 +51,7 @@ class TrainingInterrupted(KeyboardInterrupt):
     ``signal`` is the signal's number, ``epoch`` the completed epochs saved in
     ``directory`` (``None`` if none was completed): the same call resumes there.
 
+    >>> import signal
     >>> e = TrainingInterrupted(signal.SIGTERM, 37, 100, "ckpt")
     >>> print(e)
     SIGTERM: stopped after 37 of 100 epochs; checkpoint of epoch 37 saved in ckpt
