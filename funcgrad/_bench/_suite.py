@@ -47,6 +47,7 @@ class Config:
     csv_rows: int = 1_000_000
     csv_repeats: int = 3
     stream_rows: int = 1_000_000
+    train_epochs: int = 100  # `funcgrad train`'s default
     torch: bool = field(default_factory=have_torch)
     torch_compile: bool = True  # also time real torch.compile (slow to compile)
 
@@ -84,6 +85,7 @@ class Config:
             csv_repeats=1,
             torch_compile=False,
             stream_rows=5000,
+            train_epochs=2,
         )
 
 
@@ -104,6 +106,7 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("stream", "npy_epoch_vs_read", "<=", 2.0, "streamed epoch (.npy) vs one read"),
     ("stream", "parquet_epoch_vs_read", "<=", 2.0, "streamed epoch vs pyarrow read"),
     ("stream", "extra_rss_mb", "<=", 512.0, "streamed run's memory over embedded"),
+    ("checkpoint", "checkpoint_vs_plain", "<=", 1.25, "train --checkpoint vs plain"),
 )
 
 

@@ -26,7 +26,7 @@ from . import checks as _checks
 from . import compiled as _compiled
 from . import dtypes as _dt
 from . import lazy as _lazy
-from .engine import run_backward
+from .engine import run_backward, topological_order
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
 from .node import AccumulateGrad, Node, vjp_of
@@ -142,6 +142,7 @@ _NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
 # The narrow JAX dtypes' own torch dtypes (their results need the check above).
 _BY_NARROW = {np.dtype("int32"): _dt.int32, np.dtype("float32"): _dt.float32}
 _Lazy = _lazy.Lazy
+_ArrayImpl = _lazy._ArrayImpl
 
 
 # Ops whose result takes the memory layout of their first full-size input, as
@@ -186,6 +187,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
 
     Tensors and Python scalars are inputs (a scalar never requires grad); keyword
     ``options`` are static (``dim=1``, ``reduction="sum"``) and must be hashable.
+    Inputs are promoted as PyTorch promotes them (``dtypes.RULES``); an op that
+    touches a 64-bit dtype runs in JAX's 64-bit mode (``dtypes.scope``).
 
     >>> a = Tensor(jnp.ones(3), requires_grad=True)
     >>> dispatch("mul", a, 2.0).grad_fn
@@ -193,12 +196,45 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    values = tuple([a._val if isinstance(a, Tensor) else a for a in args])
-    # Fast path: a warm op on concrete values returns a pending value (lazy.py).
-    out = None if _anomaly.enabled else _lazy.defer(op, values, options)
-    if out is None:
+    values, first, mixed, wide = [], None, False, False
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a._dtype
+            if first is None:
+                first = d
+            elif d is not first:
+                mixed = True
+            if d.x64:
+                wide = True
+            values.append(a._val)
+        else:
+            if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
+                wide = True  # a raw 64-bit array (an index, a target)
+            values.append(a)
+    values = tuple(values)
+    target = None
+    rule = _dt.RULES.get(op.name)
+    if rule is not None and (mixed or first is None or not first.is_floating_point):
+        op, target = _promoted(op, rule, args, options)
+        wide = wide or target.x64
+    if options and "dtype" in options and np.dtype(options["dtype"]).itemsize == 8:
+        wide = True
+    if wide and any(_is_tracer(v) for v in values):
+        # Traced code keeps the caller's mode: without x64, 64-bit constants
+        # enter the trace 32 bits wide, as JAX would have stored them.
+        wide = False
+        if not jax.config.jax_enable_x64:
+            values = tuple(_dt.narrow(v) for v in values)
+    if wide:  # 64-bit: eager, in JAX's 64-bit mode (pending inputs computed first)
         values = _lazy.concrete(values)
-        out = _compiled.forward(op, values, options)
+        with _dt.scope():
+            out = _compiled.forward(op, values, options)
+    else:
+        # Fast path: a warm op on concrete values returns a pending value (lazy.py).
+        out = None if _anomaly.enabled else _lazy.defer(op, values, options)
+        if out is None:
+            values = _lazy.concrete(values)
+            out = _compiled.forward(op, values, options)
     n = op.inputs
     inputs = args if n is None else args[:n]
     tensors = [a for a in inputs if isinstance(a, Tensor)]
@@ -214,12 +250,14 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         out = jax.lax.stop_gradient(out)
     jdtype = out.dtype
     dtype = _BY_NARROW.get(jdtype)
-    if dtype is None:
+    if target is not None:  # PyTorch's promotion decided it
+        dtype = target
+    elif dtype is None:
         dtype = _result_dtype(out, tensors)
     else:  # a narrow result: widened back only when a wide tensor took part
-        wide = _NARROW[jdtype]
+        wide_dtype = _NARROW[jdtype]
         for t in tensors:
-            if t._dtype is wide:
+            if t._dtype is wide_dtype:
                 dtype = _result_dtype(out, tensors)
                 break
     result = object.__new__(Tensor)
@@ -235,9 +273,62 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             tuple([_edge(a) for a in inputs]),
             args,
         )
+        if wide:
+            _WIDE_NODES.add(result.grad_fn)
         if _anomaly.enabled:
             _anomaly.record(result.grad_fn)
     return result
+
+
+# Recorded nodes of 64-bit ops: a backward through one runs in JAX's 64-bit mode.
+_WIDE_NODES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _promoted(op: OpDef, rule: tuple, args: tuple, options: dict):
+    """``op`` computing in PyTorch's promoted dtype of ``args``, and that dtype."""
+    kind, n = rule
+    operands = [
+        a
+        for a in (args if n is None else args[:n])
+        if isinstance(a, Tensor) or type(a) in _NUMBERS
+    ]
+    operands += [
+        options[k]
+        for k in _dt.SCALAR_OPTIONS
+        if k in options and type(options[k]) in _NUMBERS
+    ]
+    target = _dt.op_result_type(kind, operands)
+    casts = tuple(
+        isinstance(a, Tensor) and a._dtype is not target
+        for a in (args if n is None else args[:n])
+    )
+    return (_cast_op(op, casts, target) if any(casts) else op), target
+
+
+_NUMBERS = frozenset((bool, int, float, complex))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cast_op(op: OpDef, casts: tuple[bool, ...], target: _dt.dtype) -> OpDef:
+    """``op`` whose flagged positional inputs are cast to ``target`` first (inside
+    the forward, so the VJP casts the gradients back)."""
+    forward = op.forward
+
+    def cast_forward(*values, **options):
+        store = target.storage()
+        values = [
+            v.astype(store) if c else v
+            for v, c in zip(values, casts + (False,) * len(values), strict=False)
+        ]
+        return forward(*values, **options)
+
+    return op._replace(forward=cast_forward)
+
+
+def _indices(arg, value, **kwargs) -> Tensor:
+    """``argmax``/``argmin`` indices as int64, as in PyTorch."""
+    with _dt.scope(not _is_tracer(value)):
+        return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
 
 
 def as_grad_tensor(ct, create_graph: bool) -> Tensor:
@@ -301,7 +392,8 @@ class Tensor:
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):
-            value = jnp.asarray(value, dtype=d.storage() if d is not None else None)
+            with _dt.scope(d is not None and d.x64):
+                value = jnp.asarray(value, dtype=d.storage() if d is not None else None)
         elif d is not None:
             value = value.astype(d.storage())
         self._init(value, d if d is not None else _dt.from_jax(value.dtype))
@@ -695,6 +787,7 @@ class Tensor:
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
+    @_dt.scoped
     def fill_(self, value) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
@@ -702,6 +795,7 @@ class Tensor:
         self._version += 1
         return self
 
+    @_dt.scoped
     def copy_(self, src) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
@@ -802,8 +896,16 @@ class Tensor:
         return dispatch("bmm", self, other)
 
     # --- comparisons (never recorded) -------------------------------------------------
+    @_dt.scoped
     def _compare(self, fn, other) -> Tensor:
         a, b = self._value, _raw(other)
+        if (
+            isinstance(other, Tensor)
+            and other._dtype is not self._dtype
+            or (type(other) in _NUMBERS and not self._dtype.is_floating_point)
+        ):  # compared in PyTorch's promoted dtype
+            store = _dt.result_type(self, other).storage()
+            a, b = a.astype(store), b.astype(store) if isinstance(other, Tensor) else b
         broadcast_shapes(jnp.shape(a), jnp.shape(b))
         ndim = max(jnp.ndim(a), jnp.ndim(b))
         if jnp.ndim(b) < ndim and not isinstance(b, int | float):
@@ -832,9 +934,11 @@ class Tensor:
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
+    @_dt.scoped
     def equal(self, other: Tensor) -> bool:
         return self.shape == other.shape and bool(jnp.all(self._value == other._value))
 
+    @_dt.scoped
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
         return bool(
             jnp.allclose(
@@ -885,10 +989,9 @@ class Tensor:
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
         src = self if dtype is None else self.to(dtype)
-        out = src._reduce("sum", dim, keepdim)
         if not src._dtype.is_floating_point and not src._dtype.is_complex:
-            out._dtype = _dt.int64  # integer and bool sums are int64, as in torch
-        return out
+            src = src.to(_dt.int64)  # integer and bool sums are int64, as in torch
+        return src._reduce("sum", dim, keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
         src = self if dtype is None else self.to(dtype)
@@ -908,7 +1011,7 @@ class Tensor:
         d = _wrap_dim(dim, self.ndim)
         values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
         arg = jnp.argmax if name == "max" else jnp.argmin
-        indices = Tensor._wrap(arg(self._value, axis=d, keepdims=keepdim), _dt.int64)
+        indices = _indices(arg, self._value, axis=d, keepdims=keepdim)
         return (return_max if name == "max" else return_min)(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
@@ -932,14 +1035,14 @@ class Tensor:
         if dim is None:
             if not self.numel():
                 raise IndexError(f"argmax(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return Tensor._wrap(jnp.argmax(self._value), _dt.int64)
+            return _indices(jnp.argmax, self._value)
         return self._extreme("max", dim, keepdim).indices
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
         if dim is None:
             if not self.numel():
                 raise IndexError(f"argmin(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return Tensor._wrap(jnp.argmin(self._value), _dt.int64)
+            return _indices(jnp.argmin, self._value)
         return self._extreme("min", dim, keepdim).indices
 
     # --- shapes -----------------------------------------------------------------------
@@ -1111,7 +1214,8 @@ class Tensor:
         d = _dt.to_dtype(d)
         if d is self._dtype:
             return self
-        out = dispatch("_to_copy", self, dtype=d.storage())
+        with _dt.scope(d.x64 and not _is_tracer(self._val)):
+            out = dispatch("_to_copy", self, dtype=d.storage())
         out._dtype = d
         if not d.is_floating_point:
             out.grad_fn, out._requires_grad = None, False
@@ -1326,10 +1430,16 @@ def _getitem(t: Tensor, key) -> Tensor:
 
 
 def _index_array(k):
-    """An index key as an array: a list of numbers or a tensor of integers/bools."""
+    """An index key as an array: a list of numbers or a tensor of integers/bools;
+    int64 indices as int32 (any index of a real tensor fits), so indexing stays in
+    JAX's 32-bit mode."""
     if isinstance(k, list):
         k = np.asarray(k) if k else np.zeros((0,), np.int64)
-    return jnp.asarray(_raw(k))
+    a = _raw(k)
+    if isinstance(a, jax.Array) and a.dtype.itemsize == 8 and not _is_tracer(a):
+        with _dt.scope():
+            return a.astype(np.int32)
+    return jnp.asarray(a)
 
 
 def _is_array_key(k) -> bool:
@@ -1537,7 +1647,6 @@ def backward(
     tensor([0., 2., 4.])
     """
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
-    roots = _roots(tensors, grad_tensors, create_graph)
     only = None
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -1546,7 +1655,11 @@ def backward(
         only = {id(t) for t in inputs}
     if retain_graph is None:
         retain_graph = create_graph
-    run_backward(roots, retain_graph=retain_graph, create_graph=create_graph, only=only)
+    with _graph_scope(tensors):
+        roots = _roots(tensors, grad_tensors, create_graph)
+        run_backward(
+            roots, retain_graph=retain_graph, create_graph=create_graph, only=only
+        )
 
 
 def grad(
@@ -1573,31 +1686,43 @@ def grad(
             raise RuntimeError(
                 "One of the differentiated Tensors does not require grad"
             )
-    roots = _roots(outputs, grad_outputs, create_graph)
     targets = [t.grad_fn if t.grad_fn is not None else t._accumulator() for t in inputs]
     if retain_graph is None:
         retain_graph = create_graph
-    captured = run_backward(
-        roots,
-        retain_graph=retain_graph,
-        create_graph=create_graph,
-        capture={id(n): n for n in targets},
-        accumulate=False,
-    )
+    with _graph_scope(outputs):
+        roots = _roots(outputs, grad_outputs, create_graph)
+        captured = run_backward(
+            roots,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            capture={id(n): n for n in targets},
+            accumulate=False,
+        )
     result = []
     for i, (t, node) in enumerate(zip(inputs, targets, strict=True)):
         g = captured.get(id(node))
         if g is None:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(UNUSED_INPUT.format(i))
-            result.append(
-                Tensor._wrap(jnp.zeros_like(t._value), t._dtype)
-                if materialize_grads
-                else None
-            )
+            result.append(_zeros_like(t) if materialize_grads else None)
         else:
             result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, t._dtype))
     return tuple(result)
+
+
+def _zeros_like(t: Tensor) -> Tensor:
+    with _dt.scope(t._dtype.x64 and not _is_tracer(t._val)):
+        return Tensor._wrap(jnp.zeros_like(t._value), t._dtype)
+
+
+def _graph_scope(tensors):
+    """JAX's 64-bit mode for a backward from ``tensors`` when the graph holds a
+    64-bit op (checked only while such nodes exist)."""
+    wide = any(t._dtype.x64 and not _is_tracer(t._val) for t in tensors)
+    if not wide and _WIDE_NODES:
+        nodes = topological_order(t.grad_fn for t in tensors)
+        wide = any(node in _WIDE_NODES for node in nodes)
+    return _dt.scope(wide)
 
 
 def _roots(tensors, grad_tensors, create_graph: bool) -> list:
@@ -1615,6 +1740,8 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
             g = Tensor._wrap(_compiled.ones_like(t._val), t._dtype)
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t._dtype)
+        elif g._dtype is not t._dtype:  # cast to the output's dtype, as torch does
+            g = g.to(t._dtype)
         if g.shape != t.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "

@@ -23,6 +23,7 @@ BENCH_NAMES = (
     "csv",
     "compiled",
     "stream",
+    "checkpoint",
 )
 
 

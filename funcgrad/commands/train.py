@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import math
 import os
 import re
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -247,6 +249,9 @@ def run(args: argparse.Namespace) -> int:
         fit,
     )
 
+    if args.checkpoint:
+        _import_in_background("orbax.checkpoint")
+
     if args.devices is not None and args.devices > jax.device_count():
         raise CLIError(
             f"--devices {args.devices}: only {jax.device_count()} JAX device(s) are "
@@ -395,9 +400,25 @@ class Progress:
             self.bar.close()
 
 
+def _import_in_background(name: str) -> None:
+    """Start importing ``name`` on a thread of its own, for a module needed later.
+
+    The import (a good part of what checkpoints cost a short run) then overlaps
+    with the set-up's XLA compilations, which leave Python's lock free.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the import where it is needed reports it
+            pass
+
+    threading.Thread(target=load, name=f"import {name}", daemon=True).start()
+
+
 def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
     """The options that shape the run, as they are written on the command line."""
-    return {
+    labels = {
         "--data": args.data,
         "--target": args.target,
         "--optimizer": args.optimizer,
@@ -405,6 +426,11 @@ def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
         "--batch-size": str(args.batch_size),
         "--seed": str(args.seed),
     }
+    for name in ("delimiter", "positive"):  # how --data is read, where given
+        value = getattr(args, name, None)
+        if value is not None:
+            labels[f"--{name}"] = str(value)
+    return labels
 
 
 def _process_age() -> float:

@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import enable_grad, no_grad
 from ...autograd.tensor import Tensor
 from .. import _access
@@ -154,7 +155,8 @@ class Optimizer:
                 if set_to_none:
                     _access.set_grad(p, None)
                 else:
-                    _access.set_value(g, jnp.zeros_like(_access.value(g)))
+                    with _dt.scope(g.dtype.x64):
+                        _access.set_value(g, jnp.zeros_like(_access.value(g)))
                     _access.bump_version(g)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -183,7 +185,8 @@ class Optimizer:
         grads = [_access.value(_access.grad_of(p)) for p in params]
         lr = group["lr"]
         lr = _access.value(lr) if isinstance(lr, Tensor) else lr
-        new_values, new_states = update(values, grads, states, lr)
+        with _dt.scope(any(p.dtype.x64 for p in params)):  # float64: in float64
+            new_values, new_states = update(values, grads, states, lr)
         for p, v, state in zip(params, new_values, new_states, strict=True):
             self._state[id(p)] = (structure, state)
             _access.set_value(p, v)
@@ -329,7 +332,7 @@ class Optimizer:
     def __repr__(self) -> str:
         text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            text += f"\nParameter Group {i}"
+            text += ("\n" if i else "") + f"\nParameter Group {i}"
             for key in sorted(group):
                 if key != "params":
                     text += f"\n    {key}: {group[key]}"
