@@ -800,15 +800,19 @@ class Tensor:
     def zero_(self) -> Tensor:
         return self.fill_(0)
 
-    @_dt.scoped
     def fill_(self, value) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
-        self._val = _compiled.full(self._val.shape, _raw(value), self._val.dtype)
+        shape, value, dtype = self._val.shape, _raw(value), self._val.dtype
+        if self._dtype.x64 and not _is_tracer(self._val):
+            with _dt.scope():
+                self._val = _compiled.full(shape, value, dtype)
+        else:
+            self._val = _compiled.full(shape, value, dtype)
         self._version += 1
         return self
 
-    @_dt.scoped
+    @_dt.scoped_self
     def copy_(self, src) -> Tensor:
         if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
             raise RuntimeError(LEAF_INPLACE)
