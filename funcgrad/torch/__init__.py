@@ -99,6 +99,8 @@ from ._functions import tanh as tanh
 from ._functions import transpose as transpose
 from ._functions import unsqueeze as unsqueeze
 from ._functions import where as where
+from ._gather import gather as gather
+from ._gather import index_select as index_select
 from ._install import install as install
 from ._missing import missing as _missing
 from ._placed import arange as arange
@@ -180,8 +182,10 @@ __all__ = [
     "func",
     "full",
     "full_like",
+    "gather",
     "get_default_dtype",
     "half",
+    "index_select",
     "inference_mode",
     "initial_seed",
     "int",

@@ -28,6 +28,10 @@ def _bce_weighted(M, z, y, w, pw):
     )
 
 
+def _F(M):
+    return M.nn.functional
+
+
 def _targets(M):
     return M.tensor([0, 2, 1, 2])
 
@@ -159,6 +163,87 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: a[1:], ((3, 2),)),
         Case(lambda M, a: a[:, ::2], ((2, 5),)),
         Case(lambda M, a: a[0, 1:3], ((2, 4),)),
+    ],
+    # ``torch.nn``'s layer entries, through ``torch.nn.functional``.
+    "nn.adaptive_avg_pool2d": [
+        Case(lambda M, a: _F(M).adaptive_avg_pool2d(a, (2, 2)), ((1, 2, 4, 4),))
+    ],
+    "nn.avg_pool2d": [Case(lambda M, a: _F(M).avg_pool2d(a, 2), ((1, 2, 4, 4),))],
+    "nn.max_pool2d": [Case(lambda M, a: _F(M).max_pool2d(a, 2), ((1, 2, 4, 4),))],
+    "nn.batch_norm.eval": [
+        Case(
+            lambda M, a: _F(M).batch_norm(a, M.zeros(3), M.ones(3), training=False),
+            ((2, 3),),
+        )
+    ],
+    "nn.batch_norm.train": [
+        Case(
+            lambda M, a, w: _F(M).batch_norm(
+                a, M.zeros(3), M.ones(3), w, None, training=True
+            ),
+            ((4, 3), (3,)),
+        )
+    ],
+    "nn.convolution": [
+        Case(lambda M, a, w: _F(M).conv2d(a, w), ((1, 2, 5, 5), (3, 2, 3, 3))),
+        Case(lambda M, a, w: _F(M).conv1d(a, w, padding=1), ((2, 2, 6), (1, 2, 3))),
+    ],
+    "nn.elu": [Case(lambda M, a: _F(M).elu(a), ((2, 3),))],
+    "nn.gelu": [Case(lambda M, a: _F(M).gelu(a), ((2, 3),))],
+    "nn.silu": [Case(lambda M, a: _F(M).silu(a), ((2, 3),))],
+    "nn.leaky_relu": [Case(lambda M, a: _F(M).leaky_relu(a, 0.1), ((2, 3),))],
+    "nn.embedding": [
+        Case(lambda M, w: _F(M).embedding(M.tensor([[0, 2], [1, 0]]), w), ((3, 4),))
+    ],
+    "nn.layer_norm": [
+        Case(
+            lambda M, a, w, b: _F(M).layer_norm(a, (3,), w, b),
+            ((2, 3), (3,), (3,)),
+        )
+    ],
+    "nn.huber_loss": [Case(lambda M, a, b: _F(M).huber_loss(a, b), ((2, 3), (2, 3)))],
+    "nn.smooth_l1_loss": [
+        Case(lambda M, a, b: _F(M).smooth_l1_loss(a, b), ((2, 3), (2, 3)))
+    ],
+    "nn.nll_loss2d": [
+        Case(
+            lambda M, a: _F(M).cross_entropy(a, M.tensor([[[0, 2], [1, 1]]])),
+            ((1, 3, 2, 2),),
+        )
+    ],
+    "nn.mul.Scalar": [
+        Case(
+            lambda M, a: _F(M).cross_entropy(a, _targets(M)[:2], label_smoothing=0.1),
+            ((2, 3),),
+        )
+    ],
+    "nn.masked_fill.Scalar": [
+        Case(
+            lambda M, a: _F(M).cross_entropy(
+                a, M.tensor([0, -100]), label_smoothing=0.2
+            ),
+            ((2, 3),),
+        )
+    ],
+    "nn.add.Scalar": [
+        Case(
+            lambda M, a, p: _F(M).cross_entropy(a, p.softmax(1), label_smoothing=0.2),
+            ((2, 3), (2, 3)),
+        )
+    ],
+    "nn.div.Scalar": [
+        Case(
+            lambda M, a, p: _F(M).cross_entropy(a, p.softmax(1), label_smoothing=0.1),
+            ((2, 3), (2, 3)),
+        )
+    ],
+    "index_select": [
+        Case(lambda M, a: a.index_select(1, M.tensor([2, 0, 2])), ((2, 3),)),
+        Case(lambda M, a: M.index_select(a, 0, M.tensor([1])), ((2, 3),)),
+    ],
+    "gather": [
+        Case(lambda M, a: M.gather(a, 1, M.tensor([[0, 2], [1, 1]])), ((2, 3),)),
+        Case(lambda M, a: a.gather(0, M.tensor([[1, 0, 1]])), ((2, 3),)),
     ],
     "index.Tensor": [
         Case(lambda M, a: a[[0, 2]], ((3, 2),)),

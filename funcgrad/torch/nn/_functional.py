@@ -546,7 +546,8 @@ def cross_entropy_smoothed(
     classes = x.shape[dim]
     logp = dispatch("_log_softmax", x, dim=dim)
     if t.dtype.is_floating_point:  # probabilities: smoothing moves mass evenly
-        smoothed = t * (1 - eps) + eps / classes
+        scaled = dispatch("nn.mul.Scalar", t, other=1 - eps)
+        smoothed = dispatch("nn.add.Scalar", scaled, other=eps / classes)
         prod = logp * smoothed
         if weight is not None:
             shape = (1,) * dim + (classes,) + (1,) * (x.ndim - dim - 1)

@@ -34,6 +34,7 @@ register("nn.leaky_relu", _leaky_relu, "LeakyReluBackward0")
 register("nn.elu", _elu, "EluBackward0")
 register("nn.mul.Scalar", lambda a, *, other: a * other, "MulBackward1")
 register("nn.div.Scalar", lambda a, *, other: a / other, "DivBackward1")
+register("nn.add.Scalar", lambda a, *, other: a + other, "AddBackward1")
 register(
     "nn.masked_fill.Scalar",
     lambda a, mask, *, value: jnp.where(mask, jnp.asarray(value, a.dtype), a),

@@ -588,3 +588,15 @@ def cross_entropy(
 
 
 __getattr__ = _missing.missing(__name__)
+
+
+def _softmax_method(self: Tensor, dim: int, dtype=None) -> Tensor:
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax_method(self: Tensor, dim: int, dtype=None) -> Tensor:
+    return log_softmax(self, dim, dtype=dtype)
+
+
+Tensor.softmax = _softmax_method  # Tensor.softmax / log_softmax, as torch has them
+Tensor.log_softmax = _log_softmax_method
