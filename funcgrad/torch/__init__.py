@@ -5,6 +5,13 @@
 ``backward()``, ``no_grad()`` and ``detach()``.
 """
 
+from ..autograd import Size as Size
+from ..autograd import Tensor as Tensor
+from ..autograd import enable_grad as enable_grad
+from ..autograd import inference_mode as inference_mode
+from ..autograd import is_grad_enabled as is_grad_enabled
+from ..autograd import no_grad as no_grad
+from ..autograd import set_grad_enabled as set_grad_enabled
 from ..autograd.dtypes import bfloat16 as bfloat16
 from ..autograd.dtypes import bool as bool
 from ..autograd.dtypes import cfloat as cfloat
@@ -25,13 +32,6 @@ from ..autograd.dtypes import int64 as int64
 from ..autograd.dtypes import long as long
 from ..autograd.dtypes import short as short
 from ..autograd.dtypes import uint8 as uint8
-from ..autograd.grad_mode import enable_grad as enable_grad
-from ..autograd.grad_mode import inference_mode as inference_mode
-from ..autograd.grad_mode import is_grad_enabled as is_grad_enabled
-from ..autograd.grad_mode import no_grad as no_grad
-from ..autograd.grad_mode import set_grad_enabled as set_grad_enabled
-from ..autograd.tensor import Size as Size
-from ..autograd.tensor import Tensor as Tensor
 from . import autograd as autograd
 from . import nn as nn
 from . import optim as optim

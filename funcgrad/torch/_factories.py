@@ -8,8 +8,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..autograd import FLOAT_ONLY_FACTORY, Tensor
 from ..autograd import dtypes as _dt
-from ..autograd.tensor import FLOAT_ONLY_FACTORY, Tensor, _shape_arg
+from ..autograd import shape_arg as _shape_arg
 from . import _random
 
 

@@ -16,9 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import functional as F
-from ...autograd.ops import register
-from ...autograd.tensor import Tensor, dispatch
-from ...autograd.tensor import matmul as _matmul
+from ...autograd import Tensor, dispatch, register
+from ...autograd import matmul as _matmul
 
 __all__ = [
     "binary_cross_entropy",

@@ -10,7 +10,7 @@ import math
 
 import jax.numpy as jnp
 
-from ...autograd.tensor import Tensor
+from ...autograd import Tensor
 from .. import _random
 
 __all__ = [

@@ -10,8 +10,8 @@ from typing import Any, NamedTuple
 
 import jax.numpy as jnp
 
+from ...autograd import Tensor
 from ...autograd import dtypes as _dt
-from ...autograd.tensor import Tensor
 from . import functional as F
 from . import init
 from .parameter import Parameter

@@ -17,8 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ...autograd.grad_mode import no_grad
-from ...autograd.tensor import Tensor
+from ...autograd import Tensor, enable_grad, no_grad
 
 _REQUIRED = object()
 
@@ -146,8 +145,6 @@ class Optimizer:
         closure's loss when a closure is given."""
         loss = None
         if closure is not None:
-            from ...autograd.grad_mode import enable_grad
-
             with enable_grad():
                 loss = closure()
         with no_grad():

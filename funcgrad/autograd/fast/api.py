@@ -1,0 +1,107 @@
+"""The fast path's seam: what the ``Tensor`` layer calls, and the switch.
+
+Each function computes exactly what the plain path computes; with the fast path
+off (:func:`set_enabled`, or ``FUNCGRAD_FAST=0``) each is the plain operation.
+
+* :func:`forward` runs an op: a pending :class:`~.lazy.Lazy` value when the op's
+  compiled forward is warm, else one compiled call from an op's second use.
+* :func:`backward` runs ``backward()``: one compiled sweep for a graph seen
+  before, else the plain engine (pending saved values computed first).
+* :func:`full` / :func:`ones_like`: shared constant arrays.
+* :func:`materialise`: the value of a pending value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from .. import anomaly as _anomaly
+from ..engine import run_backward, topological_order
+from ..node import Node
+from . import _registry as _r
+from .compiled import full as full
+from .compiled import ones_like as ones_like
+from .compiled import try_backward
+from .forward import forward as _compiled_forward
+from .lazy import Lazy as Lazy
+from .lazy import concrete, defer
+from .lazy import materialise as materialise
+
+
+def forward(op, values: tuple, options: dict):
+    """``op.forward(*values, **options)``, possibly pending or compiled.
+
+    >>> from ..ops import OPS
+    >>> import jax.numpy as jnp
+    >>> materialise(forward(OPS["add"], (jnp.ones(2), 1.0), {}))
+    Array([2., 2.], dtype=float32)
+    """
+    if not _r.enabled:
+        return op.forward(*values, **options)
+    out = None if _anomaly.enabled else defer(op, values, options)
+    if out is None:
+        out = _compiled_forward(op, concrete(values), options)
+    return out
+
+
+def backward(roots: list, *, retain_graph: bool, **plain) -> dict:
+    """``engine.run_backward(roots, ...)``, as one compiled sweep when it can be.
+
+    >>> backward([], retain_graph=False)
+    {}
+    """
+    if not _r.enabled:
+        return run_backward(roots, retain_graph=retain_graph, **plain)
+    if not plain.get("create_graph") and plain.get("capture") is None:
+        if plain.get("accumulate", True) and plain.get("only") is None:
+            if try_backward(roots, retain_graph):  # a graph seen before
+                return {}
+    for node in topological_order(node for node, _ in roots):
+        if type(node) is Node and node.saved is not None:
+            node.saved = concrete(node.saved)  # pending forward values, computed
+    return run_backward(roots, retain_graph=retain_graph, **plain)
+
+
+def is_enabled() -> bool:
+    """Whether the fast path is on.
+
+    >>> is_enabled() in (True, False)
+    True
+    """
+    return _r.enabled
+
+
+def set_enabled(flag: bool) -> bool:
+    """Switch the fast path on or off; returns the previous setting. Values
+    still pending are computed when read, either way.
+
+    >>> previous = set_enabled(False); set_enabled(previous)
+    False
+    """
+    previous, _r.enabled = _r.enabled, bool(flag)
+    return previous
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """A scope with the fast path off (the plain engine).
+
+    >>> with disabled():
+    ...     is_enabled()
+    False
+    """
+    previous = set_enabled(False)
+    try:
+        yield
+    finally:
+        set_enabled(previous)
+
+
+def clear_caches(compiled: bool = False) -> None:
+    """Forget the graphs seen so far (the next graph is new); with ``compiled``,
+    drop compiled programs and constants too.
+
+    >>> clear_caches()
+    """
+    _r.clear(compiled)
