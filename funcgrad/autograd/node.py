@@ -31,7 +31,7 @@ _VJP_CACHE_SIZE = 1024
 
 MODIFIED = (
     "one of the variables needed for gradient computation has been modified by an "
-    "inplace operation: [{what}]{output}, is at version {now}; expected version "
+    "inplace operation: [{what}]{output} is at version {now}; expected version "
     "{then} instead. Hint: enable anomaly detection to find the operation that "
     "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
     "check_nan=False)."
@@ -90,7 +90,7 @@ class Node:
         self.pre_hooks: list | None = None
         self.retained = None  # weakref to the output tensor that retains its grad
         self.metadata: dict[str, Any] = {}
-        self.versions: tuple = ()  # (tensor or weakref, version when saved)
+        self.versions: tuple = ()  # (tensor or weakref, version, its grad_fn)
 
     def name(self) -> str:
         return self.op.node_name
@@ -98,16 +98,14 @@ class Node:
     def check_versions(self) -> None:
         """Raise PyTorch's error when a tensor saved for this node was changed in
         place since it was recorded."""
-        for ref, then in self.versions:
+        for ref, then, fn in self.versions:
             t = ref() if type(ref) is weakref.ref else ref
             if t is None or t._version == then:
                 continue
-            fn = t.grad_fn
             output = ""
             if fn is not None:
-                output = (
-                    f", which is output 0 of {fn.short_name().split('Backward')[0]}"
-                )
+                name = fn.short_name().split("Backward")[0]
+                output = f", which is output 0 of {name},"
             raise RuntimeError(
                 MODIFIED.format(
                     what=t._type_name(), output=output, now=t._version, then=then

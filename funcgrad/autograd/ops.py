@@ -378,6 +378,7 @@ def view(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
     return register(name, forward, node_name, view=True)
 
 
+view("alias", lambda a: a, "AliasBackward0")
 view("t", jnp.transpose, "TBackward0")
 view(
     "transpose", lambda a, dim0, dim1: jnp.swapaxes(a, dim0, dim1), "TransposeBackward0"

@@ -1,11 +1,13 @@
 """Storage and views, as PyTorch defines them.
 
 JAX arrays are immutable, so a :class:`Storage` is a small mutable box: the current
-array of the base (``value``), a version counter shared by every tensor on it, and
-weak references to those tensors (``members``). A view is a tensor on a storage
-with a *chain*: the view ops (``(OpDef, options)`` pairs) that take the base's array
-to the view's. A tensor alone on its array has no storage at all (the common case
-costs nothing); the first view or alias creates one.
+array of the base (``value``) and weak references to the tensors on it
+(``members``). A :class:`VersionCounter` counts in-place writes; views and
+``detach()`` share their base's, ``.data`` starts its own (as in PyTorch).
+
+A view is a tensor on a storage with a *chain*: the view ops (``(OpDef, options)``
+pairs) that take the base's array to the view's. A tensor alone on its array has no
+storage at all (the common case costs nothing); the first view or alias makes one.
 
 Reading a view costs nothing: each member holds its current array. Writing in place
 through a view writes into the base's array (``.at[indices].set``, with the flat
@@ -94,19 +96,31 @@ register("copy_slices", _copy_slices, "torch::autograd::CopySlices")
 register("as_strided", read, "AsStridedBackward0", view=True)
 
 
+class VersionCounter:
+    """A version counter shared by tensors (``_version``).
+
+    >>> VersionCounter(3).n
+    3
+    """
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
 class Storage:
     """The box shared by a base and its views and aliases.
 
-    >>> s = Storage(jnp.zeros(2), 0)
-    >>> s.version
-    0
+    >>> s = Storage(jnp.zeros(2))
+    >>> s.value
+    Array([0., 0.], dtype=float32)
     """
 
-    __slots__ = ("value", "version", "members", "viewed", "_pruned_at", "__weakref__")
+    __slots__ = ("value", "members", "viewed", "_pruned_at", "__weakref__")
 
-    def __init__(self, value, version: int) -> None:
+    def __init__(self, value) -> None:
         self.value = value  # the base's current array
-        self.version = version
         self.members: list[weakref.ref] = []
         self.viewed = False  # a member with a non-empty chain joined
         self._pruned_at = 8
@@ -145,7 +159,7 @@ class UntypedStorage:
     """What ``Tensor.untyped_storage()`` returns: equal for tensors that share
     memory, with a stable ``data_ptr()``.
 
-    >>> s = Storage(jnp.zeros(2), 0)
+    >>> s = Storage(jnp.zeros(2))
     >>> UntypedStorage(s) == UntypedStorage(s), UntypedStorage(s).nbytes()
     (True, 8)
     """

@@ -35,7 +35,7 @@ from .ops import (
     is_contiguous,
     view_strides,
 )
-from .storage import Storage, UntypedStorage, index_map
+from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
     "a leaf Variable that requires grad is being used in an in-place operation."
@@ -237,7 +237,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
 def _saved_versions(saves: tuple, inputs, result) -> tuple:
     """``(tensor, version)`` of each tensor PyTorch saves for the op: an index, or
     ``(index, needed_by)`` (saved when one of those inputs requires grad); ``-1``
-    is the result (held weakly: the result holds its node)."""
+    is the result (held weakly: the result holds its node). The node that made
+    each one rides along, for the error message."""
     out = []
     for s in saves:
         if type(s) is tuple:
@@ -248,9 +249,10 @@ def _saved_versions(saves: tuple, inputs, result) -> tuple:
             ):
                 continue
         if s == -1:
-            out.append((weakref.ref(result), result._version))
+            out.append((weakref.ref(result), 0, result.grad_fn))
         elif isinstance(inputs[s], Tensor):
-            out.append((inputs[s], inputs[s]._version))
+            t = inputs[s]
+            out.append((t, t._version, t.grad_fn))
     return tuple(out)
 
 
@@ -337,7 +339,8 @@ class Tensor:
         "_grad",
         "_hooks",
         "_acc",
-        "_ver",  # the version while the tensor has no storage of its own
+        "_ver",  # the version while the tensor shares no version counter
+        "_vc",  # None, or the VersionCounter shared with views and detach()
         "_strides",
         "_storage",  # None, or the Storage shared with views and aliases
         "_chain",  # the view ops from the storage's base to this tensor
@@ -364,6 +367,7 @@ class Tensor:
         self._hooks = None
         self._acc = None
         self._ver = 0
+        self._vc = None
         self._strides = None  # None: contiguous
         self._storage = None
         self._chain = ()
@@ -399,34 +403,44 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        """PyTorch's version counter, shared by views and aliases."""
-        s = self._storage
-        return self._ver if s is None else s.version
+        """PyTorch's version counter, shared by views and ``detach()``."""
+        vc = self._vc
+        return self._ver if vc is None else vc.n
 
     @_version.setter
     def _version(self, n: int) -> None:
-        s = self._storage
-        if s is None:
+        vc = self._vc
+        if vc is None:
             self._ver = n
         else:
-            s.version = n
+            vc.n = n
 
     def _write(self, value) -> None:
         """An in-place write: new values (seen by views and aliases), version + 1."""
         if self._storage is None:
             self._val = value
-            self._ver += 1
         else:
             self._value = value
-            self._storage.version += 1
+        vc = self._vc
+        if vc is None:
+            self._ver += 1
+        else:
+            vc.n += 1
 
-    def _share(self, out: Tensor, chain_step: tuple | None) -> Tensor:
+    def _share(
+        self, out: Tensor, chain_step: tuple | None, version: bool = True
+    ) -> Tensor:
         """Make ``out`` a view of this tensor (``chain_step`` the view op), or an
-        alias (``None``: same chain, not a view); returns ``out``."""
+        alias (``None``: same chain, not a view), sharing the version counter
+        unless not ``version``; returns ``out``."""
         s = self._storage
         if s is None:
-            s = Storage(self._val, self._ver)
+            s = Storage(self._val)
             s.join(self, ())
+        if version:
+            if self._vc is None:
+                self._vc = VersionCounter(self._ver)
+            out._vc = self._vc
         if chain_step is None:
             s.join(out, self._chain)
         else:
@@ -516,14 +530,16 @@ class Tensor:
         >>> _ = w.data.add_(1.0); w
         tensor([2., 2.], requires_grad=True)
         """
-        return self.detach()
+        out = Tensor._wrap(self._val, self._dtype)
+        out._strides = self._strides
+        return self._share(out, None, version=False)
 
     @data.setter
     def data(self, other: Tensor) -> None:
         """Rebind: this tensor now shows ``other``'s storage."""
         if not isinstance(other, Tensor):
             raise TypeError("data must be a Tensor, not " + type(other).__name__)
-        other._share(self, None)
+        other._share(self, None, version=False)
         self._val = other._val
         self._dtype = other._dtype
         self._strides = other._strides
@@ -550,8 +566,7 @@ class Tensor:
     def untyped_storage(self) -> UntypedStorage:
         """The storage: equal for a tensor and its views and aliases."""
         if self._storage is None:
-            s = Storage(self._val, self._ver)
-            s.join(self, ())
+            Storage(self._val).join(self, ())
         return UntypedStorage(self._storage)
 
     def __len__(self) -> int:
@@ -819,8 +834,8 @@ class Tensor:
             self._replay_views(base)
         if node.versions:  # this write is the op's own: its saved self is current
             node.versions = tuple(
-                (t, v + 1 if t is self and v == version else v)
-                for t, v in node.versions
+                (t, v + 1 if t is self and v == version else v, fn)
+                for t, v, fn in node.versions
             )
         return self
 
@@ -1130,7 +1145,8 @@ class Tensor:
     # (``ReshapeAliasBackward0``) and a copy (``CloneBackward0`` + ``_unsafe_view``).
     def _as_view(self, op: str, strides: tuple[int, ...], **options) -> Tensor:
         out = dispatch(op, self, **options)
-        out._strides = None if is_contiguous(out.shape, strides) else tuple(strides)
+        strides = tuple(strides)
+        out._strides = None if strides == contiguous_strides(out.shape) else strides
         step = (OPS[op], tuple(sorted(options.items())) if options else ())
         return self._share(out, step)
 
@@ -1526,6 +1542,8 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
 def _split_key(t: Tensor, key) -> tuple:
     """The view of ``t`` the basic items of ``key`` select, and the ``index`` key
     (template and index arrays, bounds checked) over it."""
+    if isinstance(key, slice) and t.ndim:  # a bare slice is always recorded
+        return _slice(t, 0, key, full=True), (), ()
     key = key if isinstance(key, tuple) else (key,)
     out, dim = t, 0
     template: list = []  # the advanced-index key over ``out``'s dimensions
@@ -1569,6 +1587,8 @@ def _split_key(t: Tensor, key) -> tuple:
                 "select", strides[:dim] + strides[dim + 1 :], dim=dim, index=i % size
             )
     if not arrays:
+        if out is t:  # nothing selected: an alias, as PyTorch records it
+            out = t._as_view("alias", t._layout())
         return out, (), ()
     last = max(i for i, item in enumerate(template) if item == "T")
     template = [
@@ -1605,13 +1625,14 @@ def _dims_consumed(k) -> int:
     return 1
 
 
-def _slice(out: Tensor, dim: int, k: slice) -> Tensor:
+def _slice(out: Tensor, dim: int, k: slice, full: bool = False) -> Tensor:
+    """A ``slice`` view; a full slice records nothing unless ``full``."""
     if k.step is not None and k.step <= 0:
         raise ValueError("step must be greater than zero")
     start, stop, step = k.indices(out.shape[dim])
     stop = max(stop, start)
-    if (start, stop, step) == (0, out.shape[dim], 1):
-        return out  # a full slice records nothing
+    if (start, stop, step) == (0, out.shape[dim], 1) and not full:
+        return out
     strides = list(out._layout())
     strides[dim] *= step
     return out._as_view(

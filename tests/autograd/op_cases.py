@@ -164,6 +164,8 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: a[..., 0], ((2, 3, 4),)),
     ],
     "slice": [
+        Case(lambda M, a: a[:], ((3, 2),)),
+        Case(lambda M, a: a.narrow(0, 0, 3), ((3, 2),)),
         Case(lambda M, a: a[1:], ((3, 2),)),
         Case(lambda M, a: a[:, ::2], ((2, 5),)),
         Case(lambda M, a: a[0, 1:3], ((2, 4),)),
@@ -186,6 +188,10 @@ CASES: dict[str, list[Case]] = {
     "_to_copy": [
         Case(lambda M, a: a.double(), ((2, 3),)),
         Case(lambda M, a: a.double().exp().float(), ((3,),)),
+    ],
+    "alias": [
+        Case(lambda M, a: a[...], ((2, 3),)),
+        Case(lambda M, a: a[:, :], ((2, 3),)),
     ],
     "diagonal": [
         Case(lambda M, a: a.diagonal(), ((3, 3),)),
