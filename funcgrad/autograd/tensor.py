@@ -243,10 +243,10 @@ def _saved_versions(saves: tuple, inputs, result) -> tuple:
     for s in saves:
         if type(s) is tuple:
             s, needed_by = s
-            if not any(
-                isinstance(inputs[i], Tensor) and inputs[i]._requires_grad
-                for i in needed_by
-            ):
+            for i in needed_by:
+                if isinstance(inputs[i], Tensor) and inputs[i]._requires_grad:
+                    break
+            else:
                 continue
         if s == -1:
             out.append((weakref.ref(result), 0, result.grad_fn))
@@ -870,20 +870,20 @@ class Tensor:
     __imul__ = mul_
     __itruediv__ = div_
 
-    def _records(self, *others) -> bool:
-        """Whether an in-place op on this tensor is recorded by autograd."""
-        if not is_grad_enabled():
+    def _records(self, other=None) -> bool:
+        """Whether an in-place op on this tensor (from ``other``) is recorded."""
+        if not getattr(_grad_state, "enabled", True):
             return False
-        if self._requires_grad or (
-            self._base is not None and self._base._requires_grad
-        ):
+        base = self._base
+        if self._requires_grad or (base is not None and base._requires_grad):
             return True
-        return any(isinstance(o, Tensor) and o._requires_grad for o in others)
+        return isinstance(other, Tensor) and other._requires_grad
 
     def zero_(self) -> Tensor:
         if self._records():
             return self._inplace("zero")
-        return self.fill_(0)
+        self._write(fast.full(self._val.shape, 0, self._val.dtype))
+        return self
 
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):

@@ -16,33 +16,29 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from .. import anomaly as _anomaly
 from ..engine import run_backward, topological_order
 from ..node import Node
 from . import _registry as _r
 from .compiled import full as full
 from .compiled import ones_like as ones_like
 from .compiled import try_backward
-from .forward import forward as _compiled_forward
 from .lazy import Lazy as Lazy
-from .lazy import concrete, defer
+from .lazy import concrete
 from .lazy import materialise as materialise
+from .lazy import run as forward
 
-
-def forward(op, values: tuple, options: dict):
-    """``op.forward(*values, **options)``, possibly pending or compiled.
-
-    >>> from ..ops import OPS
-    >>> import jax.numpy as jnp
-    >>> materialise(forward(OPS["add"], (jnp.ones(2), 1.0), {}))
-    Array([2., 2.], dtype=float32)
-    """
-    if not _r.enabled:
-        return op.forward(*values, **options)
-    out = None if _anomaly.enabled else defer(op, values, options)
-    if out is None:
-        out = _compiled_forward(op, concrete(values), options)
-    return out
+__all__ = [
+    "Lazy",
+    "backward",
+    "clear_caches",
+    "disabled",
+    "forward",
+    "full",
+    "is_enabled",
+    "materialise",
+    "ones_like",
+    "set_enabled",
+]
 
 
 def backward(roots: list, *, retain_graph: bool, **plain) -> dict:

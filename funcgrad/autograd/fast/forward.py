@@ -49,11 +49,3 @@ def forward(op, values: tuple, options: dict):
         _fwd_eager.add(key)
         _fwd_jit.pop(key, None)
         return out
-
-
-def is_warm(key) -> bool:
-    """Whether ``(op, options items)`` has a compiled forward (unhashable: no)."""
-    try:
-        return key in _fwd_jit
-    except TypeError:
-        return False

@@ -35,8 +35,9 @@ import operator
 
 import jax
 
+from .. import anomaly as _anomaly
 from . import _registry as _r
-from .forward import forward, is_warm
+from .forward import _fwd_jit, forward
 
 __all__ = ["Lazy", "MAX_PENDING", "concrete", "defer", "materialise"]
 
@@ -92,16 +93,34 @@ class Lazy:
 _out_avals: dict = _r.cache("output avals", {}, "compiled")
 
 
+def run(op, values: tuple, options: dict):
+    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can, else
+    computed now (one compiled call from the op's second use).
+
+    >>> from ..ops import OPS
+    >>> import jax.numpy as jnp
+    >>> materialise(run(OPS["add"], (jnp.ones(2), 1.0), {}))
+    Array([2., 2.], dtype=float32)
+    """
+    if not _r.enabled:
+        return op.forward(*values, **options)
+    out = None if _anomaly.enabled else defer(op, values, options)
+    if out is None:
+        return forward(op, concrete(values), options)
+    return out
+
+
 def defer(op, values: tuple, options: dict) -> Lazy | None:
     """A :class:`Lazy` for ``op(*values, **options)``, or ``None`` to run it now.
 
     Defers only when the op's compiled forward is warm and every input is a
     concrete array, a Python scalar or a pending value.
     """
-    if not _r.enabled:
-        return None
     okey = (op, tuple(options.items())) if options else (op, ())
-    if not is_warm(okey):
+    try:
+        if okey not in _fwd_jit:
+            return None
+    except TypeError:  # unhashable options
         return None
     avals, size = [], 1
     for v in values:
