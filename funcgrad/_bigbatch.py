@@ -1,13 +1,14 @@
-"""The full-batch gradient of :func:`funcgrad.loss` in one pass over ``X``.
+"""A gradient summed over row blocks, each block read from memory once.
 
 ``jax.jit(jax.value_and_grad(loss))`` on a big ``X`` (say 200,000 x 256) is
 memory-bound, and XLA's plan streams ``X`` from memory twice: once for the forward
-``X @ w`` and once for the backward ``X.T @ r``. :func:`loss_and_grad` walks the
-rows in blocks small enough to stay in the core's L2 cache and differentiates each
-block's share of the loss while it is hot, so ``X`` leaves main memory once. The
-per-block gradient is still ``jax.value_and_grad`` of the functional core (one copy
-of the maths); only the order of the sums changes, and summing per-block partials is
-more accurate than one long float32 running sum.
+``X @ w`` and once for the backward ``X.T @ r``. :func:`value_and_grad_by_blocks`
+walks the rows in blocks small enough to stay in the core's L2 cache and
+differentiates each block's share of the loss while it is hot, so ``X`` leaves main
+memory once. The per-block gradient is ``jax.value_and_grad`` of the caller's block
+loss (for ``funcgrad.loss_and_grad``, the functional core: one copy of the maths);
+only the order of the sums changes, and summing per-block partials is more accurate
+than one long float32 running sum. This module knows nothing of the model.
 """
 
 from __future__ import annotations
@@ -15,85 +16,91 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-from .functional import LinearParams, binary_cross_entropy_with_logits, linear, loss
+__all__ = ["BLOCK_BYTES", "block_rows_for", "value_and_grad_by_blocks"]
 
-__all__ = ["BLOCK_BYTES", "block_rows_for", "loss_and_grad"]
 
-#: Bytes of ``X`` per block: 128 KiB stays in the L2 cache between
-#: the block's forward and backward; measured fastest of 16 KiB ... 2 MiB for
-#: D = 256 on the 2-core Xeon of docs/performance.md.
-BLOCK_BYTES = 1 << 17
+def _l2_bytes(default: int = 1 << 18) -> int:
+    """The L2 cache of core 0 (Linux sysfs), or ``default`` where unknown."""
+    try:
+        with open("/sys/devices/system/cpu/cpu0/cache/index2/size") as f:
+            text = f.read().strip().upper()
+    except OSError:
+        return default
+    scale = {"K": 1 << 10, "M": 1 << 20}.get(text[-1:], 1)
+    digits = text.rstrip("KM")
+    return int(digits) * scale if digits.isdigit() else default
+
+
+#: Bytes of ``X`` per block: half the core's L2 cache (at least 128 KiB), so a
+#: block stays in cache between its forward and backward while each loop
+#: iteration's fixed cost is spread over many rows. Measured on two machines: 128
+#: KiB fastest of 16 KiB ... 2 MiB on a Xeon with 256 KiB of L2; 512 KiB - 1 MiB
+#: fastest of 128 KiB ... 8 MiB on an EPYC with 1 MiB of L2 (D = 256).
+BLOCK_BYTES = max(1 << 17, _l2_bytes() // 2)
 
 
 def block_rows_for(features: int, itemsize: int = 4) -> int:
     """Rows per block so one block of ``X`` is about :data:`BLOCK_BYTES`.
 
-    >>> block_rows_for(256), block_rows_for(30), block_rows_for(100_000)
-    (128, 1092, 8)
+    >>> block_rows_for(100_000)
+    8
+    >>> block_rows_for(256) * 256 * 4 == BLOCK_BYTES
+    True
     """
     return max(8, BLOCK_BYTES // max(1, features * itemsize))
 
 
-def loss_and_grad(
-    params: LinearParams, X: jax.Array, Y: jax.Array, *, block_rows: int | None = None
-) -> tuple[jax.Array, LinearParams]:
-    """``jax.value_and_grad(funcgrad.loss)(params, X, Y)``, reading ``X`` once.
+def value_and_grad_by_blocks(
+    fn: Callable[..., jax.Array],
+    params: Any,
+    rows: tuple[jax.Array, ...],
+    consts: Any = (),
+    *,
+    block_rows: int | None = None,
+) -> tuple[jax.Array, Any]:
+    """``sum`` over row blocks of ``jax.value_and_grad(fn)(params, blocks, consts)``.
 
-    ``X`` is ``(N, D)`` and ``Y`` is ``(N, k)`` like ``linear(params, X)``; the loss
-    is the mean BCE-with-logits over all ``N * k`` entries. ``block_rows`` (default
-    :func:`block_rows_for` ``D``) sets the rows per block; on GPU and TPU the whole
-    batch is one block (their memory system does not reward cache blocking).
+    ``rows`` are arrays sharing their leading dimension ``N`` (the first, ``X``, sets
+    the block size: :func:`block_rows_for` its row, unless ``block_rows`` is given);
+    each call of ``fn`` gets the same slice of every one of them, and ``consts``
+    whole. ``fn`` must be hashable and the same object from call to call (a
+    module-level function): it keys the compiled loop.
 
-    >>> import jax, jax.numpy as jnp
-    >>> import funcgrad as fg
-    >>> p = fg.LinearParams(w=jnp.zeros((3, 1)), b=jnp.zeros(1))
-    >>> X, Y = jnp.ones((10, 3)), jnp.ones((10, 1))
-    >>> value, g = loss_and_grad(p, X, Y, block_rows=4)
-    >>> value, g.b
-    (Array(0.6931472, dtype=float32), Array([-0.5], dtype=float32))
+    >>> import jax.numpy as jnp
+    >>> f = lambda w, blocks, c: jnp.sum(blocks[0] @ w) * c
+    >>> value_and_grad_by_blocks(f, jnp.ones(2), (jnp.ones((10, 2)),), 0.5,
+    ...                          block_rows=4)
+    (Array(10., dtype=float32), Array([5., 5.], dtype=float32))
     """
-    # jnp.asarray of an array that is already a jax.Array still costs about 9 us a
-    # call, a fixed cost that shows in the per-row figure of small batches.
-    X = X if isinstance(X, jax.Array) else jnp.asarray(X)
-    Y = Y if isinstance(Y, jax.Array) else jnp.asarray(Y)
-    if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
-        return jax.value_and_grad(loss)(params, X, Y)  # its own checks and errors
+    X = rows[0]
     if block_rows is None:
         block_rows = block_rows_for(X.shape[1], X.dtype.itemsize)
-    if jax.default_backend() != "cpu":
-        block_rows = max(1, X.shape[0])
-    rows = max(1, min(int(block_rows), X.shape[0]))
-    blocks, tail = divmod(X.shape[0], rows)
+    size = max(1, min(int(block_rows), X.shape[0]))
+    blocks, tail = divmod(X.shape[0], size)
     workers = _workers(X, blocks)
+    run = functools.partial(_by_blocks, fn, params, rows, consts, block_rows=size)
     if workers == 1:
-        return _loss_and_grad(params, X, Y, 0, blocks, block_rows=rows, tail=tail)
+        return run(0, blocks, tail=tail)
     # XLA runs one loop on one core; independent row ranges on threads use them all
     # (JAX releases the GIL while a computation runs), and X is never sliced/copied.
     edges = [blocks * k // workers for k in range(workers + 1)]
     parts = list(
         _pool(workers).map(
-            lambda k: _loss_and_grad(
-                params,
-                X,
-                Y,
-                edges[k],
-                edges[k + 1],
-                block_rows=rows,
-                tail=tail if k == workers - 1 else 0,
-            ),
+            lambda k: run(edges[k], edges[k + 1], tail=tail if k == workers - 1 else 0),
             range(workers),
         )
     )
     return functools.reduce(lambda a, b: jax.tree.map(jnp.add, a, b), parts)
 
 
-#: Fewest blocks worth a thread of their own (64 blocks of 128 KiB = 8 MiB of X).
-MIN_BLOCKS_PER_WORKER = 64
+#: Fewest bytes of X worth a thread of their own (and at least 4 blocks each).
+MIN_BYTES_PER_WORKER = 8 << 20
 
 
 def _workers(X: jax.Array, blocks: int) -> int:
@@ -105,7 +112,8 @@ def _workers(X: jax.Array, blocks: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, blocks // MIN_BLOCKS_PER_WORKER))
+    worth = X.size * X.dtype.itemsize // MIN_BYTES_PER_WORKER
+    return max(1, min(cores, worth, blocks // 4))
 
 
 @functools.cache
@@ -115,31 +123,24 @@ def _pool(workers: int) -> concurrent.futures.ThreadPoolExecutor:
     )
 
 
-def _block_loss(params: Any, xb: jax.Array, yb: jax.Array, total: int) -> jax.Array:
-    z = linear(params, xb)
-    return binary_cross_entropy_with_logits(z, yb, reduction="sum") / total
-
-
-@functools.partial(jax.jit, static_argnames=("block_rows", "tail"))
-def _loss_and_grad(params, X, Y, first, last, *, block_rows: int, tail: int):
-    """Loss and gradient over blocks ``first .. last - 1`` of ``block_rows`` rows,
-    plus the ``tail`` rows that end ``X``; each block is read once."""
-    n = X.shape[0]
-    rows = block_rows
-    total = Y.size
-    vg = jax.value_and_grad(_block_loss)
+@functools.partial(jax.jit, static_argnums=0, static_argnames=("block_rows", "tail"))
+def _by_blocks(fn, params, rows, consts, first, last, *, block_rows: int, tail: int):
+    """Value and gradient over blocks ``first .. last - 1`` of ``block_rows`` rows,
+    plus the ``tail`` rows that end the arrays; each block is read once."""
+    n = rows[0].shape[0]
+    vg = jax.value_and_grad(fn)
 
     def body(i, acc):
         # One block: forward and backward while its rows are still in cache.
-        xb = jax.lax.dynamic_slice_in_dim(X, i * rows, rows)
-        yb = jax.lax.dynamic_slice_in_dim(Y, i * rows, rows)
-        return jax.tree.map(jnp.add, acc, vg(params, xb, yb, total))
+        blocks = tuple(
+            jax.lax.dynamic_slice_in_dim(a, i * block_rows, block_rows) for a in rows
+        )
+        return jax.tree.map(jnp.add, acc, vg(params, blocks, consts))
 
-    zero = jnp.zeros((), jnp.result_type(X.dtype, *jax.tree.leaves(params)))
-    acc = (zero, jax.tree.map(jnp.zeros_like, params))
+    dtype = jnp.result_type(rows[0].dtype, *jax.tree.leaves(params))
+    acc = (jnp.zeros((), dtype), jax.tree.map(jnp.zeros_like, params))
     acc = jax.lax.fori_loop(first, last, body, acc)
     if tail:
-        acc = jax.tree.map(
-            jnp.add, acc, vg(params, X[n - tail :], Y[n - tail :], total)
-        )
+        blocks = tuple(a[n - tail :] for a in rows)
+        acc = jax.tree.map(jnp.add, acc, vg(params, blocks, consts))
     return acc

@@ -1,5 +1,6 @@
 """Strictness for the whole suite: warnings are errors (pyproject), implicit rank
-promotion raises, and hypothesis runs a fixed, CI-sized budget."""
+promotion raises, JAX's devices are fixed at start-up, and hypothesis runs a fixed,
+CI-sized budget."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import jax  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
+# Start JAX's backends now, with the devices the environment asks for: a command run
+# in this process (`funcgrad train --devices N`) can then no longer change them.
+jax.devices()
 
 settings.register_profile(
     "ci",

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jax
@@ -91,18 +92,42 @@ def test_a_finished_run_is_returned_without_training(tmp_path, uninterrupted):
 @pytest.mark.parametrize(
     "change, why",
     [
-        (dict(batch_size=4), r"batch_size=8 there but 4 here"),
-        (dict(key=jax.random.key(8)), r"key="),
-        (dict(shuffle=False), r"shuffle=True there but False here"),
-        (dict(optimizer=optax.adam(0.01)), r"optimizer="),
-        (dict(optimizer=optax.sgd(0.05)), r"opt_state="),
-        (dict(data=make_data(seed=1)), r"data_sha256="),
-        (dict(data=make_data(n=44)), r"examples=45 there but 44 here"),
+        (dict(batch_size=4), r"batch_size=8 there, batch_size=4 here"),
+        (
+            dict(key=jax.random.key(8)),
+            r"key=\[0, 7\] \(threefry2x32\) there, key=\[0, 8\] \(threefry2x32\) here",
+        ),
+        (dict(shuffle=False), r"shuffle=True there, shuffle=False here"),
+        (
+            dict(optimizer=optax.adam(0.01)),
+            r"optimizer=\.\.\. scale\(step_size=-0\.05\) there, "
+            r"optimizer=\.\.\. scale\(step_size=-0\.01\) here",
+        ),
+        (
+            dict(optimizer=optax.sgd(0.05)),
+            r"optimizer=scale_by_adam\(b1=0\.9, b2=0\.999, .*\) \+ "
+            r"scale\(step_size=-0\.05\) there, "
+            r"optimizer=scale\(step_size=-0\.05\) here",
+        ),
+        (
+            dict(data=make_data(seed=1)),
+            r"sha256\(X, Y\)=[0-9a-f]{12} there, sha256\(X, Y\)=[0-9a-f]{12} here",
+        ),
+        (
+            dict(data=make_data(n=44)),
+            r"X=float32\[45, 3\] there, X=float32\[44, 3\] here; "
+            r"Y=float32\[45\] there, Y=float32\[44\] here",
+        ),
         (
             dict(data=make_data(d=4), params=fg.init_linear(jax.random.key(0), 4, 1)),
-            r"features=3 there but 4 here",
+            r"X=float32\[45, 3\] there, X=float32\[45, 4\] here; .*"
+            r"params=w float32\[3, 1\], b float32\[1\] there, "
+            r"params=w float32\[4, 1\], b float32\[1\] here",
         ),
-        (dict(validation=(X[:5], Y[:5])), r"validation=None there but \[5, 3\] here"),
+        (
+            dict(validation=(X[:5], Y[:5])),
+            r"validation=None there, validation=5 rows here",
+        ),
     ],
 )
 def test_checkpoints_of_another_run_are_refused(tmp_path, change, why):
@@ -213,6 +238,11 @@ def test_sigkill_mid_run_then_resume_equals_uninterrupted(tmp_path, uninterrupte
         for line in child.stdout:
             if line.startswith("epoch 2 done"):
                 break
+        # Saves complete in the background: wait until three are on disk.
+        deadline = time.monotonic() + 60
+        while len(steps(directory)) < 3 and child.poll() is None:
+            assert time.monotonic() < deadline, "no third checkpoint in 60 s"
+            time.sleep(0.005)
         # Killed while it trains and saves further epochs, possibly mid-save.
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)

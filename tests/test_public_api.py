@@ -6,15 +6,18 @@ import pytest
 
 FUNCGRAD_ALL = {
     "CheckpointError",
+    "CheckpointLockedError",
     "FitResult",
     "LinearParams",
     "NonFiniteLossError",
     "TrainState",
+    "TrainingInterrupted",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "init_linear",
     "linear",
     "loss",
+    "loss_and_grad",
     "fit",
     "initialize_distributed",
     "make_train_step",
@@ -62,6 +65,7 @@ TORCH_ALL = {
     "float32",
     "float64",
     "from_numpy",
+    "func",
     "full",
     "full_like",
     "get_default_dtype",
@@ -182,6 +186,19 @@ DATA_ALL = {
     "train_test_split",
 }
 
+FUNC_ALL = {
+    "functional_call",
+    "grad",
+    "grad_and_value",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
+    "stack_module_state",
+    "vjp",
+    "vmap",
+}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -189,6 +206,7 @@ PINNED = {
     "funcgrad.torch.nn.functional": FUNCTIONAL_ALL,
     "funcgrad.torch.optim": OPTIM_ALL,
     "funcgrad.torch.autograd": AUTOGRAD_ALL,
+    "funcgrad.torch.func": FUNC_ALL,
     "funcgrad.data": DATA_ALL,
 }
 

@@ -15,7 +15,7 @@ import optax
 import pytest
 
 import funcgrad as fg
-from funcgrad import train
+from funcgrad.train import _epochs, _identity, _step
 
 SCRIPTS = Path(__file__).parent / "_scripts"
 
@@ -93,7 +93,7 @@ def test_shuffle_changes_the_order_and_no_shuffle_is_in_order():
 @pytest.mark.parametrize("n", [1, 2, 5, 100, 1025])
 def test_shuffle_is_a_permutation(n):
     shuffle = jax.jit(
-        lambda e: train._shuffle(jax.random.fold_in(jax.random.key(0), e), n)
+        lambda e: _epochs.permutation(jax.random.fold_in(jax.random.key(0), e), n)
     )
     orders = [np.asarray(shuffle(epoch)).tolist() for epoch in range(4)]
     for order in orders:
@@ -103,7 +103,7 @@ def test_shuffle_is_a_permutation(n):
 
 
 def test_each_epoch_visits_every_example_once_with_a_fresh_order():
-    plan = train._Plan(
+    plan = _epochs.Plan(
         n=23,
         batch=5,
         padded=8,
@@ -117,7 +117,7 @@ def test_each_epoch_visits_every_example_once_with_a_fresh_order():
     )
     orders = []
     for epoch in range(3):
-        idx = np.asarray(train._epoch_indices(jax.random.key(0), epoch, plan))
+        idx = np.asarray(_epochs.epoch_indices(jax.random.key(0), epoch, plan))
         mask = idx < 23
         assert idx.shape == (5, 8)
         # 5 real rows per batch (the last has 3), the padding points past the data,
@@ -141,7 +141,7 @@ def test_masked_mean_is_the_mean_over_real_rows_in_value_and_gradient():
     junk[7:] = 1e3  # padded rows hold anything; they must not matter
 
     def masked(p):
-        return train._masked_loss(p, jnp.asarray(junk), jnp.asarray(Y2), mask)[0]
+        return _step.masked_loss(p, jnp.asarray(junk), jnp.asarray(Y2), mask)[0]
 
     value, grads = jax.jit(jax.value_and_grad(masked))(params)
     ref_value, ref_grads = jax.jit(jax.value_and_grad(fg.loss))(params, X[:7], Y2[:7])
@@ -543,8 +543,8 @@ def test_two_processes_equal_one_process(tmp_path):
 
 
 def test_equal_optimizers_share_one_compiled_loop_and_different_ones_do_not():
-    a, b = train._canonical(optax.adam(0.01)), train._canonical(optax.adam(0.01))
+    a, b = _identity.canonical(optax.adam(0.01)), _identity.canonical(optax.adam(0.01))
     assert a is b
-    assert train._canonical(optax.adam(0.02)) is not a
-    assert train._canonical(optax.adam(0.01, b1=0.8)) is not a
-    assert train._canonical(optax.sgd(0.01)) is not a
+    assert _identity.canonical(optax.adam(0.02)) is not a
+    assert _identity.canonical(optax.adam(0.01, b1=0.8)) is not a
+    assert _identity.canonical(optax.sgd(0.01)) is not a

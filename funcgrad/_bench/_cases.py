@@ -281,7 +281,7 @@ def _jax_big(rows: int, features: int, X=None, Y=None):
     import jax
     import jax.numpy as jnp
 
-    from .. import _bigbatch, functional
+    from .. import functional
 
     if X is None:
         X, Y = _big_data(rows, features)
@@ -289,7 +289,7 @@ def _jax_big(rows: int, features: int, X=None, Y=None):
     Xj, Yj = jnp.asarray(X), jnp.asarray(Y)
     xla = jax.jit(jax.value_and_grad(functional.loss))
     return {
-        "onepass": lambda: _bigbatch.loss_and_grad(params, Xj, Yj),
+        "onepass": lambda: functional.loss_and_grad(params, Xj, Yj),
         "xla": lambda: xla(params, Xj, Yj),
     }, (X, Y)
 

@@ -4,7 +4,8 @@ that import only the ones below them:
 ``ops`` (the op registry) -> ``storage`` (storage and views) -> ``node``
 (``grad_fn`` objects) -> ``engine`` (the backward sweep) -> ``fast`` (the optional
 speed layer) -> ``tensor`` (``Tensor``, dispatch, methods generated from the
-registry). ``grad_mode``, ``anomaly``, ``dtypes`` and ``_format`` are leaves.
+registry). ``grad_mode``, ``anomaly``, ``dtypes``, ``checks`` and ``_format`` are
+leaves.
 """
 
 from . import fast as fast

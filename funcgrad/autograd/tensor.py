@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import anomaly as _anomaly
+from . import checks as _checks
 from . import dtypes as _dt
 from . import fast
 from ._format import format_tensor
@@ -120,6 +122,10 @@ class Size(tuple):
 
 def _is_tracer(x) -> bool:
     return isinstance(x, jax.core.Tracer)
+
+
+def _is_tensor(x) -> bool:
+    return isinstance(x, Tensor)
 
 
 def _raw(x):
@@ -284,7 +290,9 @@ def _tensor_hook(hook):
     array, or a Tensor under ``create_graph``), returning the same kind."""
 
     def run(ct):
-        out = hook(as_grad_tensor(ct))
+        grad = as_grad_tensor(ct)
+        out = hook(grad)
+        _checks.hook_result(hook, grad, out, _is_tensor)
         if out is None:
             return ct
         return out if isinstance(ct, Tensor) else out._value
@@ -601,11 +609,21 @@ class Tensor:
             )
         return np.asarray(self._value)
 
+    def _scalar(self):
+        if self.numel() != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars"
+            )
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
@@ -815,6 +833,11 @@ class Tensor:
                 f"output with shape {list(self.shape)} doesn't match the broadcast "
                 f"shape {list(out.shape)}"
             )
+        if _category(out._dtype) > _category(self._dtype):
+            raise RuntimeError(
+                f"result type {_SCALAR_NAMES[out._dtype.name]} can't be cast to the "
+                f"desired output type {_SCALAR_NAMES[self._dtype.name]}"
+            )
         value = out._val
         if value.dtype != self._val.dtype:
             value = out._value.astype(self._val.dtype)
@@ -1016,6 +1039,11 @@ class Tensor:
     def bmm(self, other):
         if self.ndim != 3 or other.ndim != 3:
             raise RuntimeError(f"batch{1 if self.ndim != 3 else 2} must be a 3D tensor")
+        if self._dtype is not other._dtype:
+            raise RuntimeError(
+                f"expected scalar type {_SCALAR_NAMES[self._dtype.name]} but found "
+                f"{_SCALAR_NAMES[other._dtype.name]}"
+            )
         if self.shape[0] != other.shape[0] or self.shape[2] != other.shape[1]:
             raise RuntimeError(
                 "Expected size for first two dimensions of batch2 tensor to be: "
@@ -1105,6 +1133,8 @@ class Tensor:
 
     def _extreme(self, name: str, dim, keepdim: bool):
         if dim is None:
+            if not self.numel():
+                raise RuntimeError(f"{name}(): {_EMPTY_REDUCTION}")
             return dispatch(name, self)
         d = _wrap_dim(dim, self.ndim)
         values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
@@ -1131,11 +1161,15 @@ class Tensor:
 
     def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
         if dim is None:
+            if not self.numel():
+                raise IndexError(f"argmax(): {_EMPTY_REDUCTION.split('. ')[0]}.")
             return Tensor._wrap(jnp.argmax(self._value), _dt.int64)
         return self._extreme("max", dim, keepdim).indices
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
         if dim is None:
+            if not self.numel():
+                raise IndexError(f"argmin(): {_EMPTY_REDUCTION.split('. ')[0]}.")
             return Tensor._wrap(jnp.argmin(self._value), _dt.int64)
         return self._extreme("min", dim, keepdim).indices
 
@@ -1398,6 +1432,9 @@ class Tensor:
         return out
 
     def type(self, dtype=None):
+        """``'torch.FloatTensor'`` without arguments; else a copy in ``dtype``."""
+        if dtype is None:
+            return f"torch.{_SCALAR_NAMES[self._dtype.name]}Tensor"
         return self.to(dtype)
 
     def float(self):
@@ -1516,6 +1553,27 @@ class return_min(_ReturnTypes):  # noqa: N801 - torch's name
     _name = "min"
 
 
+_EMPTY_REDUCTION = (
+    "Expected reduction dim to be specified for input.numel() == 0. Specify the "
+    "reduction dim with the 'dim' argument."
+)
+
+
+def _category(d: _dt.dtype) -> int:
+    """bool < integer < floating < complex: an in-place result may not go up."""
+    if d.is_complex:
+        return 3
+    if d.is_floating_point:
+        return 2
+    return 0 if d.name == "bool" else 1
+
+
+_ZERO_DIM_INDEX = (
+    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+)
+
+
 def _getitem(t: Tensor, key) -> Tensor:
     """Indexing as PyTorch records it: integers, slices and ``None`` first, as a
     chain of select/slice/unsqueeze views; then, when the key holds tensors, lists
@@ -1541,11 +1599,11 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
 
 def _split_key(t: Tensor, key) -> tuple:
     """The view of ``t`` the basic items of ``key`` select, and the ``index`` key
-    (template and index arrays, bounds checked) over it."""
+    (template and index arrays, checked as PyTorch checks them) over it."""
     if isinstance(key, slice) and t.ndim:  # a bare slice is always recorded
         return _slice(t, 0, key, full=True), (), ()
     key = key if isinstance(key, tuple) else (key,)
-    out, dim = t, 0
+    out, dim, src = t, 0, 0  # ``src``: dimensions of ``t`` consumed so far
     template: list = []  # the advanced-index key over ``out``'s dimensions
     arrays: list = []
     n_real = sum(_dims_consumed(k) for k in key if k is not None and k is not Ellipsis)
@@ -1553,35 +1611,44 @@ def _split_key(t: Tensor, key) -> tuple:
         if k is Ellipsis:
             skip = out.ndim - dim - (n_real - _consumed(key, k))
             dim += skip
+            src += skip
             template.extend(["S"] * skip)
         elif k is None:
             out = out.unsqueeze(dim)
             dim += 1
             template.append("S")
         elif _is_array_key(k):
-            a = jnp.asarray(_raw(k))
+            a = _index_array(k)
+            _checks.index_array(a, tuple(out.shape), dim, len(arrays))
             if a.dtype == jnp.bool_:
                 # Concrete indices: the op needs static shapes under jit.
                 arrays.extend(jnp.nonzero(a))
                 template.extend(["T"] * a.ndim)
                 dim += a.ndim
+                src += a.ndim
             else:
                 arrays.append(a)
                 template.append("T")
                 dim += 1
+                src += 1
+        elif t.ndim == 0 and not isinstance(k, slice):
+            raise IndexError(_ZERO_DIM_INDEX)
         elif dim >= out.ndim:
             raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
         elif isinstance(k, slice):
             out = _slice(out, dim, k)
             dim += 1
+            src += 1
             template.append("S")
         else:
+            _checks.scalar_key(k)
             i = int(k)
             size = out.shape[dim]
             if not -size <= i < size:
                 raise IndexError(
-                    f"index {i} is out of bounds for dimension {dim} with size {size}"
+                    f"index {i} is out of bounds for dimension {src} with size {size}"
                 )
+            src += 1
             strides = out._layout()
             out = out._as_view(
                 "select", strides[:dim] + strides[dim + 1 :], dim=dim, index=i % size
@@ -1590,28 +1657,19 @@ def _split_key(t: Tensor, key) -> tuple:
         if out is t:  # nothing selected: an alias, as PyTorch records it
             out = t._as_view("alias", t._layout())
         return out, (), ()
+    _checks.broadcast_indices([a.shape for a in arrays])
     last = max(i for i, item in enumerate(template) if item == "T")
     template = [
         ("S", None, None, None) if i == "S" else i for i in template[: last + 1]
     ]
-    _check_bounds(out.shape, template, arrays)
     return out, tuple(template), tuple(arrays)
 
 
-def _check_bounds(shape, template, arrays) -> None:
-    """PyTorch's ``IndexError`` for an index past a dimension (JAX would clamp)."""
-    dims = [d for d, item in enumerate(template) if item == "T"]
-    for d, a in zip(dims, arrays, strict=True):
-        if _is_tracer(a) or not jnp.issubdtype(a.dtype, jnp.integer) or not a.size:
-            continue
-        a = np.asarray(a)
-        size = shape[d]
-        bad = a[(a >= size) | (a < -size)]
-        if bad.size:
-            raise IndexError(
-                f"index {int(bad.flat[0])} is out of bounds for dimension {d} with "
-                f"size {size}"
-            )
+def _index_array(k):
+    """An index key as an array: a list of numbers or a tensor of integers/bools."""
+    if isinstance(k, list):
+        k = np.asarray(k) if k else np.zeros((0,), np.int64)
+    return jnp.asarray(_raw(k))
 
 
 def _is_array_key(k) -> bool:
@@ -1675,6 +1733,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
         return a.dot(b)
     if da == 2 and db == 1:
         return a.mv(b)
+    _check_mm_dtypes(a, b)
     if da == 1 and db == 2:
         return dispatch("squeeze_.dim", a.unsqueeze(0).mm(b), dim=(0,))
     if da == 2 and db == 2:
@@ -1748,7 +1807,16 @@ def _batched_matmul(a: Tensor, b: Tensor) -> Tensor:
     return dispatch("_unsafe_view", out, shape=shape)
 
 
+def _check_mm_dtypes(a: Tensor, b: Tensor) -> None:
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_CPP_NAMES[a._dtype.name]} != {_CPP_NAMES[b._dtype.name]}"
+        )
+
+
 def _check_mm(a: Tensor, b: Tensor) -> None:
+    _check_mm_dtypes(a, b)
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
@@ -1761,6 +1829,11 @@ def _check_mm(a: Tensor, b: Tensor) -> None:
 
 
 def _check_mv(a: Tensor, v: Tensor) -> None:
+    if a._dtype is not v._dtype:
+        x, y = _SCALAR_NAMES[v._dtype.name], _SCALAR_NAMES[a._dtype.name]
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {x}, {y}, and {x}"
+        )
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(
             f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}"
@@ -1773,6 +1846,11 @@ def _check_mv(a: Tensor, v: Tensor) -> None:
 
 
 def _check_dot(a: Tensor, b: Tensor) -> None:
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{_SCALAR_NAMES[a._dtype.name]} and {_SCALAR_NAMES[b._dtype.name]}"
+        )
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(
             f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
@@ -1950,6 +2028,27 @@ def _inplace_method(op: OpDef):
 
 
 generate_methods(Tensor)
+
+
+def _operand_guard(method):
+    """A binary operator that returns ``NotImplemented`` for operands torch does
+    not take (strings, lists, None, ...), so Python raises its own TypeError as it
+    does for torch tensors (``unsupported operand type(s) for +``)."""
+
+    @functools.wraps(method)
+    def guarded(self, other):
+        if not isinstance(other, Tensor | numbers.Number | np.generic | jax.Array):
+            return NotImplemented
+        return method(self, other)
+
+    return guarded
+
+
+for _name in (
+    "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
+    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+).split():
+    setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 
 
 def register_pytree(cls: type[Tensor]) -> type[Tensor]:

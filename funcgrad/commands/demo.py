@@ -202,6 +202,61 @@ TUTORIAL: tuple[Cell, ...] = (
     ),
 )
 
+# The notebook's notes (its comments) in English: ``--lang en``, the default, shows
+# each cell with these in place of the Japanese ones; the code is the same.
+NOTES_EN: dict[str, str] = {
+    "#expected output(正解ラベル)": "#expected output (the label)",
+    "#grad_fnはそのテンソルがどの演算結果として生まれたかを表す情報": (
+        "#grad_fn tells which operation produced the tensor"
+    ),
+    "#zは加算(Add)演算で得られた": "#z came from an addition (Add)",
+    "#計算グラフのノード名が AddBackward0": "#its node in the graph: AddBackward0",
+    "#lossはBCE-with-logits演算の結果": "#loss is the result of BCE-with-logits",
+    "#計算グラフのノード名がBinaryCrossEntropyWithLogitsBackward": (
+        "#its node in the graph: BinaryCrossEntropyWithLogitsBackward"
+    ),
+    "#gradにはそのテンソル（通常は学習パラメータ）に関する損失の勾配値が格納される": (
+        "#.grad holds the gradient of the loss with respect to that tensor "
+        "(usually a trainable parameter)"
+    ),
+    "# wに対する損失の勾配": "# gradient of the loss with respect to w",
+    "# bに対する損失の勾配": "# gradient of the loss with respect to b",
+    "#勾配計算をしない方法(訓練済みモデルで推論するケースなど)": (
+        "#computing without gradients (e.g. inference with a trained model)"
+    ),
+    "#detach() は PyTorch のテンソルメソッドで、そのテンソルを計算グラフから"
+    "切り離した新しいテンソルを返すためのもの": (
+        "#detach() is PyTorch's tensor method that returns a new tensor cut off "
+        "from the computation graph"
+    ),
+    "#元のテンソルと同じ値を持つが、autograd（自動微分）の追跡対象外になる": (
+        "#same values as the original, but autograd no longer tracks it"
+    ),
+}
+LANGUAGES = ("en", "ja")
+_INTRO = {
+    "en": "The autograd tutorial on funcgrad.torch (import funcgrad.torch as torch), "
+    "seed {seed},\nand each cell's pure-JAX twin from the functional core.",
+    "ja": "funcgrad.torch 上の autograd チュートリアル"
+    "（import funcgrad.torch as torch、seed {seed}）と、\n"
+    "各セルの関数型コア（素の JAX）による同じ計算。",
+}
+
+
+def localize(code: str, lang: str) -> str:
+    """A cell's code with its notes in ``lang``: ``"ja"``, the notebook's own, or
+    ``"en"``. Only comments change.
+
+    >>> print(localize(TUTORIAL[3].code, "en").splitlines()[2])
+    print(w.grad)  # gradient of the loss with respect to w
+    """
+    if lang == "ja":
+        return code
+    for note, english in NOTES_EN.items():
+        code = code.replace(note, english)
+    return code
+
+
 # The functional core's version of each cell: the code shown and run.
 _JAX: dict[int, str] = {
     2: (
@@ -266,6 +321,13 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--seed", type=int, default=0, help="manual_seed before the first cell"
     )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the notebook's notes: en (default) or ja, the original "
+        "Japanese",
+    )
     p.set_defaults(run=run)
 
 
@@ -276,7 +338,7 @@ def _indent(text: str, prefix: str = "    ") -> str:
 def run(args: argparse.Namespace) -> int:
     """Walk the tutorial; return 0 when every cell agrees, 1 otherwise.
 
-    >>> run(argparse.Namespace(seed=0))  # doctest: +ELLIPSIS
+    >>> run(argparse.Namespace(seed=0, lang="en"))  # doctest: +ELLIPSIS
     The autograd tutorial on funcgrad.torch ...
     ...agrees: max |diff| = 0.0...
     0
@@ -288,19 +350,17 @@ def run(args: argparse.Namespace) -> int:
 
     ftorch.manual_seed(args.seed)
     ns = torch_namespace(ftorch)
-    print(
-        "The autograd tutorial on funcgrad.torch (import funcgrad.torch as torch), "
-        f"seed {args.seed},\nand each cell's pure-JAX twin from the functional core."
-    )
+    print(_INTRO[args.lang].format(seed=args.seed))
     ok = True
     for cell in TUTORIAL:
         print(f"\n=== In [{cell.number}] " + "=" * 60)
         print("--- funcgrad.torch ---")
-        print(_indent(cell.code))
-        if is_magic(cell.code):
+        code = localize(cell.code, args.lang)
+        print(_indent(code))
+        if is_magic(code):
             print("(a notebook magic: nothing to run outside Jupyter)")
             continue
-        out = run_cell(cell.code, ns)
+        out = run_cell(code, ns)
         if out:
             print("output:")
             print(_indent(out.rstrip("\n")))

@@ -2,8 +2,13 @@
 
 With no arguments it trains on the embedded Wisconsin Diagnostic Breast Cancer data
 (80/20 stratified split, features standardised with training statistics) and
-prints train/test accuracy, the final loss and the time. JAX and optax are imported
-inside :func:`run` only, so ``funcgrad --help`` stays fast.
+prints train/test accuracy, the final loss and the time: compilation, training and
+the whole process, each labelled. JAX and optax are imported inside :func:`run`
+only, so ``funcgrad --help`` stays fast.
+
+On stderr, compilation is its own phase (``compiling the training program...``),
+then an epoch bar starts at the first epoch left to run; a run resumed from a
+finished checkpoint says so and prints its results without a bar.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -25,9 +31,12 @@ from ..cli import CLIError
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
 DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
+DEFAULT_CHECKPOINT_EVERY = "30s"
 TEST_FRACTION = 0.2
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
-PLOT_INSTALL_HINT = "pip install 'funcgrad[plot]'"
+PLOT_INSTALL_HINT = (
+    "pip install matplotlib (in a funcgrad checkout: pip install '.[plot]')"
+)
 
 
 def _int_in(low: int, high: int | None = None):
@@ -63,6 +72,18 @@ def _learning_rate(text: str) -> float:
             f"must be a positive, finite number, got {text!r}"
         )
     return value
+
+
+def _checkpoint_every(text: str) -> int | str:
+    """An argparse type: a number of epochs (``10``) or a duration (``30s``)."""
+    text = text.strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    if re.fullmatch(r"(\d+(\.\d*)?|\.\d+)[smh]", text) and float(text[:-1]) > 0:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected a number of epochs (10) or a duration (30s, 5m, 1h), got {text!r}"
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -143,8 +164,18 @@ def register(subparsers: Any) -> None:
     out.add_argument(
         "--checkpoint",
         metavar="DIR",
-        help="save a checkpoint every epoch in DIR; running again with the same DIR "
-        "resumes from the newest complete checkpoint",
+        help="save checkpoints in DIR, in the background (see --checkpoint-every), "
+        "after the last epoch and on Ctrl-C or SIGTERM; running again with the same "
+        "DIR resumes from the newest complete checkpoint. One run at a time may use "
+        "a DIR",
+    )
+    out.add_argument(
+        "--checkpoint-every",
+        type=_checkpoint_every,
+        default=None,
+        metavar="N|TIME",
+        help="how often to save: every N epochs, or every TIME such as 30s, 5m or "
+        f"1h (default {DEFAULT_CHECKPOINT_EVERY})",
     )
     out.add_argument(
         "--plot",
@@ -167,6 +198,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train as ``args`` say; return the exit status (errors raise ``CLIError``)."""
     started = time.perf_counter()
+    age = _process_age()  # seconds the process ran before this command started
     _check_arguments(args)
     if args.plot:
         _require_matplotlib()
@@ -179,7 +211,12 @@ def run(args: argparse.Namespace) -> int:
 
     import funcgrad as fg
     from funcgrad.data import standardize, train_test_split
-    from funcgrad.train import NonFiniteLossError, fit
+    from funcgrad.train import (
+        CheckpointLockedError,
+        NonFiniteLossError,
+        TrainingInterrupted,
+        fit,
+    )
 
     if args.devices is not None and args.devices > jax.device_count():
         raise CLIError(
@@ -200,14 +237,7 @@ def run(args: argparse.Namespace) -> int:
     params = fg.init_linear(init_key, X_train.shape[1], 1)
 
     checkpoint_dir = _checkpoint_dir(args.checkpoint) if args.checkpoint else None
-    bar = _progress_bar(args.epochs, show=not args.process_id)
-
-    def on_epoch(epoch: int, metrics: dict[str, float]) -> None:
-        done = min(int(epoch) + 1, args.epochs)
-        if done > bar.n:
-            bar.update(done - bar.n)
-        if "loss" in metrics:
-            bar.set_postfix(loss=f"{float(metrics['loss']):.4f}", refresh=False)
+    progress = Progress(args.epochs, show=not args.process_id)
 
     fit_started = time.perf_counter()
     try:
@@ -221,19 +251,32 @@ def run(args: argparse.Namespace) -> int:
             key=fit_key,
             validation=(X_test, Y_test),
             devices=args.devices,
-            callback=on_epoch,
+            callback=progress.on_epoch,
+            on_phase=progress.on_phase,
             checkpoint_dir=checkpoint_dir,
-            checkpoint_every=1,
+            checkpoint_every=args.checkpoint_every or DEFAULT_CHECKPOINT_EVERY,
+            checkpoint_labels=_labels(args, lr),
         )
     except NonFiniteLossError as e:
-        bar.leave = False
+        progress.close(ok=False)
         raise CLIError(f"{_one_line(e)}; try a smaller --lr") from None
+    except CheckpointLockedError as e:
+        progress.close(ok=False)
+        raise CLIError(
+            f"--checkpoint {args.checkpoint}: in use by another run ({e.holder}); "
+            f"wait for it to end or use another directory"
+        ) from None
+    except TrainingInterrupted as e:
+        progress.close(ok=True)
+        again = "; run the same command again to resume" if e.epoch else ""
+        print(f"funcgrad: {_one_line(e)}{again}", file=sys.stderr)
+        return 128 + e.signal
     except BaseException:
-        bar.leave = False
+        progress.close(ok=False)
         raise
-    finally:
-        bar.close()
+    progress.close(ok=True)
     seconds = time.perf_counter() - fit_started
+    finished_before = result.resumed_from_epoch == args.epochs
 
     w, b = _host_params(result.params)
     summary = {
@@ -244,6 +287,10 @@ def run(args: argparse.Namespace) -> int:
         "epochs": args.epochs,
         "seconds": round(seconds, 3),
         "total_seconds": round(time.perf_counter() - started, 3),
+        "compile_seconds": round(progress.compile_seconds, 3),
+        "train_seconds": round(progress.train_seconds(), 3),
+        "wall_seconds": None,  # filled in last, just before the report
+        "epochs_run": 0 if finished_before else args.epochs - (progress.first or 0),
         "resumed_from_epoch": result.resumed_from_epoch,
         "params_sha256": params_sha256(w, b),
         "optimizer": args.optimizer,
@@ -260,8 +307,91 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.plot:
         _plot(result.history, args.plot, args.epochs)
+    summary["wall_seconds"] = round(age + time.perf_counter() - started, 3)
     _report(summary, args)
     return 0
+
+
+class Progress:
+    """What stderr shows while ``fit`` runs: compilation, then the epoch bar.
+
+    ``fit``'s ``on_phase`` and ``callback`` drive it. Compilation shows as a status
+    line of its own; the bar replaces it once compilation is over, starting at the
+    first epoch left (a resumed run starts part-way, and the first ETA is not
+    inflated by compilation). When nothing is left to run nothing is shown. Both
+    are erased when the run fails, so that an error stays one line.
+    """
+
+    def __init__(self, epochs: int, show: bool = True) -> None:
+        self.epochs, self.show = epochs, show
+        self.bar: Any = None
+        self.first: int | None = None  # the first epoch run
+        self.compile_seconds = 0.0
+        self._compile_started: float | None = None
+        self._trained: float | None = None  # when the epochs started
+        self._end: float | None = None  # when fit returned
+
+    def on_phase(self, phase: str, epoch: int) -> None:
+        now = time.perf_counter()
+        if phase == "compile":
+            self._compile_started, self.first = now, epoch
+            self.bar = _status("compiling the training program", show=self.show)
+        elif phase == "train":
+            if self._compile_started is not None:
+                self.compile_seconds = now - self._compile_started
+            if self.bar is not None:
+                self.bar.close()
+            self._trained = time.perf_counter()
+            self.bar = _progress_bar(self.epochs, initial=epoch, show=self.show)
+
+    def on_epoch(self, epoch: int, metrics: dict[str, float]) -> None:
+        bar = self.bar
+        if bar is None:
+            return
+        done = min(int(epoch) + 1, self.epochs)
+        if done > bar.n:
+            bar.update(done - bar.n)
+        if "loss" in metrics:
+            bar.set_postfix(loss=f"{float(metrics['loss']):.4f}", refresh=False)
+
+    def train_seconds(self) -> float:
+        """Seconds from the first epoch to the end of ``fit`` (0 if none ran)."""
+        if self._trained is None or self._end is None:
+            return 0.0
+        return max(0.0, self._end - self._trained)
+
+    def close(self, ok: bool) -> None:
+        self._end = time.perf_counter()
+        if self.bar is not None:
+            if not ok:
+                self.bar.leave = False
+            self.bar.close()
+
+
+def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
+    """The options that shape the run, as they are written on the command line."""
+    return {
+        "--data": args.data,
+        "--target": args.target,
+        "--optimizer": args.optimizer,
+        "--lr": f"{lr:g}",
+        "--batch-size": str(args.batch_size),
+        "--seed": str(args.seed),
+    }
+
+
+def _process_age() -> float:
+    """Seconds since this process started (interpreter start-up and imports).
+
+    Read from ``/proc/self/stat``; 0 where that does not exist.
+    """
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
 
 
 def params_sha256(w: np.ndarray, b: np.ndarray) -> str:
@@ -314,6 +444,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
             raise CLIError(
                 f"--plot {args.plot}: directory {plot.parent} does not exist"
             )
+    if args.checkpoint_every is not None and not args.checkpoint:
+        raise CLIError("--checkpoint-every needs --checkpoint DIR")
     if args.checkpoint:
         path = Path(args.checkpoint)
         if path.exists() and not path.is_dir():
@@ -365,15 +497,29 @@ def _checkpoint_dir(text: str) -> str:
     return os.fspath(path)
 
 
-def _progress_bar(epochs: int, show: bool = True):
+def _progress_bar(epochs: int, initial: int = 0, show: bool = True):
     from tqdm import tqdm
 
     return tqdm(
         total=epochs,
+        initial=initial,
         unit="epoch",
         desc="train",
         file=sys.stderr,
         leave=True,
+        disable=not show,
+    )
+
+
+def _status(text: str, show: bool = True):
+    """A one-line status (``text...``), erased when closed."""
+    from tqdm import tqdm
+
+    return tqdm(
+        desc=text,
+        bar_format="{desc}...",
+        file=sys.stderr,
+        leave=False,
         disable=not show,
     )
 
@@ -433,7 +579,12 @@ def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
         print(json.dumps(summary))
         return
     s = summary
-    if s["resumed_from_epoch"] is not None:
+    if s["resumed_from_epoch"] == s["epochs"]:
+        print(
+            f"already finished: {args.checkpoint} holds all {s['epochs']} epochs of "
+            f"this run; nothing left to train"
+        )
+    elif s["resumed_from_epoch"] is not None:
         print(f"resumed from epoch {s['resumed_from_epoch']} ({args.checkpoint})")
     print(
         f"data:           {s['data']}, {s['n_train']} train / {s['n_test']} test "
@@ -446,7 +597,12 @@ def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"train accuracy: {s['train_accuracy']:.4f}")
     print(f"test accuracy:  {s['test_accuracy']:.4f}")
     print(f"final loss:     {s['final_loss']:.4f} (training split)")
-    print(f"time:           {s['seconds']:.2f} s")
+    if s["epochs_run"]:
+        print(
+            f"training time:  {s['train_seconds']:.2f} s for {s['epochs_run']} "
+            f"epochs (compilation {s['compile_seconds']:.2f} s more)"
+        )
+    print(f"wall time:      {s['wall_seconds']:.2f} s (the whole process)")
     if args.plot:
         print(f"plot:           {args.plot}")
 

@@ -5,13 +5,6 @@
 ``backward()``, ``no_grad()`` and ``detach()``.
 """
 
-from ..autograd import Size as Size
-from ..autograd import Tensor as Tensor
-from ..autograd import enable_grad as enable_grad
-from ..autograd import inference_mode as inference_mode
-from ..autograd import is_grad_enabled as is_grad_enabled
-from ..autograd import no_grad as no_grad
-from ..autograd import set_grad_enabled as set_grad_enabled
 from ..autograd.dtypes import bfloat16 as bfloat16
 from ..autograd.dtypes import bool as bool
 from ..autograd.dtypes import cfloat as cfloat
@@ -32,28 +25,25 @@ from ..autograd.dtypes import int64 as int64
 from ..autograd.dtypes import long as long
 from ..autograd.dtypes import short as short
 from ..autograd.dtypes import uint8 as uint8
+from ..autograd.grad_mode import enable_grad as enable_grad
+from ..autograd.grad_mode import inference_mode as inference_mode
+from ..autograd.grad_mode import is_grad_enabled as is_grad_enabled
+from ..autograd.grad_mode import no_grad as no_grad
+from ..autograd.grad_mode import set_grad_enabled as set_grad_enabled
+from ..autograd.tensor import Size as Size
+from ..autograd.tensor import Tensor as Tensor
+from . import accelerator as accelerator
 from . import autograd as autograd
+from . import cuda as cuda
+from . import func as func
 from . import nn as nn
 from . import optim as optim
+from . import testing as testing
 from . import viz as viz
-from ._factories import arange as arange
-from ._factories import as_tensor as as_tensor
-from ._factories import empty as empty
-from ._factories import empty_like as empty_like
-from ._factories import eye as eye
+from ._device import device as device
+from ._device import get_default_device as get_default_device
+from ._device import set_default_device as set_default_device
 from ._factories import from_numpy as from_numpy
-from ._factories import full as full
-from ._factories import full_like as full_like
-from ._factories import linspace as linspace
-from ._factories import ones as ones
-from ._factories import ones_like as ones_like
-from ._factories import rand as rand
-from ._factories import rand_like as rand_like
-from ._factories import randn as randn
-from ._factories import randn_like as randn_like
-from ._factories import tensor as tensor
-from ._factories import zeros as zeros
-from ._factories import zeros_like as zeros_like
 from ._functions import abs as abs
 from ._functions import add as add
 from ._functions import addmm as addmm
@@ -101,12 +91,39 @@ from ._functions import tanh as tanh
 from ._functions import transpose as transpose
 from ._functions import unsqueeze as unsqueeze
 from ._functions import where as where
+from ._install import install as install
+from ._missing import missing as _missing
+from ._placed import arange as arange
+from ._placed import as_tensor as as_tensor
+from ._placed import empty as empty
+from ._placed import empty_like as empty_like
+from ._placed import eye as eye
+from ._placed import full as full
+from ._placed import full_like as full_like
+from ._placed import linspace as linspace
+from ._placed import ones as ones
+from ._placed import ones_like as ones_like
+from ._placed import rand as rand
+from ._placed import rand_like as rand_like
+from ._placed import randn as randn
+from ._placed import randn_like as randn_like
+from ._placed import tensor as tensor
+from ._placed import zeros as zeros
+from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
 
+__getattr__ = _missing(__name__)
+
 __all__ = [
     "Generator",
+    "accelerator",
+    "cuda",
+    "device",
+    "get_default_device",
+    "install",
+    "set_default_device",
     "Size",
     "Tensor",
     "abs",
@@ -146,6 +163,7 @@ __all__ = [
     "float32",
     "float64",
     "from_numpy",
+    "func",
     "full",
     "full_like",
     "get_default_dtype",
@@ -198,6 +216,7 @@ __all__ = [
     "t",
     "tanh",
     "tensor",
+    "testing",
     "transpose",
     "uint8",
     "unsqueeze",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..autograd import FLOAT_ONLY_FACTORY, Tensor
 from ..autograd import dtypes as _dt
-from ..autograd import shape_arg as _shape_arg
-from . import _random
+from ..autograd.tensor import FLOAT_ONLY_FACTORY, Tensor
+from . import _checks, _random
 
 
 def _make(value, dtype, requires_grad: bool) -> Tensor:
@@ -48,6 +48,7 @@ def tensor(
     >>> tensor([1.0, 2.0], requires_grad=True)
     tensor([1., 2.], requires_grad=True)
     """
+    dtype = _checks.dtype("tensor", dtype)
     if isinstance(data, Tensor):
         d = dtype if dtype is not None else data.dtype
         return _make(data._value, d, requires_grad)
@@ -55,19 +56,18 @@ def tensor(
         arr = data
         d = dtype if dtype is not None else _dt.from_jax(arr.dtype)
     else:
-        d = dtype if dtype is not None else _infer_dtype(_unwrap(data))
-        arr = np.asarray(_unwrap(data))
+        values, overflow = _checks.data(data)
+        d = dtype if dtype is not None else _infer_dtype(values)
+        if (
+            overflow
+            and not (d.is_floating_point or d.is_complex)
+            or (overflow and dtype is None)
+        ):
+            raise ValueError(_checks.OVERFLOW)
+        arr = np.asarray(values, dtype=np.float64 if overflow else None)
     d = _dt.to_dtype(d)
     # torch.tensor always copies; jnp.asarray may alias an aligned host buffer.
     return _make(jnp.array(arr, dtype=d.storage(), copy=True), d, requires_grad)
-
-
-def _unwrap(data):
-    if isinstance(data, Tensor):
-        return np.asarray(data._value)
-    if isinstance(data, list | tuple):
-        return [_unwrap(x) for x in data]
-    return data
 
 
 def as_tensor(data: Any, dtype=None, device=None) -> Tensor:
@@ -94,9 +94,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return tensor(array)
 
 
-def _filled(fill, size, dtype, requires_grad) -> Tensor:
-    shape = _shape_arg(size)
+def _filled(fill, shape, dtype, requires_grad) -> Tensor:
     d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    _checks.allocation(shape, d)
     return _make(jnp.full(shape, fill, d.storage()), d, requires_grad)
 
 
@@ -106,7 +106,8 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     >>> ones(2, 3).shape
     torch.Size([2, 3])
     """
-    return _filled(1, size, dtype, requires_grad)
+    shape = _checks.size("ones", size)
+    return _filled(1, shape, _checks.dtype("ones", dtype), requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -115,7 +116,8 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     >>> zeros(3)
     tensor([0., 0., 0.])
     """
-    return _filled(0, size, dtype, requires_grad)
+    shape = _checks.size("zeros", size, zeros_wording=True)
+    return _filled(0, shape, _checks.dtype("zeros", dtype), requires_grad)
 
 
 def full(
@@ -126,9 +128,17 @@ def full(
     >>> full((2,), 7)
     tensor([7, 7])
     """
+    if not isinstance(size, tuple | list):  # a bare int is not a size here
+        raise TypeError(
+            "full(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(size).__name__}"
+        )
+    shape = _checks.size("full", (size,))
+    fill_value = _checks.number("full", "fill_value", 2, fill_value)
+    dtype = _checks.dtype("full", dtype)
     if dtype is None:
         dtype = _infer_dtype(fill_value)
-    return _filled(fill_value, size, dtype, requires_grad)
+    return _filled(fill_value, shape, dtype, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -137,7 +147,8 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     >>> empty(2).shape
     torch.Size([2])
     """
-    return _filled(0, size, dtype, requires_grad)
+    shape = _checks.size("empty", size)
+    return _filled(0, shape, _checks.dtype("empty", dtype), requires_grad)
 
 
 def eye(
@@ -154,7 +165,15 @@ def eye(
     tensor([[1., 0.],
             [0., 1.]])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    n = _checks.integer("eye", "n", 1, n)
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None:
+        m = _checks.integer("eye", "m", 2, m)
+        if m < 0:
+            raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    d = _checks.dtype("eye", dtype) or _dt.float32
+    _checks.allocation((n, n if m is None else m), d)
     return _make(jnp.eye(n, m, dtype=d.storage()), d, requires_grad)
 
 
@@ -167,10 +186,21 @@ def arange(
     (tensor([0, 1, 2, 3]), tensor([0.0000, 0.2500, 0.5000, 0.7500]))
     """
     if end is None:
-        start, end = 0, start
+        start, end = 0, _checks.number("arange", "end", 1, start)
+    start = _checks.number("arange", "start", 1, start)
+    end = _checks.number("arange", "end", 2, end)
+    step = _checks.number("arange", "step", 3, step)
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dtype = _checks.dtype("arange", dtype)
     if dtype is None:
         dtype = _infer_dtype([start, end, step])
     d = _dt.to_dtype(dtype)
+    _checks.allocation((math.ceil((end - start) / step),), _dt.int64)
     values = np.arange(
         start, end, step, dtype=np.float64 if d.is_floating_point else np.int64
     )
@@ -185,8 +215,21 @@ def linspace(
     >>> linspace(0, 1, 3)
     tensor([0.0000, 0.5000, 1.0000])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    steps = _checks.integer("linspace", "steps", 3, steps)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    d = _checks.dtype("linspace", dtype) or _dt.float32
+    _checks.allocation((steps,), d)
     return _make(jnp.linspace(start, end, steps, dtype=d.storage()), d, requires_grad)
+
+
+def _random_dtype(fname: str, kernel: str, dtype) -> _dt.dtype:
+    d = _checks.dtype(fname, dtype) or _dt.float32
+    if not d.is_floating_point:
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{_checks.scalar_name(d)}'"
+        )
+    return d
 
 
 def rand(
@@ -197,9 +240,12 @@ def rand(
     >>> rand(2, 2).shape
     torch.Size([2, 2])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    shape = _checks.size("rand", size)
+    d = _random_dtype("rand", "check_uniform_bounds", dtype)
+    _checks.generator("rand", size, generator)
+    _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.uniform(_shape_arg(size), d, generator=generator))
+    value = jnp.asarray(_random.uniform(shape, d, generator=generator))
     return _make(value, d, requires_grad)
 
 
@@ -211,9 +257,12 @@ def randn(
     >>> randn(5, 3, requires_grad=True).shape
     torch.Size([5, 3])
     """
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    shape = _checks.size("randn", size)
+    d = _random_dtype("randn", "normal_kernel_cpu", dtype)
+    _checks.generator("randn", size, generator)
+    _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.normal(_shape_arg(size), d, generator=generator))
+    value = jnp.asarray(_random.normal(shape, d, generator=generator))
     return _make(value, d, requires_grad)
 
 

@@ -6,6 +6,7 @@ from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
 from ..autograd import check_mm as _check_mm
 from ..autograd import matmul as matmul
 from ..autograd import wrap_dim as _wrap_dim
+from . import _checks
 
 # ``torch.exp`` and the other one-input registry ops: generated from the registry.
 globals().update(torch_functions())
@@ -194,6 +195,12 @@ def where(condition: Tensor, input, other) -> Tensor:
         raise TypeError(
             "where(): expected at least one of input and other to be a Tensor"
         )
+    if isinstance(condition, Tensor) and condition.dtype.name != "bool":
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "float32": "Float"}
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with "
+            f"dtype {kind.get(condition.dtype.name, condition.dtype.name)}"
+        )
     return dispatch("where", input, other, condition)
 
 
@@ -319,9 +326,16 @@ def cat(tensors, dim: int = 0) -> Tensor:
     >>> cat([ones(2), ones(3)]).shape
     torch.Size([5])
     """
-    tensors = [_t(x) for x in tensors]
+    tensors = _checks.tensor_list("cat", tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(
+                f"zero-dimensional tensor (at position {i}) cannot be concatenated"
+            )
+    # torch skips legacy empty 1-D tensors (``zeros(0)``) in the shape checks
+    tensors = [x for x in tensors if tuple(x.shape) != (0,)] or tensors[:1]
     first = tensors[0]
     d = _wrap_dim(dim, first.ndim)
     for i, x in enumerate(tensors[1:], start=1):
@@ -350,7 +364,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     >>> stack([ones(2), ones(2)]).shape
     torch.Size([2, 2])
     """
-    tensors = [_t(x) for x in tensors]
+    tensors = _checks.tensor_list("stack", tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     for i, x in enumerate(tensors):

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed (torch.initial_seed())
+_sample_hooks: list = []  # called before every draw (transforms that forbid draws)
 _F32, _F64 = np.float32, np.float64
 
 
@@ -397,6 +398,8 @@ def uniform(
     >>> _ = manual_seed(0); uniform((2,)).tolist()
     [0.49625658988952637, 0.7682217955589294]
     """
+    for hook in _sample_hooks:
+        hook()
     return (generator or default_generator).uniform(shape, dtype, low, high)
 
 
@@ -412,6 +415,8 @@ def normal(
     >>> _ = manual_seed(0); normal((2,)).tolist()
     [1.5409960746765137, -0.293428897857666]
     """
+    for hook in _sample_hooks:
+        hook()
     return (generator or default_generator).normal(shape, dtype, mean, std)
 
 
@@ -422,3 +427,17 @@ def next_key():
     ()
     """
     return default_generator.next_key()
+
+
+def add_sample_hook(hook) -> None:
+    """Call ``hook()`` before every draw of :func:`uniform`/:func:`normal` (it may
+    raise to forbid the draw) until :func:`remove_sample_hook`.
+
+    >>> add_sample_hook(print); remove_sample_hook(print)
+    """
+    _sample_hooks.append(hook)
+
+
+def remove_sample_hook(hook) -> None:
+    """Undo one :func:`add_sample_hook`."""
+    _sample_hooks.remove(hook)

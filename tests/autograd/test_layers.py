@@ -15,7 +15,7 @@ PACKAGE = ROOT / "autograd"
 
 # Each layer imports only from layers before it (leaf modules from none).
 LAYERS = [
-    {"grad_mode", "anomaly", "dtypes", "_format"},
+    {"grad_mode", "anomaly", "dtypes", "_format", "checks"},
     {"ops"},
     {"storage"},
     {"node"},

@@ -3,6 +3,7 @@ each cell that computes something."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import re
@@ -13,7 +14,16 @@ import time
 import pytest
 
 from funcgrad.cli import main
-from funcgrad.commands.demo import _AGREE, TUTORIAL, is_magic
+from funcgrad.commands.demo import (
+    _AGREE,
+    ADDRESS,
+    NOTES_EN,
+    TUTORIAL,
+    is_magic,
+    localize,
+)
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 def _invoke(*argv: str) -> tuple[int, str]:
@@ -32,12 +42,64 @@ def test_exit_status_zero(demo_output) -> None:
     assert demo_output[0] == 0
 
 
+@pytest.fixture(scope="module")
+def demo_output_ja() -> tuple[int, str]:
+    return _invoke("--lang", "ja")
+
+
 def test_every_cell_is_shown_with_its_code(demo_output) -> None:
     out = demo_output[1]
     for cell in TUTORIAL:
         assert f"=== In [{cell.number}] " in out
+        for line in localize(cell.code, "en").splitlines():
+            assert line.strip() in out
+
+
+def test_english_by_default(demo_output) -> None:
+    out = demo_output[1]
+    assert JAPANESE.search(out) is None, JAPANESE.search(out)
+    for english in NOTES_EN.values():
+        assert english in out
+
+
+def test_lang_ja_shows_the_notebooks_own_notes(demo_output, demo_output_ja) -> None:
+    code, out = demo_output_ja
+    assert code == 0
+    for cell in TUTORIAL:  # every line verbatim, as in the notebook
         for line in cell.code.splitlines():
             assert line.strip() in out
+    assert "チュートリアル" in out.splitlines()[0]
+    for english in NOTES_EN.values():
+        assert english not in out
+
+    # Same computation and output: only the notes and the title differ.
+    def body(text: str) -> list[str]:
+        return ADDRESS.sub("0x...", text).splitlines()[2:]
+
+    assert body(localize(out, "en")) == body(demo_output[1])
+
+
+@pytest.mark.parametrize("cell", TUTORIAL, ids=lambda c: f"In[{c.number}]")
+def test_notes_change_only_comments(cell) -> None:
+    english = localize(cell.code, "en")
+    assert JAPANESE.search(english) is None
+    if not is_magic(cell.code):
+        assert ast.dump(ast.parse(english)) == ast.dump(ast.parse(cell.code))
+    assert localize(cell.code, "ja") == cell.code
+
+
+def test_every_note_is_in_the_tutorial() -> None:
+    code = "\n".join(cell.code for cell in TUTORIAL)
+    assert [note for note in NOTES_EN if note not in code] == []
+
+
+def test_unknown_language_is_a_one_line_usage_error() -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        rc = main(["demo", "--lang", "fr"])
+    assert rc == 2
+    assert "argument --lang: invalid choice: 'fr'" in err.getvalue()
+    assert len(err.getvalue().strip().splitlines()) == 1
 
 
 def test_every_computing_cell_agrees(demo_output) -> None:

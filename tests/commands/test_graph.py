@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
 import pytest
 
 from funcgrad.cli import main
+from funcgrad.commands.graph import seed_graph
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="no Graphviz dot")
 
@@ -53,7 +55,14 @@ def test_svg_and_png(tmp_path, capsys):
     for name in SEED_NODES + ("reduction: mean",):
         assert name in svg
     code, _, _ = run(capsys, "--out", str(tmp_path / "g.png"))
-    assert code == 0 and (tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
+    png = (tmp_path / "g.png").read_bytes()
+    assert code == 0 and png.startswith(b"\x89PNG\r\n\x1a\n")
+    # 192 dpi: twice the size of Graphviz's 96-dpi default picture, both ways.
+    plain = seed_graph().pipe("png")
+    width, height = struct.unpack(">II", png[16:24])
+    width_96, height_96 = struct.unpack(">II", plain[16:24])
+    assert abs(width - 2 * width_96) <= 2 and abs(height - 2 * height_96) <= 2
+    assert width >= 600  # the seed graph was 324 x 357 px at 96 dpi
 
 
 def test_without_dot_only_dot_files_work(tmp_path, capsys, monkeypatch):

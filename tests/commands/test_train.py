@@ -118,6 +118,27 @@ def test_text_report_and_progress_bar() -> None:
     for label in ("train accuracy:", "test accuracy:", "final loss:", "time:"):
         assert label in out
     assert "3/3" in err and "epoch" in err  # tqdm's bar, on stderr
+    # Compilation is a phase of its own, before the bar (whose ETA it would skew).
+    assert err.index("compiling the training program...") < err.index("0/3"), err
+    training = re.search(r"^training time: +(\d+\.\d\d) s for 3 epochs", out, re.M)
+    compiled = re.search(r"\(compilation (\d+\.\d\d) s more\)$", out, re.M)
+    wall = re.search(r"^wall time: +(\d+\.\d\d) s \(the whole process\)$", out, re.M)
+    assert training and compiled and wall, out
+    # The whole process includes what came before the command (imports, data).
+    assert float(wall[1]) > float(training[1]) + float(compiled[1])
+
+
+def test_timings_tell_the_truth() -> None:
+    """wall_seconds is the whole process as measured from outside, not fit alone."""
+    started = time.monotonic()
+    code, out, err = finish(cli_subprocess("--epochs", "3", "--json"))
+    measured = time.monotonic() - started
+    assert code == 0, err
+    r = last_json(out)
+    assert 0 < r["train_seconds"] <= r["seconds"] <= r["total_seconds"]
+    assert 0 < r["compile_seconds"] <= r["seconds"]
+    assert r["total_seconds"] < r["wall_seconds"] <= measured
+    assert r["epochs_run"] == 3
 
 
 def test_json_is_the_last_line_and_deterministic() -> None:
@@ -172,7 +193,7 @@ def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     code, _, err = invoke("--epochs", "1", "--plot", str(tmp_path / "p.png"))
     line = assert_one_line_error(code, err)
-    assert "pip install 'funcgrad[plot]'" in line
+    assert "pip install matplotlib" in line and "pip install '.[plot]'" in line
     assert not (tmp_path / "p.png").exists()
 
 
@@ -366,13 +387,14 @@ def reference_sha(*argv: str) -> str:
 
 
 RUN = ("--epochs", "4", "--seed", "2")
+EVERY_EPOCH = ("--checkpoint-every", "1")
 
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A checkpoint directory of a complete 4-epoch run (copy it before changing it)."""
     ckpt = tmp_path_factory.mktemp("finished") / "ckpt"
-    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), *EVERY_EPOCH, "--json")
     assert code == 0, err
     assert last_json(out)["resumed_from_epoch"] is None
     assert step_dirs(ckpt) == [2, 3, 4]  # max_to_keep=3
@@ -388,13 +410,29 @@ def finished_sha() -> str:
 def test_checkpoint_resume_continues_exactly(finished_run: Path, tmp_path: Path):
     ckpt = tmp_path / "ckpt"
     shutil.copytree(finished_run, ckpt)
-    argv = ("--epochs", "6", "--seed", "2", "--checkpoint", str(ckpt), "--json")
-    code, out, err = invoke(*argv)
+    argv = ("--epochs", "6", "--seed", "2", "--checkpoint", str(ckpt), *EVERY_EPOCH)
+    code, out, err = invoke(*argv, "--json")
     assert code == 0, err
     result = last_json(out)
     assert result["resumed_from_epoch"] == 4
+    assert result["epochs_run"] == 2
     assert result["params_sha256"] == reference_sha("--epochs", "6", "--seed", "2")
     assert step_dirs(ckpt) == [4, 5, 6]
+    # The bar starts where the run resumed, after compilation.
+    assert "4/6" in err and "0/6" not in err
+    assert err.index("compiling the training program") < err.index("4/6")
+
+
+def test_default_cadence_saves_the_last_epoch(tmp_path: Path) -> None:
+    ckpt = tmp_path / "ckpt"
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    assert code == 0, err
+    assert step_dirs(ckpt) == [4]  # 30 s between saves: only the last one
+    code, out, err = invoke(
+        *RUN, "--checkpoint", str(tmp_path / "two"), "--checkpoint-every", "2"
+    )
+    assert code == 0, err
+    assert step_dirs(tmp_path / "two") == [2, 4]
 
 
 def test_rerun_of_a_finished_run_is_a_no_op(
@@ -406,7 +444,18 @@ def test_rerun_of_a_finished_run_is_a_no_op(
     assert code == 0, err
     result = last_json(out)
     assert result["resumed_from_epoch"] == 4
+    assert result["epochs_run"] == 0
     assert result["params_sha256"] == finished_sha
+    assert err == ""  # no compilation, no bar stuck at 0/4
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt))
+    assert code == 0, err
+    assert out.startswith(
+        f"already finished: {ckpt} holds all 4 epochs of this run; nothing left to "
+        "train\n"
+    )
+    assert "test accuracy:" in out and "training time:" not in out
+    assert "wall time:" in out
+    assert err == ""
 
 
 def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
@@ -414,14 +463,136 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
     assert invoke("--epochs", "2", "--batch-size", "16", "--checkpoint", ckpt)[0] == 0
     code, out, err = invoke("--epochs", "2", "--batch-size", "32", "--checkpoint", ckpt)
     line = assert_one_line_error(code, err)
-    assert "batch_size" in line
+    assert line == (
+        f"funcgrad: error: checkpoint in {ckpt} (epoch 2) was written by a different "
+        "run: --batch-size 16 there, --batch-size 32 here; use another checkpoint "
+        "directory or the same options"
+    )
+    # Another optimizer changes its default learning rate too: both are named.
+    code, out, err = invoke(
+        "--epochs",
+        "2",
+        "--batch-size",
+        "16",
+        "--optimizer",
+        "adam",
+        "--checkpoint",
+        ckpt,
+    )
+    line = assert_one_line_error(code, err)
+    assert (
+        "--optimizer sgd there, --optimizer adam here; --lr 0.1 there, --lr 0.01 here"
+        in line
+    )
+    code, out, err = invoke(
+        "--epochs", "2", "--batch-size", "16", "--lr", "0.05", "--checkpoint", ckpt
+    )
+    assert "--lr 0.1 there, --lr 0.05 here;" in assert_one_line_error(code, err)
+    assert step_dirs(Path(ckpt)) == [2]
+
+
+def test_checkpoint_every_needs_checkpoint_and_a_valid_cadence(tmp_path: Path):
+    line = assert_one_line_error(*invoke("--checkpoint-every", "5")[::2])
+    assert "--checkpoint-every needs --checkpoint DIR" in line
+    for bad in ("0", "30x", "-1s", "0s", "s"):
+        code, _, err = invoke("--checkpoint", str(tmp_path), "--checkpoint-every", bad)
+        assert "--checkpoint-every" in assert_one_line_error(code, err)
+
+
+def test_two_runs_on_one_directory(tmp_path: Path) -> None:
+    """Started together: one trains, the other refuses with one line naming the
+    directory and the holder; the directory stays valid."""
+    ckpt = tmp_path / "ckpt"
+    argv = ("--epochs", "30", "--seed", "4", "--json")
+    both = [
+        cli_subprocess(*argv, "--checkpoint", str(ckpt), *EVERY_EPOCH) for _ in "ab"
+    ]
+    try:
+        results = [finish(p, timeout=180) for p in both]
+    finally:
+        for p in both:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 2], [err[-2000:] for _, _, err in results]
+    (_, won, _), (_, _, lost) = sorted(results, key=lambda r: r[0])
+    winner = next(p for p in both if p.returncode == 0)
+    line = assert_one_line_error(2, lost)
+    assert re.fullmatch(
+        f"funcgrad: error: --checkpoint {re.escape(str(ckpt))}: in use by another run "
+        f"\\(pid {winner.pid} on host {re.escape(socket.gethostname())} since "
+        r"[0-9-]+ [0-9:]+ UTC\); wait for it to end or use another directory",
+        line,
+    ), line
+    assert step_dirs(ckpt)[-1] == 30
+    assert last_json(won)["params_sha256"] == reference_sha(*argv[:-1])
+    # Valid: a rerun finds the finished run.
+    code, out, err = invoke(*argv, "--checkpoint", str(ckpt))
+    assert code == 0, err
+    assert last_json(out)["resumed_from_epoch"] == 30
+    assert last_json(out)["params_sha256"] == last_json(won)["params_sha256"]
+
+
+def test_a_stale_lock_is_taken_over(finished_run: Path, finished_sha: str, tmp_path):
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(finished_run, ckpt)
+    (ckpt / ".funcgrad.lock").write_text("pid 999999999 on host gone since 2000\n")
+    code, out, err = invoke(*RUN, "--checkpoint", str(ckpt), "--json")
+    assert code == 0, err
+    assert last_json(out)["params_sha256"] == finished_sha
+
+
+def _read_until(proc: subprocess.Popen, pattern: str, seconds: float = 90) -> str:
+    """Read proc's stderr until ``pattern`` appears (the bar is written with \\r)."""
+    seen, deadline = "", time.monotonic() + seconds
+    while not re.search(pattern, seen):
+        assert time.monotonic() < deadline, seen[-500:]
+        assert proc.poll() is None, seen[-2000:]
+        chunk = os.read(proc.stderr.fileno(), 4096).decode()
+        seen += chunk
+    return seen
+
+
+def test_sigint_saves_and_exits_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C: the epoch in progress ends, is saved, one line says so; rerunning
+    resumes there and ends bit-identical to an uninterrupted run."""
+    ckpt = tmp_path / "ckpt"
+    argv = ("--epochs", "100000", "--seed", "6", "--checkpoint", str(ckpt))
+    proc = cli_subprocess(*argv)
+    try:
+        _read_until(proc, r"\b[1-9]\d*/100000")  # training, no checkpoint yet
+        assert step_dirs(ckpt) == []
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and out == ""
+    last = err.rsplit("\n", 2)[-2].rsplit("\r", 1)[-1]
+    match = re.fullmatch(
+        r"funcgrad: SIGINT: stopped after (\d+) of 100000 epochs; checkpoint of "
+        f"epoch (\\d+) saved in {re.escape(str(ckpt))}; run the same command again "
+        "to resume",
+        last,
+    )
+    assert match and match[1] == match[2], last
+    saved = int(match[1])
+    assert step_dirs(ckpt) == [saved]
+    more = ("--epochs", str(saved + 2), "--seed", "6")
+    code, out, err = invoke(*more, "--checkpoint", str(ckpt), "--json")
+    assert code == 0, err
+    assert last_json(out)["resumed_from_epoch"] == saved
+    assert last_json(out)["params_sha256"] == reference_sha(*more)
 
 
 def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
     """kill -9 while training with --checkpoint; the resumed run ends bit-identical."""
     ckpt = tmp_path / "ckpt"
-    argv = ("--epochs", "25", "--seed", "5", "--json")
-    expected = reference_sha(*argv[:-1])
+    argv = ("--epochs", "25", "--seed", "5", "--json", *EVERY_EPOCH)
+    expected = reference_sha(*argv[:4])
     proc = cli_subprocess(*argv, "--checkpoint", str(ckpt))
     try:
         deadline = time.monotonic() + 90
@@ -438,6 +609,8 @@ def test_sigkill_mid_run_then_resume(tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
     done = step_dirs(ckpt)
     assert done and done[-1] < 25
+    # The killed run's lock file is left behind, naming it; the rerun takes over.
+    assert f"pid {proc.pid} " in (ckpt / ".funcgrad.lock").read_text()
     code, out, err = finish(cli_subprocess(*argv, "--checkpoint", str(ckpt)))
     assert code == 0, err
     result = last_json(out)

@@ -16,10 +16,49 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import functional as F
-from ...autograd import Tensor, dispatch, register
-from ...autograd import matmul as _matmul
+from ...autograd.dtypes import bool as _dt_bool
+from ...autograd.dtypes import int32 as _dt_int32
+from ...autograd.ops import broadcast_shapes, register
+from ...autograd.tensor import Tensor, dispatch
+from ...autograd.tensor import matmul as _matmul
+from .. import _missing
+from . import _functional as _nd
+from ._functional import adaptive_avg_pool2d as adaptive_avg_pool2d
+from ._functional import avg_pool2d as avg_pool2d
+from ._functional import batch_norm as batch_norm
+from ._functional import conv1d as conv1d
+from ._functional import conv2d as conv2d
+from ._functional import dropout as dropout
+from ._functional import elu as elu
+from ._functional import embedding as embedding
+from ._functional import gelu as gelu
+from ._functional import huber_loss as huber_loss
+from ._functional import kl_div as kl_div
+from ._functional import l1_loss as l1_loss
+from ._functional import layer_norm as layer_norm
+from ._functional import leaky_relu as leaky_relu
+from ._functional import max_pool2d as max_pool2d
+from ._functional import silu as silu
+from ._functional import smooth_l1_loss as smooth_l1_loss
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "batch_norm",
+    "conv1d",
+    "conv2d",
+    "dropout",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "max_pool2d",
+    "silu",
+    "smooth_l1_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
@@ -70,6 +109,9 @@ def _nll(logp, target, weight, *, reduction: str = "mean", ignore_index: int = -
     keep = target != ignore_index
     safe = jnp.where(keep, target, 0)
     picked = jnp.take_along_axis(logp, safe[:, None], axis=1)[:, 0]
+    # Only reachable under jit (eager calls check the bounds first): no silent value.
+    inside = (safe >= 0) & (safe < logp.shape[1])
+    picked = jnp.where(inside, picked, jnp.nan)
     w = jnp.ones_like(picked) if weight is None else weight.astype(logp.dtype)[safe]
     w = jnp.where(keep, w, jnp.zeros_like(w))
     losses = -picked * w
@@ -97,8 +139,32 @@ register(
 # --- helpers ------------------------------------------------------------------------
 
 
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+def _tensor(
+    x, fn: str | None = None, attr: str | None = None, pos: int = 1, name: str = ""
+) -> Tensor:
+    """``x`` when it is a Tensor; otherwise the error torch gives for that function:
+    an AttributeError from its Python-level code (``attr``), a TypeError from its
+    argument parser (``fn``)."""
+    if isinstance(x, Tensor):
+        return x
+    kind = type(x).__name__
+    if attr is not None:
+        raise AttributeError(f"'{kind}' object has no attribute '{attr}'")
+    name = name or ("input" if pos == 1 else "target")
+    raise TypeError(
+        f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {kind}"
+    )
+
+
+def _check_probs(name: str, t: Tensor) -> None:
+    """``binary_cross_entropy``'s range check, on concrete values (a traced value
+    cannot be checked without a host round trip)."""
+    value = t._value
+    if isinstance(value, jax.core.Tracer):
+        return
+    ok = bool(jnp.all((value >= 0) & (value <= 1)))
+    if not ok:
+        raise RuntimeError(f"all elements of {name} should be between 0 and 1")
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
@@ -147,7 +213,7 @@ def sigmoid(input: Tensor) -> Tensor:
     >>> sigmoid(torch.zeros(2, requires_grad=True))
     tensor([0.5000, 0.5000], grad_fn=<SigmoidBackward0>)
     """
-    return dispatch("sigmoid", _tensor(input))
+    return dispatch("sigmoid", _tensor(input, attr="sigmoid"))
 
 
 def tanh(input: Tensor) -> Tensor:
@@ -157,7 +223,7 @@ def tanh(input: Tensor) -> Tensor:
     >>> tanh(torch.zeros(1))
     tensor([0.])
     """
-    return dispatch("tanh", _tensor(input))
+    return dispatch("tanh", _tensor(input, attr="tanh"))
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -167,7 +233,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> relu(torch.tensor([-1.0, 2.0], requires_grad=True))
     tensor([0., 2.], grad_fn=<ReluBackward0>)
     """
-    out = dispatch("relu", _tensor(input))
+    out = dispatch("relu", _tensor(input, "relu"))
     if inplace:
         return input.copy_(out) if not input.requires_grad else out
     return out
@@ -180,7 +246,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     >>> softmax(torch.tensor([0.0, 0.0], requires_grad=True), dim=0)
     tensor([0.5000, 0.5000], grad_fn=<SoftmaxBackward0>)
     """
-    x = _tensor(input)
+    x = _tensor(input, attr="softmax")
     if dtype is not None:
         x = x.to(dtype)
     return dispatch("_softmax", x, dim=_softmax_dim("softmax", x.ndim, dim))
@@ -195,7 +261,7 @@ def log_softmax(
     >>> log_softmax(torch.tensor([[0.0, 0.0]], requires_grad=True), dim=1)
     tensor([[-0.6931, -0.6931]], grad_fn=<LogSoftmaxBackward0>)
     """
-    x = _tensor(input)
+    x = _tensor(input, attr="log_softmax")
     if dtype is not None:
         x = x.to(dtype)
     return dispatch("_log_softmax", x, dim=_softmax_dim("log_softmax", x.ndim, dim))
@@ -218,7 +284,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> linear(torch.ones(5), w, torch.zeros(3)).grad_fn
     <ViewBackward0 object at 0x...>
     """
-    x = _tensor(input)
+    x = _tensor(input, "linear")
+    weight = _tensor(weight, "linear", pos=2, name="weight")
+    _check_linear_dtypes(x, weight, bias)
     if weight.ndim != 2:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D"
@@ -243,6 +311,37 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out.view(*lead, weight.shape[0])
 
 
+_DTYPE_WORDS = {"float32": ("Float", "float"), "float64": ("Double", "double")}
+
+
+def _dtype_words(t: Tensor) -> tuple[str, str]:
+    name = str(t.dtype).removeprefix("torch.")
+    scalar = {"int64": "Long", "int32": "Int", "float16": "Half", "bool": "Bool"}
+    cpp = {"int64": "long int", "int32": "int", "float16": "c10::Half"}
+    return _DTYPE_WORDS.get(name, (scalar.get(name, name), cpp.get(name, name)))
+
+
+def _check_linear_dtypes(x: Tensor, weight: Tensor, bias) -> None:
+    """``linear``'s dtype checks, in the words of the kernel torch calls."""
+    if x.dtype == weight.dtype and (bias is None or bias.dtype == x.dtype):
+        return
+    if bias is None or x.ndim < 2 and x.dtype == weight.dtype:
+        a, b = (x, weight) if x.ndim >= 2 or bias is None else (weight, x)
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{_dtype_words(a)[1]} != {_dtype_words(b)[1]}"
+        )
+    if x.dtype != weight.dtype:
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{_dtype_words(x)[0]} and {_dtype_words(weight)[0]}"
+        )
+    raise RuntimeError(
+        "self and mat2 must have the same dtype, but got "
+        f"{_dtype_words(bias)[0]} and {_dtype_words(weight)[0]}"
+    )
+
+
 # --- losses ---------------------------------------------------------------------------
 
 
@@ -262,7 +361,7 @@ def mse_loss(
     """
     if weight is not None:
         raise NotImplementedError("mse_loss(weight=...) is not supported")
-    x, y = _tensor(input), _tensor(target)
+    x, y = _tensor(input, attr="size"), _tensor(target, attr="size")
     if x.shape != y.shape:
         warnings.warn(
             f"Using a target size ({y.shape}) that is different to the input size "
@@ -271,7 +370,7 @@ def mse_loss(
             UserWarning,
             stacklevel=2,
         )
-        shape = jnp.broadcast_shapes(x.shape, y.shape)
+        shape = broadcast_shapes(tuple(x.shape), tuple(y.shape))
         x, y = x.expand(*shape), y.expand(*shape)
     return dispatch(
         "mse_loss", x, y, reduction=_reduction(size_average, reduce, reduction)
@@ -293,8 +392,14 @@ def binary_cross_entropy(
     >>> binary_cross_entropy(torch.full((2,), 0.5, requires_grad=True), torch.ones(2))
     tensor(0.6931, grad_fn=<BinaryCrossEntropyBackward0>)
     """
-    x, y = _tensor(input), _tensor(target)
+    x, y = _tensor(input, attr="size"), _tensor(target, attr="size")
     F._check_same_size_probs(x._val, y._val)
+    if y.dtype != x.dtype:
+        raise RuntimeError(
+            f"Found dtype {_dtype_words(y)[0]} but expected {_dtype_words(x)[0]}"
+        )
+    _check_probs("input", x)
+    _check_probs("target", y)
     _no_grad_allowed("binary_cross_entropy", "weight", weight)
     return dispatch(
         "binary_cross_entropy",
@@ -321,8 +426,18 @@ def binary_cross_entropy_with_logits(
     >>> binary_cross_entropy_with_logits(z, torch.ones(3))
     tensor(0.6931, grad_fn=<BinaryCrossEntropyWithLogitsBackward0>)
     """
-    x, y = _tensor(input), _tensor(target)
+    x, y = _tensor(input, attr="size"), _tensor(target, attr="size")
     F._check_same_size(x._val, y._val)
+    if y.dtype is _dt_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if x.dtype.is_floating_point and not y.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type {_dtype_words(x)[0]} can't be cast to the desired output "
+            f"type {_dtype_words(y)[0]}"
+        )
     _no_grad_allowed("binary_cross_entropy_with_logits", "weight", weight)
     _no_grad_allowed("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
     return dispatch(
@@ -352,14 +467,18 @@ def nll_loss(
     >>> nll_loss(logp, torch.tensor([1]))
     tensor(1., grad_fn=<NllLossBackward0>)
     """
-    x, t = _tensor(input), _tensor(target)
+    x, t = _tensor(input, "nll_loss_nd"), _tensor(target, "nll_loss_nd", pos=2)
+    if x.ndim > 2:
+        _no_grad_allowed("nll_loss", "weight", weight)
+        reduction = _reduction(size_average, reduce, reduction)
+        return _nd.nll_loss_nd(x, t, weight, ignore_index, reduction)
     if x.ndim not in (1, 2):
         raise NotImplementedError(
             f"nll_loss: input of {x.ndim} dimensions is not supported (1 or 2 are)"
         )
-    if t.dtype.is_floating_point:
+    if t.dtype.is_floating_point or t.dtype is _dt_int32:
         raise RuntimeError(
-            f"expected scalar type Long but found {str(t.dtype).removeprefix('torch.')}"
+            f"expected target dtype to be Long or Byte, but got {_dtype_words(t)[0]}"
         )
     if (x.ndim == 2 and t.shape != x.shape[:1]) or (x.ndim == 1 and t.ndim != 0):
         raise ValueError(
@@ -367,10 +486,11 @@ def nll_loss(
             f"target batch_size ({t.shape[0] if t.ndim else 1})."
         )
     classes = x.shape[-1]
-    values = np.asarray(t._value).reshape(-1)
-    bad = values[(values != ignore_index) & ((values < 0) | (values >= classes))]
-    if bad.size:
-        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+    if not isinstance(t._value, jax.core.Tracer):  # traced: out of bounds -> NaN
+        values = np.asarray(t._value).reshape(-1)
+        bad = values[(values != ignore_index) & ((values < 0) | (values >= classes))]
+        if bad.size:
+            raise IndexError(f"Target {int(bad[0])} is out of bounds.")
     _no_grad_allowed("nll_loss", "weight", weight)
     return dispatch(
         "nll_loss",
@@ -403,13 +523,21 @@ def cross_entropy(
     >>> loss, loss.grad_fn.next_functions[0][0]
     (tensor(1.3863, grad_fn=<NllLossBackward0>), <LogSoftmaxBackward0 object at 0x...>)
     """
-    if label_smoothing:
-        raise NotImplementedError("cross_entropy(label_smoothing=...) is not supported")
-    x, t = _tensor(input), _tensor(target)
+    x = _tensor(input, "cross_entropy_loss")
+    t = _tensor(target, "cross_entropy_loss", pos=2)
     reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")  # fmt: skip
+    if label_smoothing:
+        return _nd.cross_entropy_smoothed(
+            x, t, weight, ignore_index, reduction, label_smoothing
+        )
+    if x.ndim > 2 and not t.dtype.is_floating_point:
+        return _nd.cross_entropy_nd(x, t, weight, ignore_index, reduction)
     dim = 0 if x.ndim == 1 else 1
     logp = log_softmax(x, dim)
-    if not t.dtype.is_floating_point:
+    if not t.dtype.is_floating_point or t.shape != x.shape:
         return nll_loss(logp, t, weight, None, ignore_index, None, reduction)
     if t.shape != x.shape:
         raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}")
@@ -417,10 +545,15 @@ def cross_entropy(
     prod = logp * t
     if weight is not None:
         shape = (1,) * dim + (x.shape[dim],) + (1,) * (x.ndim - dim - 1)
-        prod = prod * _tensor(weight).view(*shape)
+        prod = prod * _tensor(weight, "cross_entropy_loss", pos=3, name="weight").view(
+            *shape
+        )
     if reduction == "none":
         return -prod.sum(dim)
     total = -prod.sum()
     if reduction == "sum":
         return total
     return total / (x.shape[0] if x.ndim > 1 else 1)
+
+
+__getattr__ = _missing.missing(__name__)

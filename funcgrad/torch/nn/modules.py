@@ -10,10 +10,12 @@ from typing import Any, NamedTuple
 
 import jax.numpy as jnp
 
-from ...autograd import Tensor
 from ...autograd import dtypes as _dt
+from ...autograd.tensor import Tensor
+from .. import _checks, _device
 from . import functional as F
 from . import init
+from ._pytree import register_module_class
 from .parameter import Parameter
 
 __all__ = [
@@ -84,6 +86,10 @@ class Module:
     """
 
     training: bool
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_module_class(cls)  # modules are pytrees (see _pytree.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -309,11 +315,12 @@ class Module:
                 g._version += 1
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating-point parameters and buffers to a dtype (devices: no-op)."""
-        dtype = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _dt.dtype):
-                dtype = a
+        """Move parameters and buffers to a device and cast floating-point ones
+        to a dtype (``to(device)``, ``to(dtype)``, ``to(device, dtype)``)."""
+        dev, dtype = _device.split_to_args(args, kwargs)
+        if dev is not None:
+            for t in (*self.parameters(), *self.buffers()):
+                _device.move_(t, dev)
         if dtype is not None:
             for t in (*self.parameters(), *self.buffers()):
                 if t.dtype.is_floating_point:
@@ -331,8 +338,12 @@ class Module:
         return self.to(_dt.float64)
 
     def cpu(self) -> Module:
-        """No-op (the facade has one device kind per process)."""
-        return self
+        """Move parameters and buffers to the CPU."""
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Module:
+        """Move parameters and buffers to the accelerator (a JAX GPU or TPU)."""
+        return self.to("cuda" if device is None else device)
 
     # --- state ---
     def state_dict(
@@ -436,6 +447,9 @@ class Module:
         )
 
 
+register_module_class(Module)
+
+
 class Identity(Module):
     """Returns its input.
 
@@ -482,7 +496,8 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
-        self.weight = Parameter(Tensor(jnp.zeros((out_features, in_features)), dtype=d))
+        shape = _checks.size("empty", (out_features, in_features))
+        self.weight = Parameter(Tensor(jnp.zeros(shape), dtype=d))
         if bias:
             self.bias = Parameter(Tensor(jnp.zeros((out_features,)), dtype=d))
         else:

@@ -1,0 +1,209 @@
+"""The compiled epoch loop: batch order, padding, and ``jax.lax.scan`` over steps.
+
+A :class:`Plan` is the static shape of a run (one compiled program per distinct
+plan). :func:`run_epochs_jit` trains several epochs in one compiled call: each epoch
+gathers its batches in one go (or takes the batches the host fed it) and scans the
+training step over them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from jax.sharding import Mesh
+
+from .. import _distributed as dist
+from ..functional import binary_cross_entropy_with_logits, linear
+from ._step import TrainState, all_finite, apply_gradients, masked_loss, select
+
+__all__ = [
+    "Plan",
+    "epoch_indices",
+    "host_epoch_indices",
+    "permutation",
+    "run_epochs",
+    "run_epochs_jit",
+]
+
+
+class Plan(NamedTuple):
+    """Static shape of a run: one compiled program per distinct plan."""
+
+    n: int  # examples
+    batch: int  # real rows per batch (the last batch may have fewer)
+    padded: int  # rows per batch after padding to a multiple of the devices
+    num_batches: int
+    shuffle: bool
+    skip: bool  # on_nonfinite == "skip"
+    has_val: bool
+    fed: bool  # batches fed by the host (several processes) or gathered on device
+    key_impl: str | None  # implementation of raw key data (None: JAX default)
+    mesh: Mesh | None
+
+
+def permutation(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
+    """A pseudo-random permutation of ``0..n-1`` drawn from ``key``, without sorting.
+
+    ``jax.random.permutation`` sorts, which costs more than a whole epoch of small
+    steps on a CPU. Here ``f`` is a keyed bijection of the ``m``-bit integers
+    (``2**m >= n``): rounds of add-a-key, multiply-by-an-odd-key and xor-shift, each
+    invertible modulo ``2**m``. Cycle walking (apply ``f`` again while the value is
+    ``>= n``; fewer than two tries on average, since ``2**m < 2 * n``) restricts it
+    to a bijection of ``0..n-1``.
+    """
+    m = max(1, math.ceil(math.log2(max(n, 2))))
+    mask = jnp.uint32((1 << m) - 1)
+    keys = jax.random.bits(key, (rounds, 2), jnp.uint32)
+    shift = (m + 1) // 2
+
+    def f(x: jax.Array) -> jax.Array:
+        for r in range(rounds):
+            x = (x + keys[r, 0]) & mask
+            x = (x * (keys[r, 1] | 1)) & mask  # odd, hence invertible mod 2**m
+            x = x ^ (x >> shift)
+        return x
+
+    x = f(jnp.arange(n, dtype=jnp.uint32))
+    x = jax.lax.while_loop(
+        lambda x: jnp.any(x >= n), lambda x: jnp.where(x >= n, f(x), x), x
+    )
+    return x.astype(jnp.int32)
+
+
+def _as_key(key: jax.Array, plan: Plan) -> jax.Array:
+    """A typed PRNG key from a typed key or raw key data (traceable)."""
+    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
+        return key
+    return jax.random.wrap_key_data(key, impl=plan.key_impl)
+
+
+def epoch_indices(key: jax.Array, epoch: jax.Array, plan: Plan) -> jax.Array:
+    """Row indices ``(num_batches, padded)`` of an epoch; padding slots hold ``n``.
+
+    Row ``n`` of the stacked data is all zeros, so padded slots gather zeros, and
+    ``idx < n`` is the mask of real rows.
+    """
+    n, nb, b = plan.n, plan.num_batches, plan.batch
+    if plan.shuffle:
+        order = permutation(jax.random.fold_in(_as_key(key, plan), epoch), n)
+    else:
+        order = jnp.arange(n, dtype=jnp.int32)
+    idx = jnp.pad(order, (0, nb * b - n), constant_values=n).reshape(nb, b)
+    return jnp.pad(idx, ((0, 0), (0, plan.padded - b)), constant_values=n)
+
+
+host_epoch_indices = jax.jit(epoch_indices, static_argnames=("plan",))
+
+
+def _constrain(x: jax.Array, plan: Plan, axis: int = 0) -> jax.Array:
+    if plan.mesh is None:
+        return x
+    sharding = dist.batch_sharding(plan.mesh, x.ndim, axis)
+    return jax.lax.with_sharding_constraint(x, sharding)
+
+
+def run_epochs(
+    state: TrainState,
+    key: jax.Array,
+    first_epoch: jax.Array,
+    data: jax.Array | None,
+    fed: tuple[jax.Array, jax.Array] | None,
+    val: tuple[jax.Array, jax.Array] | None,
+    *,
+    optimizer: optax.GradientTransformation,
+    plan: Plan,
+    num_epochs: int,
+):
+    """Train ``num_epochs`` epochs from ``first_epoch`` in one compiled program.
+
+    ``data`` is ``[X | Y]`` stacked column-wise with a row of zeros appended (row
+    ``n``); with several processes ``fed`` holds each epoch's batches instead, as
+    ``(rows, mask)`` of shapes ``(E, num_batches, padded, D + k)`` and
+    ``(E, num_batches, padded)``. Returns the new state, the global step of the
+    first non-finite loss (-1 if none), and per-epoch metrics
+    (arrays of length ``num_epochs``).
+    """
+    nb = plan.num_batches
+    dtype = state.params[0].dtype
+    features, outputs = state.params[0].shape
+
+    def train_step(carry, inputs):
+        state, bad, sums = carry
+        step_index, rows, mask, real = inputs
+        rows, mask = _constrain(rows, plan), _constrain(mask, plan)
+        x, y = rows[:, :features], rows[:, features:]
+        (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
+            state.params, x, y, mask, real
+        )
+        finite = jnp.isfinite(value) & all_finite(grads)
+        if plan.skip:
+            ok = finite
+        else:
+            # After the first failure nothing more is applied: the host raises.
+            bad = jnp.where((bad < 0) & ~finite, step_index, bad)
+            ok = finite & (bad < 0)
+        state = select(ok, apply_gradients(optimizer, state, grads), state)
+        rows = real.astype(dtype)
+        hits = jnp.sum(mask[:, None] & ((logits > 0) == (y > 0.5))).astype(dtype)
+        zero, one = jnp.zeros((), dtype), jnp.ones((), dtype)
+        # One vector of sums (loss * rows, hits, rows, skipped), not four scalars:
+        # in a loop of tiny steps every separate scalar op costs a kernel launch.
+        sums = sums + jnp.where(
+            ok,
+            jnp.stack([value * rows, hits, rows, zero]),
+            jnp.stack([zero, zero, zero, one]),
+        )
+        return (state, bad, sums), None
+
+    def train_epoch(carry, inputs):
+        state, bad = carry
+        epoch, fed_epoch = inputs
+        if plan.fed:
+            rows, mask = fed_epoch
+        else:
+            # The epoch's batches gathered in one go, (num_batches, padded, D + k):
+            # one big gather is far cheaper than a small gather in every step.
+            idx = epoch_indices(key, epoch, plan)
+            rows, mask = data[idx], idx < plan.n
+        rows, mask = _constrain(rows, plan, axis=1), _constrain(mask, plan, axis=1)
+        steps = epoch * nb + jnp.arange(nb, dtype=jnp.int32)
+        # Real rows per batch, counted for the whole epoch at once.
+        real = jnp.sum(mask, axis=1, dtype=jnp.int32)
+        (state, bad, sums), _ = jax.lax.scan(
+            train_step,
+            (state, bad, jnp.zeros((4,), dtype)),
+            (steps, rows, mask, real),
+            unroll=_UNROLL,
+        )
+        metrics = {
+            "loss": sums[0] / sums[2],
+            "accuracy": sums[1] / (sums[2] * outputs),
+        }
+        if plan.skip:
+            metrics["skipped"] = sums[3].astype(jnp.int32)
+        if plan.has_val:
+            vx, vy = val
+            logits = linear(state.params, vx)
+            metrics["val_loss"] = binary_cross_entropy_with_logits(logits, vy)
+            metrics["val_accuracy"] = jnp.mean(
+                ((logits > 0) == (vy > 0.5)).astype(dtype)
+            )
+        return (state, bad), metrics
+
+    epochs = first_epoch + jnp.arange(num_epochs, dtype=jnp.int32)
+    init = (state, jnp.asarray(-1, jnp.int32))
+    (state, bad), metrics = jax.lax.scan(train_epoch, init, (epochs, fed))
+    return state, bad, metrics
+
+
+# Two steps per iteration of the compiled loop: measured about 15 % faster per step
+# than one for small models on CPU; more unrolling compiled slower and ran no faster.
+_UNROLL = 2
+
+run_epochs_jit = jax.jit(
+    run_epochs, static_argnames=("optimizer", "plan", "num_epochs")
+)

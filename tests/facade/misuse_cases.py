@@ -1,0 +1,1579 @@
+# ruff: noqa: E501
+"""Common mistakes of PyTorch users and what PyTorch 2.13 does with each.
+
+Each case is code run with ``torch`` bound to a module; its last line is the
+result. ``expected`` is what real PyTorch 2.13 (CPU) gives: ``("raise", type,
+first line of the message)`` or ``("value", repr)``. ``tests/facade/test_misuse.py``
+checks the facade against it, and against real torch when it is importable.
+"""
+
+from typing import NamedTuple
+
+
+class Case(NamedTuple):
+    category: str
+    code: str
+    expected: tuple
+
+
+CASES = [
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor([0, 5])]",
+        ("raise", "IndexError", "index 5 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor([-4])]",
+        (
+            "raise",
+            "IndexError",
+            "index -4 is out of bounds for dimension 0 with size 3",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[3]",
+        ("raise", "IndexError", "index 3 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[-4]",
+        (
+            "raise",
+            "IndexError",
+            "index -4 is out of bounds for dimension 0 with size 3",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[0, 3]",
+        ("raise", "IndexError", "index 3 is out of bounds for dimension 1 with size 3"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[2]",
+        ("raise", "IndexError", "index 2 is out of bounds for dimension 0 with size 2"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[0, 0, 0]",
+        ("raise", "IndexError", "too many indices for tensor of dimension 2"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor([True, False])]",
+        (
+            "raise",
+            "IndexError",
+            "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3] at index 0",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[torch.ones(2, 2, dtype=torch.bool)]",
+        (
+            "raise",
+            "IndexError",
+            "The shape of the mask [2, 2] at index 1 does not match the shape of the indexed tensor [2, 3] at index 1",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor([0.0, 1.0])]",
+        (
+            "raise",
+            "IndexError",
+            "tensors used as indices must be long, int, byte or bool tensors",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[1.5]",
+        (
+            "raise",
+            "IndexError",
+            "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)['a']",
+        ("raise", "TypeError", "new(): invalid data type 'str'"),
+    ),
+    Case(
+        "index",
+        "torch.arange(5)[torch.tensor([[0, 1], [7, 2]])]",
+        ("raise", "IndexError", "index 7 is out of bounds for dimension 0 with size 5"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[:, torch.tensor([3])]",
+        ("raise", "IndexError", "index 3 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[torch.tensor([1]), torch.tensor([0, 1, 2])]",
+        ("value", "tensor([0., 0., 0.])"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(2, 3)[torch.tensor([0, 1]), torch.tensor([0, 1, 2])]",
+        (
+            "raise",
+            "IndexError",
+            "shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(6).reshape(2, 3)[torch.tensor([1, -2])]",
+        ("value", "tensor([[3, 4, 5],\n        [0, 1, 2]])"),
+    ),
+    Case(
+        "index",
+        "torch.arange(6).reshape(2, 3)[..., ...]",
+        ("value", "tensor([[0, 1, 2],\n        [3, 4, 5]])"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor([True, False, True])]",
+        ("value", "tensor([0, 2])"),
+    ),
+    Case("index", "torch.arange(3)[None, 1]", ("value", "tensor([1])")),
+    Case(
+        "index",
+        "torch.tensor(5)[0]",
+        (
+            "raise",
+            "IndexError",
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3).index_select(0, torch.tensor([3]))",
+        ("raise", "IndexError", "index out of range in self"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3).index_select(0, torch.tensor([0.0]))",
+        (
+            "raise",
+            "RuntimeError",
+            "index_select(): Expected dtype int32 or int64 for index",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.gather(torch.zeros(2, 2), 1, torch.tensor([[0, 2], [1, 0]]))",
+        (
+            "raise",
+            "RuntimeError",
+            "index 2 is out of bounds for dimension 1 with size 2",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.gather(torch.zeros(2, 2), 1, torch.tensor([[0, 1], [1, 0]]))",
+        ("value", "tensor([[0., 0.],\n        [0., 0.]])"),
+    ),
+    Case(
+        "index",
+        "torch.zeros(3).narrow(0, 2, 2)",
+        ("raise", "RuntimeError", "start (2) + length (2) exceeds dimension size (3)."),
+    ),
+    Case(
+        "index",
+        "torch.zeros(3).select(0, 3)",
+        (
+            "raise",
+            "IndexError",
+            "select(): index 3 out of range for tensor of size [3] at dimension 0",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[[0, 5]]",
+        ("raise", "IndexError", "index 5 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[[True, False]]",
+        (
+            "raise",
+            "IndexError",
+            "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3] at index 0",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.arange(3)[torch.tensor(1.)]",
+        (
+            "raise",
+            "IndexError",
+            "tensors used as indices must be long, int, byte or bool tensors",
+        ),
+    ),
+    Case(
+        "index",
+        "torch.tensor([[1, 2], [3, 4]])[torch.tensor([True, False]), 5]",
+        ("raise", "IndexError", "index 5 is out of bounds for dimension 1 with size 2"),
+    ),
+    Case(
+        "setitem", "x = torch.zeros(3)\nx[1] = 5\nx", ("value", "tensor([0., 5., 0.])")
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx[3] = 5\nx",
+        ("raise", "IndexError", "index 3 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx[torch.tensor([0, 4])] = 1.0\nx",
+        ("raise", "IndexError", "index 4 is out of bounds for dimension 0 with size 3"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx[torch.tensor([True, False])] = 1.0\nx",
+        (
+            "raise",
+            "IndexError",
+            "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3] at index 0",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx[x >= 0] = 2.0\nx",
+        ("value", "tensor([2., 2., 2.])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(2, 3)\nx[0] = torch.ones(3)\nx",
+        ("value", "tensor([[1., 1., 1.],\n        [0., 0., 0.]])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(2, 3)\nx[0] = torch.ones(4)\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (4) at non-singleton dimension 0.  Target sizes: [3].  Tensor sizes: [4]",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(2, 3)\nx[:, 1] = torch.tensor([7.0, 8.0])\nx",
+        ("value", "tensor([[0., 7., 0.],\n        [0., 8., 0.]])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(2, 3)\nx[1:, :2] = 3\nx",
+        ("value", "tensor([[0., 0., 0.],\n        [3., 3., 0.]])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.arange(4)\nx[1] = 2.7\nx",
+        ("value", "tensor([0, 2, 2, 3])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx['a'] = 1\nx",
+        ("raise", "TypeError", "new(): invalid data type 'str'"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3, requires_grad=True)\nx[0] = 1.0\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False, True]), 4.0)\nx",
+        ("value", "tensor([4., 0., 4.])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([1, 0, 1]), 4.0)\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "masked_fill_ only supports boolean masks, but got mask with dtype long int",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False]), 4.0)\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 0]), torch.ones(2))\nx",
+        ("value", "tensor([2., 0., 0.])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 5]), torch.ones(2))\nx",
+        ("raise", "IndexError", "index out of range in self"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([2, 0]), torch.tensor([1.0, 2.0]))\nx",
+        ("value", "tensor([2., 0., 1.])"),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([3]), torch.tensor([1.0]))\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "index 3 is out of bounds for dimension 0 with size 3",
+        ),
+    ),
+    Case(
+        "setitem",
+        "x = torch.zeros(3)\nx[torch.tensor([0, 1])] = torch.tensor([1.0, 2.0, 3.0])\nx",
+        (
+            "raise",
+            "RuntimeError",
+            "shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(5 / 2)",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' (position 1) must be tuple of ints, not float",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(-1)",
+        ("raise", "RuntimeError", "zeros: Dimension size must be non-negative."),
+    ),
+    Case(
+        "factory",
+        "torch.ones(2, -3)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -3: [2, -3]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.randn(-1, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -1: [-1, 3]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.rand(2.0)",
+        (
+            "raise",
+            "TypeError",
+            "rand(): argument 'size' (position 1) must be tuple of ints, not float",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros('3')",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' (position 1) must be tuple of ints, not str",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros((2, 3))",
+        ("value", "tensor([[0., 0., 0.],\n        [0., 0., 0.]])"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros([2, 3])",
+        ("value", "tensor([[0., 0., 0.],\n        [0., 0., 0.]])"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(torch.Size([2, 3]))",
+        ("value", "tensor([[0., 0., 0.],\n        [0., 0., 0.]])"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, (3,))",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got tuple\"",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(None)",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' (position 1) must be tuple of ints, not NoneType",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 2.0)",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.ones(2.5)",
+        (
+            "raise",
+            "TypeError",
+            "ones(): argument 'size' (position 1) must be tuple of ints, not float",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(True)",
+        (
+            "raise",
+            "TypeError",
+            "zeros(): argument 'size' (position 1) must be tuple of ints, not bool",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.full(3, 1.0)",
+        (
+            "raise",
+            "TypeError",
+            "full(): argument 'size' (position 1) must be tuple of ints, not int",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.full((2,), 'a')",
+        (
+            "raise",
+            "TypeError",
+            "full(): argument 'fill_value' (position 2) must be Number, not str",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.randn(2, dtype=torch.int64)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"normal_kernel_cpu\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.eye(2.5)",
+        (
+            "raise",
+            "TypeError",
+            "eye(): argument 'n' (position 1) must be int, not float",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange('a')",
+        (
+            "raise",
+            "TypeError",
+            "arange(): argument 'end' (position 1) must be Number, not str",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, float('inf'))",
+        ("raise", "RuntimeError", "unsupported range: 0 -> inf"),
+    ),
+    Case(
+        "factory",
+        "torch.ones(2, dtype='float32')",
+        ("raise", "TypeError", "ones(): argument 'dtype' must be torch.dtype, not str"),
+    ),
+    Case(
+        "factory",
+        "torch.full((2,), 1.5, dtype=torch.int64)",
+        ("value", "tensor([1, 1])"),
+    ),
+    Case(
+        "factory",
+        "torch.full((-2,), 1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -2: [-2]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 10, 0)",
+        ("raise", "RuntimeError", "step must be nonzero"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(10, 0, 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "upper bound and lower bound inconsistent with step sign",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 3, -1)",
+        (
+            "raise",
+            "RuntimeError",
+            "upper bound and lower bound inconsistent with step sign",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.linspace(0, 1, -1)",
+        ("raise", "RuntimeError", "number of steps must be non-negative"),
+    ),
+    Case(
+        "factory",
+        "torch.eye(-2)",
+        ("raise", "RuntimeError", "n must be greater or equal to 0, got -2"),
+    ),
+    Case(
+        "factory",
+        "torch.eye(2, -1)",
+        ("raise", "RuntimeError", "m must be greater or equal to 0, got -1"),
+    ),
+    Case("factory", "torch.empty(2, 3).shape", ("value", "torch.Size([2, 3])")),
+    Case(
+        "factory",
+        "torch.ones(2, 3, requires_grad=True, dtype=torch.int64)",
+        (
+            "raise",
+            "RuntimeError",
+            "Only Tensors of floating point and complex dtype can require gradients",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.randn(2, generator=5)",
+        (
+            "raise",
+            "TypeError",
+            "randn() received an invalid combination of arguments - got (int, generator=int), but expected one of:",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).view(4)",
+        ("raise", "RuntimeError", "shape '[4]' is invalid for input of size 6"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).view(-1, -1)",
+        ("raise", "RuntimeError", "only one dimension can be inferred"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).reshape(7)",
+        ("raise", "RuntimeError", "shape '[7]' is invalid for input of size 6"),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).expand(3, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [3, 3].  Tensor sizes: [2, 3]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).permute(0, 0)",
+        ("raise", "RuntimeError", "permute(): duplicate dims are not allowed."),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).transpose(0, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).sum(dim=2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(2, 3).squeeze(3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "data",
+        "torch.tensor(None)",
+        ("raise", "RuntimeError", "Could not infer dtype of NoneType"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([[1, 2], [3]])",
+        ("raise", "ValueError", "expected sequence of length 2 at dim 1 (got 1)"),
+    ),
+    Case(
+        "data",
+        "torch.tensor(['a'])",
+        ("raise", "ValueError", "too many dimensions 'str'"),
+    ),
+    Case(
+        "data",
+        "torch.tensor('a')",
+        ("raise", "TypeError", "new(): invalid data type 'str'"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])",
+        ("value", "tensor([1., 2.])"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([torch.ones(2), torch.ones(2)])",
+        (
+            "raise",
+            "ValueError",
+            "only one element tensors can be converted to Python scalars",
+        ),
+    ),
+    Case("data", "torch.tensor([1, 2.5])", ("value", "tensor([1.0000, 2.5000])")),
+    Case("data", "torch.tensor([True, 2])", ("value", "tensor([1, 2])")),
+    Case(
+        "data",
+        "torch.tensor([[1], [2, 3]])",
+        ("raise", "ValueError", "expected sequence of length 1 at dim 1 (got 2)"),
+    ),
+    Case(
+        "data",
+        "torch.tensor({1: 2})",
+        ("raise", "RuntimeError", "Could not infer dtype of dict"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([1, None])",
+        ("raise", "RuntimeError", "Could not infer dtype of NoneType"),
+    ),
+    Case("data", "torch.tensor([])", ("value", "tensor([])")),
+    Case("data", "torch.tensor([[], []])", ("value", "tensor([], size=(2, 0))")),
+    Case(
+        "data",
+        "torch.tensor(2**63)",
+        ("raise", "ValueError", "Overflow when unpacking long long"),
+    ),
+    Case("data", "torch.tensor([1.0], dtype=torch.int64)", ("value", "tensor([1])")),
+    Case(
+        "data",
+        "torch.tensor(3.0, requires_grad=True) + 1",
+        ("value", "tensor(4., grad_fn=<AddBackward0>)"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([1, 2], requires_grad=True)",
+        (
+            "raise",
+            "RuntimeError",
+            "Only Tensors of floating point and complex dtype can require gradients",
+        ),
+    ),
+    Case("data", "torch.tensor(float('nan'))", ("value", "tensor(nan)")),
+    Case(
+        "data",
+        "torch.tensor([1, 'a'])",
+        ("raise", "TypeError", "new(): invalid data type 'str'"),
+    ),
+    Case("data", "torch.tensor([[1, 2], 3])", ("raise", "TypeError", "not a sequence")),
+    Case(
+        "data",
+        "torch.tensor(object())",
+        ("raise", "RuntimeError", "Could not infer dtype of object"),
+    ),
+    Case(
+        "data",
+        "torch.tensor([2**62, 2**63])",
+        ("raise", "ValueError", "Overflow when unpacking long long"),
+    ),
+    Case(
+        "data",
+        "torch.tensor(b'ab')",
+        ("raise", "TypeError", "new(): invalid data type 'bytes'"),
+    ),
+    Case("data", "torch.tensor(range(3))", ("value", "tensor([0, 1, 2])")),
+    Case(
+        "data",
+        "torch.tensor(5, dtype='x')",
+        (
+            "raise",
+            "TypeError",
+            "tensor(): argument 'dtype' must be torch.dtype, not str",
+        ),
+    ),
+    Case(
+        "data",
+        "torch.tensor([[torch.tensor(1.)], [2]])",
+        ("value", "tensor([[1.],\n        [2.]])"),
+    ),
+    Case("data", "torch.tensor([1.0, float('inf')])", ("value", "tensor([1., inf])")),
+    Case(
+        "loss",
+        "torch.nn.BCELoss()(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 0.0]))",
+        ("raise", "RuntimeError", "all elements of input should be between 0 and 1"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.BCELoss()(torch.tensor([0.5, 0.2]), torch.tensor([1.0]))",
+        (
+            "raise",
+            "ValueError",
+            "Using a target size (torch.Size([1])) that is different to the input size (torch.Size([2])) is deprecated. Please ensure they have the same size.",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([2.0]))",
+        ("raise", "RuntimeError", "all elements of target should be between 0 and 1"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1]))",
+        ("raise", "RuntimeError", "Found dtype Long but expected Float"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.BCEWithLogitsLoss()(torch.zeros(3), torch.zeros(2))",
+        (
+            "raise",
+            "ValueError",
+            "Target size (torch.Size([2])) must be the same as input size (torch.Size([3]))",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.BCEWithLogitsLoss()(torch.zeros(3), torch.zeros(3, dtype=torch.int64))",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.CrossEntropyLoss()(torch.zeros(2, 3), torch.tensor([0, 3]))",
+        ("raise", "IndexError", "Target 3 is out of bounds."),
+    ),
+    Case(
+        "loss",
+        "torch.nn.CrossEntropyLoss()(torch.zeros(2, 3), torch.tensor([0.0, 1.0]))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected target dtype to be Long or Byte, but got Float",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.CrossEntropyLoss()(torch.zeros(2, 3), torch.tensor([0, 1, 2]))",
+        (
+            "raise",
+            "ValueError",
+            "Expected input batch_size (2) to match target batch_size (3).",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.CrossEntropyLoss()(torch.zeros(2, 3), torch.tensor([-1, 0]))",
+        ("raise", "IndexError", "Target -1 is out of bounds."),
+    ),
+    Case(
+        "loss",
+        "torch.nn.NLLLoss()(torch.zeros(2, 3), torch.tensor([0, 5]))",
+        ("raise", "IndexError", "Target 5 is out of bounds."),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.nll_loss(torch.zeros(2, 3), torch.tensor([1.0, 0.0]))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected target dtype to be Long or Byte, but got Float",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.MSELoss()(torch.zeros(3), torch.zeros(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.MSELoss()(torch.zeros(3, 1), torch.zeros(3))",
+        ("value", "tensor(0.)"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.MSELoss(reduction='avg')(torch.zeros(3), torch.zeros(3))",
+        ("raise", "ValueError", "avg is not a valid value for reduction"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.mse_loss(torch.zeros(3), torch.zeros(3, dtype=torch.int64))",
+        ("value", "tensor(0.)"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.cross_entropy(torch.zeros(3), torch.tensor(1))",
+        ("value", "tensor(1.0986)"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.0], dtype=torch.float64))",
+        ("raise", "RuntimeError", "Found dtype Double but expected Float"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.binary_cross_entropy(torch.tensor([float('nan')]), torch.tensor([1.0]))",
+        ("raise", "RuntimeError", "all elements of input should be between 0 and 1"),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.binary_cross_entropy_with_logits(torch.zeros(3), torch.zeros(3, dtype=torch.bool))",
+        (
+            "raise",
+            "RuntimeError",
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.nll_loss(torch.zeros(2, 3), torch.tensor([0, 1], dtype=torch.int32))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected target dtype to be Long or Byte, but got Int",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.cross_entropy([[1.0]], torch.tensor([0]))",
+        (
+            "raise",
+            "TypeError",
+            "cross_entropy_loss(): argument 'input' (position 1) must be Tensor, not list",
+        ),
+    ),
+    Case(
+        "loss",
+        "torch.nn.functional.mse_loss(torch.zeros(3), [1.0, 2.0, 3.0])",
+        ("raise", "AttributeError", "'list' object has no attribute 'size'"),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(4, 5))",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 shapes cannot be multiplied (4x5 and 3x2)",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(4, 3)).shape",
+        ("value", "torch.Size([4, 2])"),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2, bias=False)(torch.zeros(2, 3, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected m1 and m2 to have the same dtype, but got: double != float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(2, 2, 3, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 must have the same dtype, but got Double and Float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.functional.linear(torch.zeros(2, 3), torch.zeros(2, 3), torch.zeros(2, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "self and mat2 must have the same dtype, but got Double and Float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.functional.relu([1.0])",
+        (
+            "raise",
+            "TypeError",
+            "relu(): argument 'input' (position 1) must be Tensor, not list",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.functional.sigmoid(3.0)",
+        ("raise", "AttributeError", "'float' object has no attribute 'sigmoid'"),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(4, 3, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 must have the same dtype, but got Double and Float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(4, 3, dtype=torch.int64))",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 must have the same dtype, but got Long and Float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.tensor(1.0))",
+        (
+            "raise",
+            "RuntimeError",
+            "both arguments to linear need to be at least 1D, but they are 0D and 2D",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(-1, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -1: [3, -1]",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, -2)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -2: [-2, 3]",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(2.5, 3)",
+        (
+            "raise",
+            "TypeError",
+            "empty(): argument 'size' failed to unpack the object at pos 2 with error \"type must be tuple of ints,but got float\"",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)(torch.zeros(3)).shape",
+        ("value", "torch.Size([2])"),
+    ),
+    Case(
+        "module",
+        "torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(5, 1))(torch.zeros(2, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 shapes cannot be multiplied (2x4 and 5x1)",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Linear(3, 2)([1.0, 2.0, 3.0])",
+        (
+            "raise",
+            "TypeError",
+            "linear(): argument 'input' (position 1) must be Tensor, not list",
+        ),
+    ),
+    Case(
+        "module",
+        "m = torch.nn.Linear(3, 2)\nm.load_state_dict({'weight': torch.zeros(2, 3)})",
+        ("raise", "RuntimeError", "Error(s) in loading state_dict for Linear:"),
+    ),
+    Case(
+        "module",
+        "m = torch.nn.Linear(3, 2)\nm.load_state_dict({'weight': torch.zeros(3, 3), 'bias': torch.zeros(2)})",
+        ("raise", "RuntimeError", "Error(s) in loading state_dict for Linear:"),
+    ),
+    Case(
+        "module",
+        "torch.nn.ReLU()(3.0)",
+        (
+            "raise",
+            "TypeError",
+            "relu(): argument 'input' (position 1) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "module",
+        "torch.nn.Module()(torch.zeros(1))",
+        (
+            "raise",
+            "NotImplementedError",
+            'Module [Module] is missing the required "forward" function',
+        ),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\nx.register_hook(lambda g: torch.ones(2))\n(x * 2).sum().backward()",
+        ("raise", "RuntimeError", "hook '<lambda>' has changed the size of value"),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\nx.register_hook(lambda g: g.double())\n(x * 2).sum().backward()\nx.grad.dtype",
+        (
+            "raise",
+            "RuntimeError",
+            "hook '<lambda>' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)",
+        ),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3)\nx.register_hook(lambda g: g)",
+        (
+            "raise",
+            "RuntimeError",
+            "cannot register a hook on a tensor that doesn't require gradient",
+        ),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\nx.register_hook(lambda g: [1, 2, 3])\n(x * 2).sum().backward()",
+        ("raise", "TypeError", "expected Variable, but hook returned 'list'"),
+    ),
+    Case(
+        "hook",
+        "def myhook(g):\n    return torch.ones(2)\nx = torch.ones(3, requires_grad=True)\nx.register_hook(myhook)\n(x * 2).sum().backward()",
+        ("raise", "RuntimeError", "hook 'myhook' has changed the size of value"),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\nx.register_hook(lambda g: g * 2)\n(x * 2).sum().backward()\nx.grad",
+        ("value", "tensor([4., 4., 4.])"),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\nx.register_hook(lambda g: 5)\n(x * 2).sum().backward()",
+        ("raise", "TypeError", "expected Variable, but hook returned 'int'"),
+    ),
+    Case(
+        "hook",
+        "x = torch.ones(3, requires_grad=True)\ny = x * 2\ny.register_hook(lambda g: torch.ones(2, 2))\ny.sum().backward()",
+        ("raise", "RuntimeError", "hook '<lambda>' has changed the size of value"),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\n(x * 2).backward()",
+        (
+            "raise",
+            "RuntimeError",
+            "grad can be implicitly created only for scalar outputs",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3)\nx.sum().backward()",
+        (
+            "raise",
+            "RuntimeError",
+            "element 0 of tensors does not require grad and does not have a grad_fn",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\ny = (x * x).sum()\ny.backward()\ny.backward()",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\n(x * 2).backward(torch.ones(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has a shape of torch.Size([3]).",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\nx.add_(1)",
+        (
+            "raise",
+            "RuntimeError",
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\ny = x * 2\ny.requires_grad = False",
+        (
+            "raise",
+            "RuntimeError",
+            "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        ),
+    ),
+    Case(
+        "grad",
+        "torch.ones(3, dtype=torch.int64).requires_grad_()",
+        (
+            "raise",
+            "RuntimeError",
+            "only Tensors of floating point dtype can require gradients",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\nx.grad = torch.ones(2)",
+        (
+            "raise",
+            "RuntimeError",
+            "attempting to assign a gradient of size '[2]' to a tensor of size '[3]'. Please ensure that the gradient and the tensor are the same size",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\nx.grad = torch.ones(3, dtype=torch.float64)",
+        (
+            "raise",
+            "RuntimeError",
+            "attempting to assign a gradient with dtype 'double' to a tensor with grad_dtype 'Float'. The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream systems that assume they match.",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\nx.numpy()",
+        (
+            "raise",
+            "RuntimeError",
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\ntorch.autograd.grad((x * 2).sum(), [torch.ones(3, requires_grad=True)])",
+        (
+            "raise",
+            "RuntimeError",
+            "The differentiated Tensor at index 0 appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.",
+        ),
+    ),
+    Case(
+        "grad",
+        "x = torch.ones(3, requires_grad=True)\nfloat(x)",
+        (
+            "raise",
+            "ValueError",
+            "only one element tensors can be converted to Python scalars",
+        ),
+    ),
+    Case(
+        "grad",
+        "bool(torch.ones(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "Boolean value of Tensor with more than one value is ambiguous",
+        ),
+    ),
+    Case(
+        "grad",
+        "torch.ones(2).item()",
+        (
+            "raise",
+            "RuntimeError",
+            "a Tensor with 2 elements cannot be converted to Scalar",
+        ),
+    ),
+    Case(
+        "grad",
+        "with torch.no_grad():\n    y = torch.ones(2, requires_grad=True) * 2\ny.sum().backward()",
+        (
+            "raise",
+            "RuntimeError",
+            "element 0 of tensors does not require grad and does not have a grad_fn",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 3) + torch.zeros(4)",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 3) @ torch.zeros(2, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.matmul(torch.zeros(3), torch.zeros(4))",
+        (
+            "raise",
+            "RuntimeError",
+            "inconsistent tensor size, expected tensor [3] and src [4] to have the same number of elements, but got 3 and 4 elements respectively",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.mm(torch.zeros(3), torch.zeros(3, 2))",
+        ("raise", "RuntimeError", "self must be a matrix"),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 3).mm(torch.zeros(3, 2, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected m1 and m2 to have the same dtype, but got: float != double",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.cat([torch.zeros(2, 3), torch.zeros(2, 4)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.cat([])",
+        ("raise", "ValueError", "torch.cat(): expected a non-empty list of Tensors"),
+    ),
+    Case(
+        "ops",
+        "torch.stack([torch.zeros(2), torch.zeros(3)])",
+        (
+            "raise",
+            "RuntimeError",
+            "stack expects each tensor to be equal size, but got [2] at entry 0 and [3] at entry 1",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(3).add_(torch.zeros(2, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "output with shape [3] doesn't match the broadcast shape [2, 3]",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.arange(3).add_(1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(3).sum(dim=1)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-1, 0], but got 1)",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(3).softmax(dim=1)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-1, 0], but got 1)",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.where(torch.tensor([1, 0]), torch.zeros(2), torch.ones(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "where expected condition to be a boolean tensor, but got a tensor with dtype Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2) < 'a'",
+        (
+            "raise",
+            "TypeError",
+            "'<' not supported between instances of 'Tensor' and 'str'",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2) + 'a'",
+        ("raise", "TypeError", "unsupported operand type(s) for +: 'Tensor' and 'str'"),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 3).max(dim=2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.tensor([]).max()",
+        (
+            "raise",
+            "RuntimeError",
+            "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2).dot(torch.zeros(3))",
+        (
+            "raise",
+            "RuntimeError",
+            "inconsistent tensor size, expected tensor [2] and src [3] to have the same number of elements, but got 2 and 3 elements respectively",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(3).dot(torch.zeros(3, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "dot : expected both vectors to have same dtype, but found Float and Double",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 3).mv(torch.zeros(3, dtype=torch.float64))",
+        (
+            "raise",
+            "RuntimeError",
+            "addmv input tensors must have the same dtype, but got Double, Float, and Double",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(2, 2, 3).bmm(torch.zeros(2, 3, 2, dtype=torch.float64))",
+        ("raise", "RuntimeError", "expected scalar type Float but found Double"),
+    ),
+    Case(
+        "ops",
+        "torch.zeros(3, dtype=torch.int64) @ torch.zeros(3, 2)",
+        (
+            "raise",
+            "RuntimeError",
+            "expected m1 and m2 to have the same dtype, but got: long int != float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.ones(3, dtype=torch.bool).add_(1)",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Long can't be cast to the desired output type Bool",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.arange(3).div_(2)",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.tensor([]).argmax()",
+        (
+            "raise",
+            "IndexError",
+            "argmax(): Expected reduction dim to be specified for input.numel() == 0.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.tensor([]).min()",
+        (
+            "raise",
+            "RuntimeError",
+            "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case("ops", "torch.tensor([]).sum()", ("value", "tensor(0.)")),
+    Case(
+        "device",
+        "torch.zeros(2).to('cuda')",
+        ("raise", "AssertionError", "Torch not compiled with CUDA enabled"),
+    ),
+    Case(
+        "device",
+        "torch.zeros(2, device='cuda')",
+        ("raise", "AssertionError", "Torch not compiled with CUDA enabled"),
+    ),
+    Case(
+        "device",
+        "torch.zeros(2).cuda()",
+        ("raise", "AssertionError", "Torch not compiled with CUDA enabled"),
+    ),
+    Case(
+        "device",
+        "torch.zeros(2).to('tpu')",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: tpu",
+        ),
+    ),
+    Case("device", "torch.zeros(2).to('cpu').device", ("value", "device(type='cpu')")),
+    Case("device", "torch.device('cpu')", ("value", "device(type='cpu')")),
+    Case(
+        "device",
+        "torch.device('nonsense')",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: nonsense",
+        ),
+    ),
+    Case(
+        "optim",
+        "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=-1)",
+        ("raise", "ValueError", "Invalid learning rate: -1"),
+    ),
+    Case(
+        "optim",
+        "torch.optim.SGD([], lr=0.1)",
+        ("raise", "ValueError", "optimizer got an empty parameter list"),
+    ),
+    Case(
+        "optim",
+        "torch.optim.Adam([torch.ones(2, requires_grad=True)], lr=0.1, betas=(1.5, 0.9))",
+        ("raise", "ValueError", "Invalid beta parameter at index 0: 1.5"),
+    ),
+    Case(
+        "optim",
+        "torch.optim.SGD(torch.ones(2, requires_grad=True), lr=0.1)",
+        (
+            "raise",
+            "TypeError",
+            "params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor",
+        ),
+    ),
+    Case(
+        "optim",
+        "torch.optim.SGD([torch.ones(2, requires_grad=True)], lr=0.1, momentum=-0.5)",
+        ("raise", "ValueError", "Invalid momentum value: -0.5"),
+    ),
+    Case(
+        "optim",
+        "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1.0)",
+        ("raise", "ValueError", "Invalid epsilon value: -1.0"),
+    ),
+]
+
+# Cases the facade does not meet yet, each with why; strict, so a case that starts
+# passing must leave this list.
+PENDING = {
+    "torch.arange(3).index_select(0, torch.tensor([3]))": "index_select, gather, narrow and select are not in the facade yet",
+    "torch.arange(3).index_select(0, torch.tensor([0.0]))": "index_select, gather, narrow and select are not in the facade yet",
+    "torch.gather(torch.zeros(2, 2), 1, torch.tensor([[0, 2], [1, 0]]))": "index_select, gather, narrow and select are not in the facade yet",
+    "torch.gather(torch.zeros(2, 2), 1, torch.tensor([[0, 1], [1, 0]]))": "index_select, gather, narrow and select are not in the facade yet",
+    "torch.zeros(3).narrow(0, 2, 2)": "index_select, gather, narrow and select are not in the facade yet",
+    "torch.zeros(3).select(0, 3)": "index_select, gather, narrow and select are not in the facade yet",
+    "x = torch.zeros(3)\nx[1] = 5\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx[3] = 5\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx[torch.tensor([0, 4])] = 1.0\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx[torch.tensor([True, False])] = 1.0\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx[x >= 0] = 2.0\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(2, 3)\nx[0] = torch.ones(3)\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(2, 3)\nx[0] = torch.ones(4)\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(2, 3)\nx[:, 1] = torch.tensor([7.0, 8.0])\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(2, 3)\nx[1:, :2] = 3\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.arange(4)\nx[1] = 2.7\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx['a'] = 1\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3, requires_grad=True)\nx[0] = 1.0\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False, True]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([1, 0, 1]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 0]), torch.ones(2))\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 5]), torch.ones(2))\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([2, 0]), torch.tensor([1.0, 2.0]))\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([3]), torch.tensor([1.0]))\nx": "item assignment and in-place index ops need shared storage",
+    "x = torch.zeros(3)\nx[torch.tensor([0, 1])] = torch.tensor([1.0, 2.0, 3.0])\nx": "item assignment and in-place index ops need shared storage",
+    "torch.nn.NLLLoss()(torch.zeros(2, 3), torch.tensor([0, 5]))": "nn.NLLLoss is not in the facade yet",
+    "torch.zeros(3).softmax(dim=1)": "Tensor.softmax is not in the facade yet",
+    "torch.ones(3, dtype=torch.bool).add_(1)": "int64 is computed as int32 (its result type is Int, not Long)",
+    "torch.zeros(2).to('cuda')": "torch.device and device checks are not in the facade yet",
+    "torch.zeros(2, device='cuda')": "torch.device and device checks are not in the facade yet",
+    "torch.zeros(2).cuda()": "torch.device and device checks are not in the facade yet",
+    "torch.zeros(2).to('tpu')": "torch.device and device checks are not in the facade yet",
+    "torch.zeros(2).to('cpu').device": "torch.device and device checks are not in the facade yet",
+    "torch.device('cpu')": "torch.device and device checks are not in the facade yet",
+    "torch.device('nonsense')": "torch.device and device checks are not in the facade yet",
+}
