@@ -54,6 +54,16 @@ def test_subprocess_benchmarks_plumbing(monkeypatch) -> None:
     assert scaling["ns_per_row_max_over_min"] >= 1.0
 
 
+def test_csv_benchmark_plumbing() -> None:
+    report = _bench.run_suite(_bench.Config.tiny(), only=["csv"])
+    csv = report["results"]["csv"]
+    assert csv["rows"] == 2000 and csv["array_mb"] == 2000 * 10 * 4 / 1e6
+    assert csv["load_csv_s"] > 0 and csv["speedup_vs_loadtxt"] > 0
+    assert csv["load_csv_peak_mb"] >= 0 and csv["loadtxt_peak_mb"] >= 0
+    names = {(t["benchmark"], t["figure"]) for t in report["targets"]}
+    assert ("csv", "peak_over_array") in names
+
+
 def test_seed_script_runs_on_the_facade() -> None:
     # The start-up benchmark's program, in process.
     exec(
@@ -77,3 +87,12 @@ def test_cli_rejects_unknown_benchmark(capsys) -> None:
 @pytest.mark.parametrize("name", list(_cases.BENCHMARKS))
 def test_every_benchmark_is_documented(name: str) -> None:
     assert name in _bench.__doc__
+
+
+def test_compiled_benchmark_reports_every_figure() -> None:
+    report = _bench.run_suite(_bench.Config.tiny(), only=["compiled"])
+    figures = report["results"]["compiled"]
+    assert figures["seed_us"] > 0 and figures["mlp_us"] > 0
+    assert figures["mlp_eager_us"] > 0 and figures["seed_compile_s"] > 0
+    targets = {t["figure"] for t in report["targets"]}
+    assert {"seed_speedup_vs_torch", "mlp_eager_vs_torch"} <= targets

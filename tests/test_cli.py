@@ -16,7 +16,7 @@ from pathlib import Path
 import jax
 import pytest
 
-from funcgrad.cli import _host_devices, build_parser, main
+from funcgrad.cli import COMMANDS, _host_devices, build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "funcgrad: error: "
@@ -44,7 +44,7 @@ def test_version_is_the_projects() -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "the following arguments are required: {demo,train,graph,bench}"),
+        ([], "the following arguments are required: {" + ",".join(COMMANDS) + "}"),
         (["trian"], "invalid choice: 'trian'"),
         (["train", "--epochs", "x"], "argument --epochs: expected an integer >= 1"),
         (["train", "--optimizer", "sgdd"], "argument --optimizer: invalid choice"),

@@ -45,6 +45,8 @@ TORCH_ALL = {
     "clamp",
     "clip",
     "clone",
+    "compile",
+    "compiler",
     "complex64",
     "concat",
     "concatenate",
@@ -179,6 +181,7 @@ DATA_ALL = {
     "DataError",
     "Dataset",
     "Standardizer",
+    "check_split",
     "load_breast_cancer",
     "load_csv",
     "parse_csv_bytes",
@@ -199,6 +202,8 @@ FUNC_ALL = {
     "vmap",
 }
 
+COMPILER_ALL = {"disable", "explain", "is_compiling", "reset"}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -207,6 +212,7 @@ PINNED = {
     "funcgrad.torch.optim": OPTIM_ALL,
     "funcgrad.torch.autograd": AUTOGRAD_ALL,
     "funcgrad.torch.func": FUNC_ALL,
+    "funcgrad.torch.compiler": COMPILER_ALL,
     "funcgrad.data": DATA_ALL,
 }
 

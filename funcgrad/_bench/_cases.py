@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import sys
+import tempfile
 from typing import Any
 
 import numpy as np
@@ -483,10 +484,106 @@ def _fit_devices(cfg) -> dict[str, Any]:
     return out
 
 
+# --------------------------------------------------------------------------------------
+# 6. CSV: load_csv vs numpy.loadtxt on the same file; peak memory in a fresh process.
+
+CSV_FEATURES = 10
+
+
+def write_csv_file(path: str, rows: int, features: int = CSV_FEATURES) -> None:
+    """A CSV file of ``rows`` x ``features`` normal values (6 digits) and a 0/1 label.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "b.csv")
+    >>> write_csv_file(path, 2, features=2)
+    >>> with open(path) as f:
+    ...     f.readline()
+    'f0,f1,label\\n'
+    """
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((rows, features), dtype=np.float32)
+    y = rng.random(rows) < 0.5
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(",".join([f"f{i}" for i in range(features)] + ["label"]) + "\n")
+        fmt = ["%.6g"] * features + ["%d"]
+        np.savetxt(f, np.column_stack([X, y]), fmt=fmt, delimiter=",")
+
+
+_CSV_MEMORY_SCRIPT = """\
+import json, resource, sys
+import numpy as np
+from funcgrad.data import load_csv
+
+def rss(key):
+    try:
+        with open("/proc/self/status") as f:
+            return [int(l.split()[1]) * 1024 for l in f if l.startswith(key)][0]
+    except (OSError, IndexError):
+        return None
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return rss("VmHWM:") is not None
+    except OSError:
+        return False
+
+def maxrss():
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r if sys.platform == "darwin" else r * 1024
+
+exact = reset_peak()
+before = rss("VmRSS:") if exact else maxrss()
+if sys.argv[2] == "load_csv":
+    X = load_csv(sys.argv[1]).X
+else:
+    X = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, dtype=np.float32)
+peak = rss("VmHWM:") if exact else maxrss()
+print(json.dumps({"increase": peak - before, "array": X.nbytes}))
+"""
+
+
+def bench_csv(cfg) -> dict[str, Any]:
+    """``load_csv`` vs ``numpy.loadtxt`` on one file: time, and peak memory."""
+    from ..data import load_csv
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.csv")
+        write_csv_file(path, cfg.csv_rows)
+        t = interleaved(
+            {
+                "load_csv": lambda: load_csv(path),
+                "loadtxt": lambda: np.loadtxt(
+                    path, delimiter=",", skiprows=1, dtype=np.float32
+                ),
+            },
+            repeats=cfg.csv_repeats,
+            warmup=0,
+        )
+        memory = {
+            name: json.loads(run_python(_CSV_MEMORY_SCRIPT, path, name))
+            for name in ("load_csv", "loadtxt")
+        }
+    array = memory["load_csv"]["array"]
+    return {
+        "rows": cfg.csv_rows,
+        "features": CSV_FEATURES,
+        "load_csv_s": median(t["load_csv"]),
+        "loadtxt_s": median(t["loadtxt"]),
+        "speedup_vs_loadtxt": paired_ratio(t["loadtxt"], t["load_csv"]),
+        "array_mb": array / 1e6,
+        "load_csv_peak_mb": memory["load_csv"]["increase"] / 1e6,
+        "loadtxt_peak_mb": memory["loadtxt"]["increase"] / 1e6,
+        "peak_over_array": memory["load_csv"]["increase"] / array,
+    }
+
+
 BENCHMARKS = {
     "seed": bench_seed,
     "fit": bench_fit,
     "bigbatch": bench_bigbatch,
     "startup": bench_startup,
     "scaling": bench_scaling,
+    "csv": bench_csv,
 }

@@ -11,7 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ._cases import BENCHMARKS, have_torch
+from ._cases import BENCHMARKS as _BASE
+from ._cases import have_torch
+from ._compiled import bench_compiled
+
+BENCHMARKS = {**_BASE, "compiled": bench_compiled}
 
 __all__ = [
     "BENCHMARKS",
@@ -40,7 +44,10 @@ class Config:
     big_features: int = 256
     scaling_rows: tuple[int, ...] = (25_000, 50_000, 100_000, 200_000, 400_000, 800_000)
     fit_devices: tuple[int, ...] = (1, 2, 4)
+    csv_rows: int = 1_000_000
+    csv_repeats: int = 3
     torch: bool = field(default_factory=have_torch)
+    torch_compile: bool = True  # also time real torch.compile (slow to compile)
 
     @classmethod
     def full(cls) -> Config:
@@ -54,6 +61,8 @@ class Config:
             seed_steps=100,
             fit_epochs=(2, 22),
             scaling_rows=(25_000, 50_000, 100_000, 200_000),
+            csv_repeats=1,
+            torch_compile=False,
         )
 
     @classmethod
@@ -69,6 +78,9 @@ class Config:
             big_features=8,
             scaling_rows=(256, 512),
             fit_devices=(1, 2),
+            csv_rows=2_000,
+            csv_repeats=1,
+            torch_compile=False,
         )
 
 
@@ -80,6 +92,12 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("bigbatch", "onepass_vs_roofline", "<=", 2.0, "one-pass gradient vs one read"),
     ("bigbatch", "speedup_vs_torch", ">=", 3.0, "one-pass gradient vs PyTorch"),
     ("scaling", "ns_per_row_max_over_min", "<=", 1.5, "big-batch cost linear in N"),
+    ("csv", "speedup_vs_loadtxt", ">=", 2.0, "load_csv vs numpy.loadtxt, same file"),
+    ("csv", "peak_over_array", "<=", 3.0, "load_csv peak memory / the float32 X"),
+    ("compiled", "seed_speedup_vs_torch", ">=", 5.0, "compiled seed step vs PyTorch"),
+    ("compiled", "mlp_speedup_vs_torch", ">=", 3.0, "compiled MLP+Adam vs PyTorch"),
+    ("compiled", "mlp_eager_vs_torch", "<=", 1.5, "eager MLP+Adam vs PyTorch"),
+    ("compiled", "seed_compile_s", "<=", 1.0, "compiling the seed step"),
 )
 
 

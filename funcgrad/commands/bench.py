@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cli import CLIError
 
-BENCH_NAMES = ("seed", "fit", "bigbatch", "startup", "scaling")
+BENCH_NAMES = ("seed", "fit", "bigbatch", "startup", "scaling", "csv", "compiled")
 
 
 def register(subparsers: Any) -> None:

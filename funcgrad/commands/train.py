@@ -21,6 +21,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,17 @@ def _learning_rate(text: str) -> float:
     return value
 
 
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    value = named.get(text.lower(), text)
+    if len(value) != 1 or value in '"\r\n\x00':
+        raise argparse.ArgumentTypeError(
+            "expected one character (or 'tab'), not a quote or line break, got "
+            f"{text!r}"
+        )
+    return value
+
+
 def _checkpoint_every(text: str) -> int | str:
     """An argparse type: a number of epochs (``10``) or a duration (``30s``)."""
     text = text.strip()
@@ -111,7 +123,21 @@ def register(subparsers: Any) -> None:
     data.add_argument(
         "--target",
         metavar="COL",
-        help="the label column of --data, values in [0, 1] (default: the last column)",
+        help="the label column of --data: values in [0, 1] or two class names "
+        "(default: the last column)",
+    )
+    data.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="the delimiter of --data: ',', ';', 'tab' or another character "
+        "(default: sniffed among ',', ';' and tab)",
+    )
+    data.add_argument(
+        "--positive",
+        metavar="LABEL",
+        help="the class of --target labelled 1, e.g. M for M/B labels (default: the "
+        "second class name in sorted order)",
     )
     fit = p.add_argument_group("training")
     fit.add_argument(
@@ -210,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
     import optax
 
     import funcgrad as fg
-    from funcgrad.data import standardize, train_test_split
+    from funcgrad.data import standardize
     from funcgrad.train import (
         CheckpointLockedError,
         NonFiniteLossError,
@@ -225,9 +251,7 @@ def run(args: argparse.Namespace) -> int:
             f"--xla_force_host_platform_device_count={args.devices} to get more"
         )
 
-    X_train, X_test, y_train, y_test = train_test_split(
-        dataset.X, dataset.y, test_fraction=TEST_FRACTION, seed=args.seed, stratify=True
-    )
+    X_train, X_test, y_train, y_test = _split(dataset, source, args)
     X_train, X_test, _ = standardize(X_train, X_test)
     Y_train, Y_test = y_train[:, None], y_test[:, None]
 
@@ -407,14 +431,15 @@ def params_sha256(w: np.ndarray, b: np.ndarray) -> str:
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
-    for flag in ("data", "target", "checkpoint", "plot", "coordinator"):
+    for flag in ("data", "target", "positive", "checkpoint", "plot", "coordinator"):
         value = getattr(args, flag)
         if value is not None and "\x00" in value:
             raise CLIError(f"--{flag}: the value contains a NUL character")
-    if args.target is not None and args.data is None:
-        raise CLIError(
-            "--target needs --data CSV (the embedded data's label column is fixed)"
-        )
+    for flag in ("target", "delimiter", "positive"):
+        if getattr(args, flag) is not None and args.data is None:
+            raise CLIError(
+                f"--{flag} needs --data CSV (the embedded data's label column is fixed)"
+            )
     dist = (args.coordinator, args.num_processes, args.process_id)
     if any(v is not None for v in dist):
         if any(v is None for v in dist):
@@ -469,10 +494,41 @@ def _load(args: argparse.Namespace):
     if args.data is None:
         return load_breast_cancer(), "breast_cancer.csv (embedded)"
     try:
-        return load_csv(args.data, target=args.target), args.data
+        dataset = load_csv(
+            args.data,
+            target=args.target,
+            delimiter=args.delimiter,
+            positive=args.positive,
+        )
     except OSError as e:
         reason = e.strerror or type(e).__name__
         raise CLIError(f"--data {args.data}: cannot read it ({reason})") from None
+    if dataset.classes is not None and not args.process_id:
+        mapping = ", ".join(f"{k} -> {v}" for k, v in dataset.classes.items())
+        hint = "" if args.positive is not None else " (choose with --positive)"
+        print(f"labels: {mapping}{hint}", file=sys.stderr)
+    return dataset, args.data
+
+
+def _split(dataset, source: str, args: argparse.Namespace):
+    """The stratified train/test split, checked; a warning is one stderr line."""
+    from funcgrad.data import check_split, train_test_split
+
+    parts = train_test_split(
+        dataset.X,
+        dataset.y,
+        test_fraction=TEST_FRACTION,
+        seed=args.seed,
+        stratify=True,
+        source=source,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_split(parts[2], parts[3], source=source)
+    for w in caught:
+        if not args.process_id:
+            print(f"funcgrad: warning: {w.message}", file=sys.stderr)
+    return parts
 
 
 def _initialize_distributed(args: argparse.Namespace) -> None:

@@ -10,6 +10,7 @@ from ._csv import parse_csv_bytes as parse_csv_bytes
 from ._datasets import load_breast_cancer as load_breast_cancer
 from ._errors import DataError as DataError
 from ._split import Standardizer as Standardizer
+from ._split import check_split as check_split
 from ._split import standardize as standardize
 from ._split import train_test_split as train_test_split
 
@@ -17,6 +18,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "Standardizer",
+    "check_split",
     "load_breast_cancer",
     "load_csv",
     "parse_csv_bytes",

@@ -1,20 +1,35 @@
 """A strict CSV loader: a header row of column names, numeric cells, one label column.
 
-Parsed with the standard library's ``csv`` module so that every error can name the
-file, the line and the column it is about.
+Chunks of the file go through pyarrow's C++ parser (``_fast``); a chunk it refuses,
+and the chunk an error was found in, go through the exact reader (``_exact``,
+Python's ``csv`` module), which names the file, line and column of the problem.
+Both read the same numbers, so the result does not depend on which one read a chunk.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
-from array import array
-from typing import NamedTuple
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
+from . import _exact, _fast
 from ._errors import DataError
+from ._labels import (
+    Key,
+    LabelPart,
+    class_key,
+    class_name,
+    keys_of,
+    merge_keys,
+    part_from_cells,
+    sorted_keys,
+    to_binary,
+)
+from ._text import CHUNK_BYTES, Chunk, ChunkReader
 
 
 class Dataset(NamedTuple):
@@ -22,31 +37,47 @@ class Dataset(NamedTuple):
 
     ``X`` is float32 with shape ``(N, D)``, ``y`` is float32 with shape ``(N,)`` and
     values in ``[0, 1]``; ``feature_names`` names the ``D`` columns of ``X`` and
-    ``target`` the label column.
+    ``target`` the label column. ``classes`` maps each class name to its label
+    where the file names classes (``{"B": 0, "M": 1}``), ``None`` for numbers.
 
     >>> import numpy as np
     >>> ds = Dataset(X=np.zeros((2, 3), np.float32), y=np.array([0, 1], np.float32),
     ...              feature_names=("a", "b", "c"), target="label")
-    >>> ds.X.shape, ds.y.shape, ds.target
-    ((2, 3), (2,), 'label')
+    >>> ds.X.shape, ds.y.shape, ds.target, ds.classes
+    ((2, 3), (2,), 'label', None)
     """
 
     X: np.ndarray
     y: np.ndarray
     feature_names: tuple[str, ...]
     target: str
+    classes: dict[str, int] | None = None
 
 
-def load_csv(path: str | os.PathLike[str], target: str | None = None) -> Dataset:
+def load_csv(
+    path: str | os.PathLike[str],
+    target: str | None = None,
+    *,
+    delimiter: str | None = None,
+    positive: str | None = None,
+) -> Dataset:
     """Load a CSV file with a header row; the column named ``target`` is the label.
 
     Every other column is a feature; ``target=None`` picks the last column. Cells
     must be numbers (Python ``float`` syntax; surrounding spaces are ignored),
-    finite, and representable in float32; labels must lie in ``[0, 1]``; blank
-    lines are skipped. The file must be UTF-8 text (a
-    byte order mark is allowed). Anything else raises :class:`DataError` naming the
-    file, line and column, and saying what is wrong. A file that cannot be opened
-    raises the usual ``OSError``.
+    finite, and representable in float32; blank lines are skipped. The delimiter
+    is ``,``, ``;`` or tab, whichever splits the first lines into columns, unless
+    ``delimiter`` names it. The text is UTF-8 (a byte order mark is allowed) or
+    UTF-16 (with a byte order mark).
+
+    Labels are numbers in ``[0, 1]``, or two classes named in the file (``M`` and
+    ``B``, ``yes`` and ``no``): ``positive`` names the class labelled 1; without it
+    the names are sorted and the second is labelled 1 (``B`` -> 0, ``M`` -> 1;
+    ``no`` -> 0, ``yes`` -> 1), and :attr:`Dataset.classes` says which. With
+    ``positive``, numeric labels are classes too (``2``/``4``, ``positive="4"``).
+
+    Anything else raises :class:`DataError` naming the file, line and column, and
+    saying what is wrong. A file that cannot be opened raises the usual ``OSError``.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "tiny.csv")
@@ -66,14 +97,17 @@ def load_csv(path: str | os.PathLike[str], target: str | None = None) -> Dataset
     funcgrad.data.DataError: ...tiny.csv, line 4, column 2 ('weight'): \
 non-numeric value 'seventy'; ...
     """
-    source = os.fspath(path)
     with open(path, "rb") as f:
-        data = f.read()
-    return parse_csv_bytes(data, target=target, source=source)
+        return _read(f, os.fspath(path), target, delimiter, positive)
 
 
 def parse_csv_bytes(
-    data: bytes, *, target: str | None = None, source: str = "<data>"
+    data: bytes,
+    *,
+    target: str | None = None,
+    source: str = "<data>",
+    delimiter: str | None = None,
+    positive: str | None = None,
 ) -> Dataset:
     """Parse CSV ``data`` (bytes) as :func:`load_csv` does; errors name ``source``.
 
@@ -81,208 +115,309 @@ def parse_csv_bytes(
     array([[0.5]], dtype=float32)
     >>> parse_csv_bytes(b"x,y\\n0.5,1\\n").target  # the last column by default
     'y'
+    >>> ds = parse_csv_bytes(b"x;diagnosis\\n0.5;M\\n0.7;B\\n")
+    >>> ds.y, ds.classes
+    (array([1., 0.], dtype=float32), {'B': 0, 'M': 1})
     >>> parse_csv_bytes(b"x,y\\n0.5,2\\n", target="y", source="s.csv")
     Traceback (most recent call last):
     ...
     funcgrad.data.DataError: s.csv, line 2, column 2 ('y'): label 2.0 is \
-outside [0, 1]; the target column must hold 0/1 labels (or probabilities)
+outside [0, 1]; the target column must hold 0/1 labels (or probabilities), or two \
+classes with the positive one named
     """
-    if target is not None and not isinstance(target, str):
-        raise TypeError(f"target must be a column name (str), got {target!r}")
-    text = _decode(data, source)
-    reader = csv.reader(
-        io.StringIO(text, newline=""), strict=True, skipinitialspace=True
-    )
-    try:
-        header, header_line = _read_header(reader, source)
-        ncols = len(header)
-        t = _target_index(header, target, source, header_line)
-        values, lines = _read_rows(reader, header, source)
-    except csv.Error as e:
-        raise DataError(
-            f"malformed CSV ({e}); check the quoting on this line",
-            path=source,
-            line=reader.line_num,
-        ) from None
-    if not lines:
-        raise DataError(
-            f"no data rows: the file has a header (line {header_line}) but no rows of "
-            "values after it",
-            path=source,
-        )
-    table = np.frombuffer(values, dtype=np.float64).reshape(len(lines), ncols)
-    with np.errstate(over="ignore", invalid="ignore"):
-        table32 = table.astype(np.float32)
-    _check_finite(table, table32, header, lines, source)
-    y = np.ascontiguousarray(table32[:, t])
-    _check_labels(y, t, header, lines, source)
-    X = np.ascontiguousarray(np.delete(table32, t, axis=1))
-    names = tuple(name for j, name in enumerate(header) if j != t)
-    return Dataset(X=X, y=y, feature_names=names, target=header[t])
+    return _read(io.BytesIO(data), source, target, delimiter, positive)
 
 
-def _position(data: bytes, index: int) -> tuple[int, int]:
-    """1-based (line, column) of byte ``index``; the column counts bytes."""
-    line = data.count(b"\n", 0, index) + 1
-    column = index - (data.rfind(b"\n", 0, index) + 1) + 1
-    return line, column
-
-
-def _decode(data: bytes, source: str) -> str:
-    if not data.strip():
+def _read(
+    f: BinaryIO,
+    source: str,
+    target: str | None,
+    delimiter: str | None,
+    positive: str | None,
+    *,
+    fast: bool = True,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Dataset:
+    """Read the CSV file ``f``; ``fast=False`` reads every chunk exactly (the
+    reference the fast reader must agree with)."""
+    _check_options(target, delimiter, positive)
+    chunks = ChunkReader(f, source, chunk_bytes)
+    state = None
+    workers = min(2, os.cpu_count() or 1) if fast else 0
+    with ThreadPoolExecutor(max(workers, 1)) as pool:
+        parsing: deque[tuple[Chunk, Future]] = deque()
+        for chunk in chunks:
+            if state is None:
+                state = _start(chunk, chunks, target, delimiter, positive, fast)
+                if state is None:
+                    continue  # blank lines so far
+                chunk = state.first
+            if chunk.data:
+                parsing.append((chunk, pool.submit(state.parse, chunk)))
+            if len(parsing) > workers:
+                done, rows = parsing.popleft()
+                state.add(done, rows.result())
+        while parsing:
+            done, rows = parsing.popleft()
+            state.add(done, rows.result())
+    if state is None:
         raise DataError(
             "the file is empty; expected a header row of column names and at least "
             "one row of numbers",
             path=source,
         )
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        line, column = _position(data, nul)
-        raise DataError(
-            "binary data (a NUL byte); expected a UTF-8 CSV text file",
-            path=source,
-            line=line,
-            column=column,
+    return state.finish()
+
+
+def _check_options(
+    target: str | None, delimiter: str | None, positive: str | None
+) -> None:
+    if target is not None and not isinstance(target, str):
+        raise TypeError(f"target must be a column name (str), got {target!r}")
+    if positive is not None and not isinstance(positive, str):
+        raise TypeError(f"positive must be a class name (str), got {positive!r}")
+    if delimiter is not None and (
+        not isinstance(delimiter, str)
+        or len(delimiter) != 1
+        or delimiter in '"\r\n\x00'
+    ):
+        raise ValueError(
+            f"delimiter must be one character other than a quote or a line break, "
+            f"got {delimiter!r}"
         )
+
+
+def _start(
+    chunk: Chunk,
+    chunks: ChunkReader,
+    target: str | None,
+    delimiter: str | None,
+    positive: str | None,
+    fast: bool,
+) -> _Reading | None:
+    """Read the header from the first chunk; ``None`` if it is all blank lines."""
+    source = chunks.source
+    if delimiter is None:
+        delimiter = _exact.sniff_delimiter(chunk.data[:65536].decode("utf-8", "ignore"))
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line, column = _position(data, e.start)
-        raise DataError(
-            f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the file as UTF-8 CSV",
-            path=source,
-            line=line,
-            column=column,
-        ) from None
-
-
-def _read_header(reader, source: str) -> tuple[list[str], int]:
-    for row in reader:
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line
-        line = reader.line_num
-        header = [cell.strip() for cell in row]
-        seen: dict[str, int] = {}
-        for j, name in enumerate(header):
-            if not name:
-                raise DataError(
-                    "empty column name in the header; every column needs a name",
-                    path=source,
-                    line=line,
-                    column=j + 1,
-                )
-            if name in seen:
-                raise DataError(
-                    f"duplicate column name {name!r} (also column {seen[name] + 1}); "
-                    "column names must be unique",
-                    path=source,
-                    line=line,
-                    column=j + 1,
-                )
-            seen[name] = j
-        if len(header) < 2:
-            raise DataError(
-                f"the header has a single column ({header[0]!r}); expected feature "
-                "columns and a label column separated by commas",
+        header = _exact.read_header(chunk.data, delimiter, source)
+    except DataError as e:
+        chunks.fail(e)
+    if header is None:
+        return None
+    line = chunk.line - 1 + header.line
+    names = header.names
+    if target is None:
+        t = len(names) - 1
+    elif target.strip() in names:
+        t = names.index(target.strip())
+    else:
+        chunks.fail(
+            DataError(
+                f"no target column {target!r} in the header; available columns: "
+                f"{', '.join(names)}",
                 path=source,
                 line=line,
             )
-        return header, line
-    raise DataError(
-        "the file is empty; expected a header row of column names and at least one "
-        "row of numbers",
-        path=source,
-    )
+        )
+    first = Chunk(chunk.data[header.end :], line + 1)
+    return _Reading(chunks, names, t, delimiter, positive, fast, line, first)
 
 
-def _target_index(header: list[str], target: str | None, source: str, line: int) -> int:
-    if target is None:
-        return len(header) - 1
-    try:
-        return header.index(target.strip())
-    except ValueError:
-        available = ", ".join(header)
-        raise DataError(
-            f"no target column {target!r} in the header; available columns: "
-            f"{available}",
-            path=source,
-            line=line,
-        ) from None
+class _Flagged(NamedTuple):
+    """A chunk with a problem found after reading it, kept to be read exactly."""
+
+    chunk: Chunk
+    known: list[Key]
 
 
-def _read_rows(reader, header: list[str], source: str) -> tuple[array, array]:
-    ncols = len(header)
-    values = array("d")
-    lines = array("q")
-    extend = values.extend
-    for row in reader:
-        if len(row) != ncols:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
-            raise DataError(
-                f"ragged row: {len(row)} fields, but the header has {ncols} columns",
-                path=source,
-                line=reader.line_num,
+class _Reading:
+    """The state of one read: the output so far and the chunks with problems."""
+
+    def __init__(
+        self,
+        chunks: ChunkReader,
+        names: list[str],
+        target: int,
+        delimiter: str,
+        positive: str | None,
+        fast: bool,
+        header_line: int,
+        first: Chunk,
+    ) -> None:
+        self.chunks, self.names, self.target = chunks, names, target
+        self.delimiter, self.positive, self.fast = delimiter, positive, fast
+        self.header_line, self.first = header_line, first
+        self.source = chunks.source
+        self.X = np.empty((0, len(names) - 1), np.float32)
+        self.n = 0
+        self.bytes_read = 0
+        self.label_text = False
+        self.parts: list[LabelPart | None] = []
+        self.keys: list[Key] = []
+        self.flags: dict[str, _Flagged] = {}
+
+    # -- reading ---------------------------------------------------------------
+
+    def parse(self, chunk: Chunk) -> _fast.FastRows | None:
+        """The fast reader's rows of ``chunk``, or ``None`` (in a worker thread)."""
+        if not self.fast:
+            return None
+        args = (chunk.data, len(self.names), self.target, self.delimiter)
+        return _fast.read_chunk(*args, self.label_text)
+
+    def add(self, chunk: Chunk, rows: _fast.FastRows | None) -> None:
+        """Add the rows of ``chunk`` (as :meth:`parse` read them) to the output."""
+        if rows is None and self.fast and not self.label_text:
+            rows = _fast.read_chunk(
+                chunk.data, len(self.names), self.target, self.delimiter, True
             )
-        try:
-            extend(map(float, row))
-        except ValueError:
-            _raise_bad_cell(row, header, source, reader.line_num)
-        lines.append(reader.line_num)
-    return values, lines
+            if rows is not None and rows.labels.values is None:
+                self.label_text = True  # class names: read the next ones as text
+        if rows is None:
+            exact = self._exact(chunk)
+            n, part = len(exact.labels), part_from_cells(exact.labels)
+            self._reserve(n, len(chunk.data))
+            with np.errstate(over="ignore", invalid="ignore"):  # found by _check
+                self.X[self.n : self.n + n] = np.delete(exact.table, self.target, 1)
+        else:
+            n, part = rows.n, rows.labels
+            self._reserve(n, len(chunk.data))
+            self._write(rows)
+        self._check(chunk, self.X[self.n : self.n + n], part)
+        self.parts.append(part)
+        self.n += n
 
-
-def _raise_bad_cell(row: list[str], header: list[str], source: str, line: int):
-    for j, cell in enumerate(row):
+    def _exact(self, chunk: Chunk) -> _exact.Rows:
         try:
-            float(cell)
-        except ValueError:
-            if not cell.strip():
-                reason = "missing value (empty cell); fill it in or drop the row"
+            return _exact.read_rows(
+                chunk.data,
+                chunk.line,
+                self.names,
+                self.target,
+                self.delimiter,
+                self.source,
+            )
+        except DataError as e:
+            self.chunks.fail(e)
+
+    def _reserve(self, n: int, nbytes: int) -> None:
+        """Room for ``n`` more rows; sized from the rows per byte read so far."""
+        self.bytes_read += nbytes
+        need = self.n + n
+        if need <= len(self.X):
+            return
+        size = self.chunks.size or 0
+        guess = int(need * max(size / max(self.bytes_read, 1), 1.0) * 1.02) + 64
+        shape = (max(need, guess), self.X.shape[1])
+        if self.n == 0:
+            self.X = np.empty(shape, np.float32)
+        else:
+            self.X.resize(shape, refcheck=False)
+
+    @np.errstate(over="ignore", invalid="ignore")  # found by _check
+    def _write(self, rows: _fast.FastRows) -> None:
+        start = self.n
+        for batch in rows.batches:
+            m = 0
+            for j, column in enumerate(batch):
+                if column is not None:
+                    jj = j if j < self.target else j - 1
+                    self.X[start : start + len(column), jj] = column
+                    m = len(column)
+            start += m
+
+    def _check(self, chunk: Chunk, X: np.ndarray, part: LabelPart) -> None:
+        """Note (for later) the first chunk with each kind of problem."""
+        flags = self.flags
+        if "features" not in flags and not np.isfinite(X).all():
+            flags["features"] = _Flagged(chunk, [])
+        if part.values is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                y = part.values.astype(np.float32)
+                if "label_value" not in flags and not np.isfinite(y).all():
+                    flags["label_value"] = _Flagged(chunk, [])
+                if "label_range" not in flags and ((y < 0) | (y > 1)).any():
+                    flags["label_range"] = _Flagged(chunk, [])
+        if "classes" not in flags:
+            keys = merge_keys(self.keys, keys_of(part, self.keys))
+            if len(keys) > 2:
+                flags["classes"] = _Flagged(chunk, self.keys)
             else:
-                shown = cell if len(cell) <= 40 else cell[:37] + "..."
-                reason = f"non-numeric value {shown!r}; every cell must be a number"
+                self.keys = keys
+
+    # -- the end: errors in file order, then the labels --------------------------
+
+    def finish(self) -> Dataset:
+        if self.n == 0:
             raise DataError(
-                reason, path=source, line=line, column=j + 1, column_name=header[j]
-            ) from None
-    raise AssertionError("unreachable: no bad cell in a row that failed to parse")
+                f"no data rows: the file has a header (line {self.header_line}) but "
+                "no rows of values after it",
+                path=self.source,
+            )
+        numeric = self.positive is None and all(
+            p.values is not None for p in self.parts
+        )
+        if numeric:
+            bad = [
+                self.flags[k] for k in ("features", "label_value") if k in self.flags
+            ]
+            if bad:
+                self._raise("non_finite", min(bad, key=lambda f: f.chunk.line), True)
+            if "label_range" in self.flags:
+                self._raise("label_range", self.flags["label_range"])
+            y = self._labels(lambda part: part.values)
+            classes = None
+        else:
+            if "features" in self.flags:
+                self._raise("non_finite", self.flags["features"], False)
+            if "classes" in self.flags:
+                self._raise("third_class", self.flags["classes"])
+            y, classes = self._classes()
+        self.X.resize((self.n, self.X.shape[1]), refcheck=False)
+        names = tuple(name for j, name in enumerate(self.names) if j != self.target)
+        return Dataset(self.X, y, names, self.names[self.target], classes)
 
+    def _raise(self, kind: str, flagged: _Flagged, numeric: bool = True) -> None:
+        rows = self._exact(flagged.chunk)
+        args = (self.names, self.target)
+        if kind == "non_finite":
+            _exact.raise_non_finite(rows, *args, numeric, self.source)
+        elif kind == "label_range":
+            _exact.raise_label_range(rows, *args, self.source)
+        else:
+            _exact.raise_third_class(rows, flagged.known, *args, self.source)
+        raise AssertionError(f"the exact reader found no {kind} problem")
 
-def _check_finite(
-    table: np.ndarray,
-    table32: np.ndarray,
-    header: list[str],
-    lines: array,
-    source: str,
-) -> None:
-    bad = ~np.isfinite(table32)
-    if not bad.any():
-        return
-    i, j = divmod(int(np.flatnonzero(bad)[0]), table.shape[1])
-    value = table[i, j]
-    if np.isnan(value):
-        reason = "NaN value; remove or impute it"
-    elif np.isinf(value):
-        reason = "infinite value; remove or replace it"
-    else:
-        reason = f"value {value:g} is too large for float32; rescale the column"
-    raise DataError(
-        reason, path=source, line=int(lines[i]), column=j + 1, column_name=header[j]
-    )
+    def _labels(self, convert) -> np.ndarray:
+        """float32 labels: ``convert(part)`` for each part, freed as it goes."""
+        y = np.empty(self.n, np.float32)
+        start = 0
+        for i, part in enumerate(self.parts):
+            values = convert(part)
+            y[start : start + len(values)] = values
+            start += len(values)
+            self.parts[i] = None
+        return y
 
-
-def _check_labels(
-    y: np.ndarray, t: int, header: list[str], lines: array, source: str
-) -> None:
-    bad = (y < 0) | (y > 1)
-    if not bad.any():
-        return
-    i = int(np.flatnonzero(bad)[0])
-    raise DataError(
-        f"label {float(y[i])!r} is outside [0, 1]; the target column must hold 0/1 "
-        "labels (or probabilities)",
-        path=source,
-        line=int(lines[i]),
-        column=t + 1,
-        column_name=header[t],
-    )
+    def _classes(self) -> tuple[np.ndarray, dict[str, int]]:
+        keys = self.keys
+        if self.positive is not None:
+            positive = class_key(self.positive)
+            if positive not in keys:
+                shown = " and ".join(repr(class_name(k)) for k in sorted_keys(keys))
+                raise DataError(
+                    f"positive class {self.positive!r} is not in the target column, "
+                    f"which holds {shown}",
+                    path=self.source,
+                    column=self.target + 1,
+                    column_name=self.names[self.target],
+                )
+            order = [k for k in keys if k != positive] + [positive]
+        else:
+            order = sorted_keys(keys)
+            positive = order[1] if len(order) == 2 else None
+        y = self._labels(lambda part: to_binary(part, positive))
+        if len(order) == 1 and positive is not None:
+            return y, {class_name(positive): 1}
+        return y, {class_name(k): i for i, k in enumerate(order)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +17,7 @@ def train_test_split(
     test_fraction: float = 0.2,
     seed: int = 0,
     stratify: bool = False,
+    source: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split ``X`` and ``y`` into ``(X_train, X_test, y_train, y_test)``.
 
@@ -24,7 +26,8 @@ def train_test_split(
     together hold every row. ``round(N * test_fraction)`` rows (at least one, and
     leaving at least one for training) go to the test part. With
     ``stratify=True`` each class (``y >= 0.5`` versus ``y < 0.5``) is split
-    separately, so both parts keep the class balance.
+    separately, so both parts keep the class balance. Errors name ``source`` (the
+    data's file) where given.
 
     >>> import numpy as np
     >>> X = np.arange(20, dtype=np.float32).reshape(10, 2)
@@ -42,14 +45,17 @@ def train_test_split(
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim < 1 or y.ndim < 1:
-        raise DataError("X and y must have a leading row dimension")
+        raise DataError("X and y must have a leading row dimension", path=source)
     n = X.shape[0]
     if y.shape[0] != n:
         raise DataError(
-            f"X has {n} rows but y has {y.shape[0]}; they must have the same length"
+            f"X has {n} rows but y has {y.shape[0]}; they must have the same length",
+            path=source,
         )
     if n < 2:
-        raise DataError(f"need at least 2 rows to split into train and test, got {n}")
+        raise DataError(
+            f"need at least 2 rows to split into train and test, got {n}", path=source
+        )
     fraction = float(test_fraction)
     if not 0.0 < fraction < 1.0:
         raise DataError(
@@ -76,6 +82,65 @@ def train_test_split(
         k = min(max(int(round(n * fraction)), 1), n - 1)
         test_idx, train_idx = perm[:k], perm[k:]
     return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
+
+
+def check_split(
+    y_train: np.ndarray,
+    y_test: np.ndarray,
+    *,
+    source: str | None = None,
+    min_rows: int = 2,
+) -> None:
+    """Check that a train/test split can train and test a binary classifier.
+
+    Raises :class:`DataError` (naming ``source``, the data's file) when either part
+    has fewer than ``min_rows`` rows, or the training part holds a single class
+    (labels ``>= 0.5`` are one class, the rest the other): nothing could be
+    learnt, as scikit-learn's classifiers refuse such data. A test part with a
+    single class only warns (``UserWarning``): its accuracy says little.
+
+    >>> import numpy as np
+    >>> check_split(np.array([0.0, 1.0, 1.0]), np.array([1.0, 0.0]))
+    >>> check_split(np.ones(4), np.array([0.0, 1.0]), source="d.csv")
+    Traceback (most recent call last):
+    ...
+    funcgrad.data.DataError: d.csv: the training split holds a single class (all \
+4 labels are 1); a classifier needs both classes: check the target column
+    """
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    for part, rows in (("training", len(y_train)), ("test", len(y_test))):
+        if rows < min_rows:
+            raise DataError(
+                f"the {part} split has {rows} row{'s' if rows != 1 else ''} (of "
+                f"{len(y_train) + len(y_test)}); each split needs at least "
+                f"{min_rows}: use more data",
+                path=source,
+            )
+    only = _single_class(y_train)
+    if only is not None:
+        raise DataError(
+            f"the training split holds a single class (all {len(y_train)} labels "
+            f"are {only}); a classifier needs both classes: check the target column",
+            path=source,
+        )
+    only = _single_class(y_test)
+    if only is not None:
+        where = f"{source}: " if source is not None else ""
+        warnings.warn(
+            f"{where}the test split holds a single class (all {len(y_test)} labels "
+            f"are {only}); its accuracy says little: use more data",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
+def _single_class(y: np.ndarray) -> int | None:
+    positive = y >= 0.5
+    if positive.all():
+        return 1
+    if not positive.any():
+        return 0
+    return None
 
 
 class Standardizer(NamedTuple):

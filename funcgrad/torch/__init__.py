@@ -34,12 +34,14 @@ from ..autograd.tensor import Size as Size
 from ..autograd.tensor import Tensor as Tensor
 from . import accelerator as accelerator
 from . import autograd as autograd
+from . import compiler as compiler
 from . import cuda as cuda
 from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import testing as testing
 from . import viz as viz
+from ._compile import compile as compile
 from ._device import device as device
 from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
@@ -143,6 +145,8 @@ __all__ = [
     "clamp",
     "clip",
     "clone",
+    "compile",
+    "compiler",
     "complex64",
     "concat",
     "concatenate",

@@ -9,12 +9,16 @@ tensor's internals: its value, its ``.grad`` tensor and its version counter.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import jax
 
+from ..autograd import compiled as _fast
 from ..autograd import dtypes as _dt
-from ..autograd.tensor import Tensor
+from ..autograd.node import Node
+from ..autograd.tensor import Tensor, _edge
 
 
 def value(t: Tensor) -> Any:
@@ -65,3 +69,55 @@ def dtype_of(t: Tensor) -> _dt.dtype:
 def is_tracer(v: Any) -> bool:
     """Whether ``v`` is a JAX tracer (the tensor is being traced)."""
     return isinstance(v, jax.core.Tracer)
+
+
+def aval(t: Tensor) -> tuple:
+    """``(shape, jax dtype)`` of the tensor's array, without computing it."""
+    v = t._val
+    return (v.shape, v.dtype)
+
+
+def snapshot(t: Tensor) -> tuple:
+    """Everything a traced call may change on ``t``, for :func:`restore`."""
+    g = t._grad
+    return (
+        t._value,
+        t._version,
+        t._requires_grad,
+        t.grad_fn,
+        g,
+        None if g is None else (g._value, g._version),
+    )
+
+
+def restore(t: Tensor, snap: tuple) -> None:
+    """Put back what :func:`snapshot` saw."""
+    t._val, t._version, t._requires_grad, t.grad_fn, g, gs = snap
+    t._grad = g
+    if g is not None:
+        g._val, g._version = gs
+
+
+def recorded(
+    value: Any, dtype: _dt.dtype, op: Any, inputs: list, saved: tuple
+) -> Tensor:
+    """A tensor around an already computed ``value`` whose ``grad_fn`` is a node
+    of ``op``: one edge per tensor of ``inputs``, ``saved`` the values ``op``'s
+    forward takes (the inputs' values first, then constants); recorded as
+    ``dispatch`` would, without running the forward again."""
+    t = Tensor._wrap(value, dtype)
+    t._requires_grad = True
+    t.grad_fn = Node(op, (), saved, tuple(_edge(a) for a in inputs), tuple(inputs))
+    return t
+
+
+@contextlib.contextmanager
+def fast_path_off() -> Iterator[None]:
+    """Switch the engine's caching fast path off while JAX traces facade code
+    (its caches must never hold a tracer)."""
+    previous = _fast.enabled
+    _fast.enabled = False
+    try:
+        yield
+    finally:
+        _fast.enabled = previous

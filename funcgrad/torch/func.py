@@ -139,7 +139,8 @@ def grad_and_value(
             value, aux = _scalar_loss(func(*a, **kwargs), has_aux, "grad_and_value")
             return value, _raw_out(aux)
 
-        (value, aux), g = jax.value_and_grad(f, argnums, has_aux=True)(*args)
+        with _access.fast_path_off():
+            (value, aux), g = jax.value_and_grad(f, argnums, has_aux=True)(*args)
         if has_aux:
             return _finish(g), (_finish(value), _finish(aux))
         return _finish(g), _finish(value)
@@ -191,14 +192,16 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
         out, aux = _split_aux(func(*a), has_aux, "vjp")
         return _raw_out(out), _raw_out(aux)
 
-    out, pullback, aux = jax.vjp(f, *primals, has_aux=True)
+    with _access.fast_path_off():
+        out, pullback, aux = jax.vjp(f, *primals, has_aux=True)
 
     def vjp_fn(*cotangents: Any) -> tuple:
         ct = cotangents[0] if len(cotangents) == 1 else cotangents
         ct = jax.tree_util.tree_map(
             lambda c, o: jnp.asarray(c, o.dtype), _raw_out(ct), out
         )
-        return _finish(tuple(pullback(ct)))
+        with _access.fast_path_off():
+            return _finish(tuple(pullback(ct)))
 
     if has_aux:
         return _finish(out), vjp_fn, _finish(aux)
@@ -242,7 +245,8 @@ def jvp(
         jax.tree_util.tree_map(lambda t, p: jnp.asarray(t, p.dtype), _raw_out(t), p)
         for t, p in zip(tangents, raw_p, strict=True)
     )
-    out, tangent_out, aux = jax.jvp(f, raw_p, raw_t, has_aux=True)
+    with _access.fast_path_off():
+        out, tangent_out, aux = jax.jvp(f, raw_p, raw_t, has_aux=True)
     if has_aux:
         return _finish(out), _finish(tangent_out), _finish(aux)
     return _finish(out), _finish(tangent_out)
@@ -320,7 +324,7 @@ def vmap(
         def f(*a):
             return _raw_out(func(*a, **kwargs))
 
-        with _randomness(randomness):
+        with _randomness(randomness), _access.fast_path_off():
             out = jax.vmap(f, in_axes=in_dims, out_axes=out_dims)(*args)
         return _finish(out)
 
@@ -340,7 +344,8 @@ def _jacobian(transform: Callable, name: str) -> Callable:
                 return _raw_out(out), _raw_out(aux)
 
             raw = tuple(_raw_out(a) for a in args)
-            jac, aux = transform(f, argnums=argnums, has_aux=True)(*raw)
+            with _access.fast_path_off():
+                jac, aux = transform(f, argnums=argnums, has_aux=True)(*raw)
             return (_finish(jac), _finish(aux)) if has_aux else _finish(jac)
 
         return wrapper

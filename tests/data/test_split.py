@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from funcgrad.data import (
     DataError,
     Standardizer,
+    check_split,
     load_breast_cancer,
     standardize,
     train_test_split,
@@ -127,3 +128,46 @@ def test_integer_input_becomes_float32() -> None:
 def test_shape_mismatch() -> None:
     with pytest.raises(DataError, match=r"shape \(N, 2\)"):
         standardize(np.zeros((3, 2)), np.zeros((3, 5)))
+
+
+# --- check_split: splits a classifier can be trained and tested on --------------
+
+
+def test_too_few_rows_names_the_file() -> None:
+    with pytest.raises(DataError) as info:
+        train_test_split(np.zeros((1, 2)), np.zeros(1), source="one.csv")
+    assert str(info.value).startswith("one.csv: need at least 2 rows")
+
+
+def test_check_split_accepts_two_classes_each() -> None:
+    check_split(np.array([0.0, 1.0, 1.0]), np.array([1.0, 0.0]), source="d.csv")
+
+
+@pytest.mark.parametrize(
+    ("y_train", "y_test", "words"),
+    [
+        ([0.0, 1.0], [1.0], "the test split has 1 row (of 3)"),
+        ([1.0], [0.0, 1.0], "the training split has 1 row (of 3)"),
+        ([1.0, 1.0, 0.75], [0.0, 1.0], "single class (all 3 labels are 1)"),
+        ([0.0, 0.0], [0.0, 1.0], "single class (all 2 labels are 0)"),
+    ],
+)
+def test_check_split_errors_name_the_file(y_train, y_test, words) -> None:
+    with pytest.raises(DataError) as info:
+        check_split(np.array(y_train), np.array(y_test), source="d.csv")
+    assert str(info.value).startswith("d.csv: ") and words in str(info.value)
+
+
+def test_single_class_test_split_warns() -> None:
+    with pytest.warns(UserWarning, match=r"^d.csv: the test split holds a single"):
+        check_split(np.array([0.0, 1.0, 0.0]), np.array([1.0, 1.0]), source="d.csv")
+
+
+def test_stratified_split_of_a_small_file_is_checked() -> None:
+    # 6 rows, one of them positive: the stratified split keeps it for training
+    # and the test split has one class only.
+    X, y = np.zeros((6, 1)), np.array([0, 0, 0, 0, 0, 1], np.float32)
+    _, _, y_train, y_test = train_test_split(X, y, test_fraction=0.34, stratify=True)
+    assert y_train.sum() == 1 and y_test.sum() == 0
+    with pytest.warns(UserWarning, match="single class"):
+        check_split(y_train, y_test)

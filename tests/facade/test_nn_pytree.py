@@ -34,6 +34,18 @@ def _losses(ns):
         "MSELoss": lambda z: ns.nn.MSELoss(reduction="sum")(z, t),
         "BCELoss": lambda z: ns.nn.BCELoss()(ns.sigmoid(z), t),
         "BCEWithLogitsLoss": lambda z: ns.nn.BCEWithLogitsLoss()(z, t),
+        "label_smoothing": lambda z: fn.cross_entropy(z, y, label_smoothing=0.1),
+        "smoothing_weighted": lambda z: fn.cross_entropy(
+            z, y, weight=ns.tensor([1.0, 2.0, 0.5]), label_smoothing=0.2
+        ),
+        "cross_entropy_nd": lambda z: fn.cross_entropy(z.reshape(1, 3, 5), y[None]),
+        "NLLLoss": lambda z: ns.nn.NLLLoss()(fn.log_softmax(z, 1), y),
+        "L1Loss": lambda z: ns.nn.L1Loss()(z, t),
+        "SmoothL1Loss": lambda z: ns.nn.SmoothL1Loss()(z, t),
+        "HuberLoss": lambda z: ns.nn.HuberLoss(delta=0.5)(z, t),
+        "KLDivLoss": lambda z: ns.nn.KLDivLoss(reduction="batchmean")(
+            fn.log_softmax(z, 1), fn.softmax(t, 1)
+        ),
     }
 
 
@@ -64,6 +76,14 @@ def test_every_loss_traces_under_jit(name: str) -> None:
     loss = _losses(ft)[name]
     got = jax.jit(lambda m: loss(m(x)))(model)
     assert float(got) == pytest.approx(loss(model(x)).item(), rel=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(_losses(ft)))
+def test_every_loss_equals_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    got = _losses(ft)[name](_mlp(ft)(ft.tensor(X))).item()
+    want = _losses(torch)[name](_mlp(torch)(torch.tensor(X))).item()
+    assert got == pytest.approx(want, rel=1e-5)
 
 
 def test_traced_out_of_range_target_is_nan_not_a_value() -> None:

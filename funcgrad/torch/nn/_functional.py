@@ -242,10 +242,11 @@ def embedding(
         raise NotImplementedError(
             "embedding: max_norm, scale_grad_by_freq and sparse are not supported"
         )
-    values = np.asarray(idx._value)
     rows = weight.shape[0]
-    if values.size and (values.min() < -rows or values.max() >= rows):
-        raise IndexError("index out of range in self")
+    if not isinstance(idx._value, jax.core.Tracer):  # traced: not checkable
+        values = np.asarray(idx._value)
+        if values.size and (values.min() < -rows or values.max() >= rows):
+            raise IndexError("index out of range in self")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += rows
     return dispatch("nn.embedding", weight, idx._value, padding_idx=padding_idx)
@@ -505,10 +506,11 @@ def nll_loss_nd(x: Tensor, t: Tensor, weight, ignore_index: int, reduction: str)
         raise RuntimeError(
             f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(t.shape)}"
         )
-    values = np.asarray(t._value)
-    bad = values[(values != ignore_index) & ((values < 0) | (values >= x.shape[1]))]
-    if bad.size:
-        raise IndexError(f"Target {int(bad[0])} is out of bounds.")
+    if not isinstance(t._value, jax.core.Tracer):  # traced: not checkable
+        values = np.asarray(t._value)
+        bad = values[(values != ignore_index) & ((values < 0) | (values >= x.shape[1]))]
+        if bad.size:
+            raise IndexError(f"Target {int(bad[0])} is out of bounds.")
     if x.ndim != 4:
         n, c = x.shape[0], x.shape[1]
         x4 = x.view(n, c, 1, -1)
@@ -567,13 +569,11 @@ def cross_entropy_smoothed(
         smooth = smooth.sum()
     elif reduction == "mean":
         if weight is None:
-            denom = int((~np.asarray(ignored)).sum())
+            denom = jnp.sum(~ignored)
         else:
-            w = np.asarray(_t(weight)._value)[
-                np.where(np.asarray(ignored), 0, t._value)
-            ]
-            denom = float((w * ~np.asarray(ignored)).sum())
-        smooth = smooth.sum() / Tensor._wrap(jnp.asarray(denom, logp._value.dtype))
+            w = _t(weight)._value[jnp.where(ignored, 0, t._value)]
+            denom = jnp.sum(w * ~ignored)
+        smooth = smooth.sum() / Tensor._wrap(denom.astype(logp._value.dtype))
     a = dispatch("nn.mul.Scalar", nll, other=1.0 - eps)
     b = dispatch("nn.mul.Scalar", smooth, other=eps / classes)
     return a + b

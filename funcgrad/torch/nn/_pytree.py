@@ -22,6 +22,21 @@ import jax
 
 _REGISTRIES = ("_parameters", "_buffers", "_modules")
 
+# Bumped by every change of a module's attributes or registries (and by
+# ``train``/``eval``): ``torch.compile`` reuses what it found in a module
+# until this moves.
+epoch = 0
+
+
+def changed() -> None:
+    """Note that some module's structure or static attributes changed.
+
+    >>> before = epoch; changed(); epoch == before + 1
+    True
+    """
+    global epoch
+    epoch += 1
+
 
 class _Static:
     """A module's static part: its class, registry keys and other attributes.

@@ -162,7 +162,8 @@ def _check_probs(name: str, t: Tensor) -> None:
     value = t._value
     if isinstance(value, jax.core.Tracer):
         return
-    ok = bool(jnp.all((value >= 0) & (value <= 1)))
+    value = np.asarray(value)  # a constant under jit: checked on the host
+    ok = bool(np.all((value >= 0) & (value <= 1)))
     if not ok:
         raise RuntimeError(f"all elements of {name} should be between 0 and 1")
 

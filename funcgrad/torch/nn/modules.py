@@ -13,8 +13,8 @@ import jax.numpy as jnp
 from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from .. import _checks, _device
+from . import _pytree, init
 from . import functional as F
-from . import init
 from ._pytree import register_module_class
 from .parameter import Parameter
 
@@ -31,6 +31,10 @@ __all__ = [
     "Sigmoid",
     "Tanh",
 ]
+
+
+# torch.compile registers itself here (funcgrad.torch._compile), for Module.compile.
+_COMPILE_HOOK: list = []
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -110,6 +114,7 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or ``None``) under ``name``."""
+        _pytree.changed()
         self._check_init()
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -124,6 +129,7 @@ class Module:
     ) -> None:
         """Register a tensor that is state but not a parameter (saved in
         ``state_dict`` unless ``persistent=False``)."""
+        _pytree.changed()
         self._check_init()
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
@@ -139,6 +145,7 @@ class Module:
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a child module under ``name``."""
+        _pytree.changed()
         self._check_init()
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_torch_type_name(module)} is not a Module subclass")
@@ -148,6 +155,7 @@ class Module:
     register_module = add_module
 
     def __setattr__(self, name: str, value: Any) -> None:
+        _pytree.changed()
         params = self.__dict__.get("_parameters")
         if isinstance(value, Parameter):
             self._check_init()
@@ -193,6 +201,7 @@ class Module:
         )
 
     def __delattr__(self, name: str) -> None:
+        _pytree.changed()
         for registry in ("_parameters", "_buffers", "_modules"):
             if name in self.__dict__.get(registry, {}):
                 del self.__dict__[registry][name]
@@ -206,7 +215,24 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        compiled = self.__dict__.get("_compiled_call")
+        if compiled is not None:
+            return compiled(*args, **kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_eager(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile this module's calls in place, with ``torch.compile``'s options.
+
+        >>> import funcgrad.torch as torch
+        >>> m = torch.nn.Linear(2, 1)
+        >>> m.compile(); m(torch.ones(2)).shape
+        torch.Size([1])
+        """
+        (hook,) = _COMPILE_HOOK
+        object.__setattr__(self, "_compiled_call", hook(self, *args, **kwargs))
 
     # --- traversal ---
     def named_modules(
@@ -290,6 +316,7 @@ class Module:
             raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
             object.__setattr__(module, "training", mode)
+        _pytree.changed()
         return self
 
     def eval(self) -> Module:

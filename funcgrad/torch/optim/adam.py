@@ -42,11 +42,12 @@ def _moments(b1: float, b2: float, amsgrad: bool) -> optax.GradientTransformatio
     return optax.GradientTransformation(init, update)
 
 
-@jax.jit
-def _adam_step(p, mu, nu, step_size, bc2_sqrt, eps):
-    # PyTorch's order: denom = sqrt(v) / sqrt(bc2) + eps; p += -step_size * m / denom
-    denom = jnp.sqrt(nu) / bc2_sqrt + eps
-    return p + (-step_size * mu) / denom
+def _one_minus_power(b: float, t: jax.Array) -> jax.Array:
+    """``1 - b**t`` for a traced step count, to float32 precision (``expm1`` of
+    ``t log b`` with ``log b`` in double): PyTorch computes it in double."""
+    if b == 0:
+        return jnp.ones_like(t)
+    return -jnp.expm1(t * math.log(b))
 
 
 class Adam(Optimizer):
@@ -124,24 +125,20 @@ class Adam(Optimizer):
         )
 
     def _apply(
-        self, group: dict[str, Any], p: Tensor, direction, state: Any
+        self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
     ) -> jax.Array:
         moments = state[-1]
-        t = int(moments.count)
+        dt = value.dtype
+        t = moments.count.astype(jnp.float32)
         b1, b2 = group["betas"]
-        lr = float(group["lr"])
-        value = p._value
         if group["weight_decay"] and group["decoupled_weight_decay"]:
             value = value * (1 - lr * group["weight_decay"])
-        dt = value.dtype
-        return _adam_step(
-            value,
-            moments.mu,
-            moments.nu_max if group["amsgrad"] else moments.nu,
-            jnp.asarray(lr / (1 - b1**t), dt),
-            jnp.asarray(math.sqrt(1 - b2**t), dt),
-            jnp.asarray(group["eps"], dt),
-        )
+        # PyTorch's order: denom = sqrt(v) / sqrt(bc2) + eps; p += -step_size * m / d
+        step_size = (lr / _one_minus_power(b1, t)).astype(dt)
+        bc2_sqrt = jnp.sqrt(_one_minus_power(b2, t)).astype(dt)
+        nu = moments.nu_max if group["amsgrad"] else moments.nu
+        denom = jnp.sqrt(nu) / bc2_sqrt + jnp.asarray(group["eps"], dt)
+        return value + (-step_size * moments.mu) / denom
 
     def _torch_state(self, state: Any) -> dict[str, Tensor]:
         part = state[-1]

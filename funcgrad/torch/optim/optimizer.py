@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...autograd import Tensor, enable_grad, no_grad
+from .. import _access
 
 _REQUIRED = object()
 
@@ -114,56 +115,144 @@ class Optimizer:
         )
 
     def _update_fn(self, group: dict[str, Any]):
+        """The group's step as one compiled call (per static hyperparameters):
+        ``(values, grads, states, lr) -> (new values, new states)``."""
         key = (type(self).__name__, self._key(group))
         fn = self._jitted.get(key)
         if fn is None:
             tx = self._transform(group)
-            fn = (tx.init, jax.jit(tx.update))
+            static = {k: v for k, v in group.items() if k not in ("params", "lr")}
+
+            def group_step(values, grads, states, lr):
+                new_values, new_states = [], []
+                for v, g, state in zip(values, grads, states, strict=True):
+                    direction, state = tx.update(g.astype(v.dtype), state, v)
+                    new = self._apply(static, v, direction, state, lr)
+                    new_values.append(new.astype(v.dtype))
+                    new_states.append(state)
+                return new_values, new_states
+
+            fn = (tx.init, jax.jit(group_step))
             self._jitted[key] = fn
         return key, fn
 
     def _apply(
-        self, group: dict[str, Any], p: Tensor, direction, state: Any
+        self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
     ) -> jax.Array:
-        """The new value of ``p`` from the update direction (``p - lr * d``)."""
-        return p._value - jnp.asarray(group["lr"], p._value.dtype) * direction
+        """The new value of a parameter from the update direction (``p - lr * d``);
+        traced, with ``lr`` a traced scalar."""
+        return value - lr * direction
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the ``.grad`` of every parameter: ``None`` (default) or zeros."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                g = _access.grad_of(p)
+                if g is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    _access.set_grad(p, None)
                 else:
-                    p.grad._value = jnp.zeros_like(p.grad._value)
-                    p.grad._version += 1
+                    _access.set_value(g, jnp.zeros_like(_access.value(g)))
+                    _access.bump_version(g)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One update of every parameter that has a ``.grad``; returns the
-        closure's loss when a closure is given."""
+        """One update of every parameter that has a ``.grad`` (one compiled call
+        per parameter group); returns the closure's loss when a closure is given."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                key, (init, update) = self._update_fn(group)
-                structure = self._structure(group)
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    grad = p.grad._value.astype(p._value.dtype)
-                    entry = self._state.get(id(p))
-                    if entry is None or entry[0] != structure:
-                        entry = (structure, init(p._value))
-                    direction, state = update(grad, entry[1], p._value)
-                    self._state[id(p)] = (structure, state)
-                    new = self._apply(group, p, direction, state)
-                    p._value = new.astype(p._value.dtype)
-                    p._version += 1
+                self._step_group(group)
         return loss
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        params = [p for p in group["params"] if _access.grad_of(p) is not None]
+        if not params:
+            return
+        _, (init, update) = self._update_fn(group)
+        structure = self._structure(group)
+        values = [_access.value(p) for p in params]
+        states = []
+        for p, v in zip(params, values, strict=True):
+            entry = self._state.get(id(p))
+            states.append(entry[1] if entry and entry[0] == structure else init(v))
+        grads = [_access.value(_access.grad_of(p)) for p in params]
+        lr = group["lr"]
+        lr = _access.value(lr) if isinstance(lr, Tensor) else lr
+        new_values, new_states = update(values, grads, states, lr)
+        for p, v, state in zip(params, new_values, new_states, strict=True):
+            self._state[id(p)] = (structure, state)
+            _access.set_value(p, v)
+            _access.bump_version(p)
+
+    # --- torch.compile's view of the state (see funcgrad.torch._compile) ------
+    def _compile_key(self) -> tuple:
+        """What decides the program of a step: static hyperparameters and which
+        parameters have state of which structure (not the learning rates)."""
+        out = []
+        for group in self.param_groups:
+            entries = [self._state.get(id(p)) for p in group["params"]]
+            out.append((self._key(group), tuple(e and e[0] for e in entries)))
+        return tuple(out)
+
+    def _compile_inputs(self) -> tuple:
+        states = [
+            entry[1]
+            for group in self.param_groups
+            for p in group["params"]
+            if (entry := self._state.get(id(p))) is not None
+        ]
+        lrs = [_lr_array(group["lr"]) for group in self.param_groups]
+        return states, lrs
+
+    def _compile_swap_in(self, inputs: tuple) -> None:
+        states, lrs = inputs
+        it = iter(states)
+        for group, lr in zip(self.param_groups, lrs, strict=True):
+            group["lr"] = lr
+            for p in group["params"]:
+                entry = self._state.get(id(p))
+                if entry is not None:
+                    self._state[id(p)] = (entry[0], next(it))
+        self._traced_lrs = lrs
+
+    def _compile_outputs(self) -> tuple[list, list]:
+        leaves, how = [], []
+        for group, lr in zip(self.param_groups, self._traced_lrs, strict=True):
+            if group["lr"] is not lr:
+                raise RuntimeError("the learning rate was changed inside the step")
+            for p in group["params"]:
+                entry = self._state.get(id(p))
+                if entry is None:
+                    how.append(None)
+                    continue
+                flat, tree = jax.tree_util.tree_flatten(entry[1])
+                how.append((entry[0], tree, len(flat)))
+                leaves.extend(flat)
+        return leaves, how
+
+    def _compile_write_back(self, how: list, leaves: list) -> None:
+        params = [p for group in self.param_groups for p in group["params"]]
+        at = 0
+        for p, h in zip(params, how, strict=True):
+            if h is None:
+                continue
+            structure, tree, n = h
+            self._state[id(p)] = (structure, tree.unflatten(leaves[at : at + n]))
+            at += n
+
+    def _compile_snapshot(self) -> tuple:
+        return dict(self._state), [group["lr"] for group in self.param_groups]
+
+    def _compile_restore(self, snap: tuple) -> None:
+        state, lrs = snap
+        self._state.clear()
+        self._state.update(state)
+        for group, lr in zip(self.param_groups, lrs, strict=True):
+            group["lr"] = lr
 
     def _structure(self, group: dict[str, Any]) -> tuple:
         """What decides the shape of a parameter's optax state (a change of it
@@ -246,8 +335,14 @@ class Optimizer:
         return text + "\n)"
 
 
+def _lr_array(lr: Any) -> Any:
+    if isinstance(lr, Tensor):
+        return _access.value(lr).astype(jnp.float32)
+    return np.float32(lr)
+
+
 def _as_array(value: Any, like: jax.Array) -> jax.Array:
-    raw = value._value if isinstance(value, Tensor) else value
+    raw = _access.value(value) if isinstance(value, Tensor) else value
     if hasattr(raw, "numpy") and not isinstance(raw, jax.Array):
         raw = raw.numpy()  # a torch tensor from torch.optim's state_dict
     # A copy: JAX may alias an aligned host buffer, which its owner may mutate.

@@ -1,0 +1,951 @@
+"""``torch.compile``: a whole torch-style call as one ``jax.jit`` program.
+
+A compiled function may read and write facade state it was not given: module
+parameters and buffers, ``.grad`` buffers, optimizer state and learning rates,
+tensors of the enclosing scope. Each call first *finds* that state: it walks what
+the function can reach (its arguments, closure cells, the globals its code names,
+``self`` of a bound method, and modules, optimizers and containers inside them).
+The found state, with the grad mode, every module's ``training`` flag, shapes,
+dtypes, ``requires_grad`` and the Python scalars read, makes the *guard key*. A
+new key traces the function once with the state's arrays swapped for tracers
+(the facade runs on tracers: ``backward``, ``no_grad``, in-place updates), and
+records which state changed; the jitted program takes the state in and gives the
+changed state out, and every call writes the results back, so the call looks
+exactly like an eager one (values, ``.grad``, optimizer state, ``_version``).
+The very first call runs eagerly: ``.grad`` buffers and optimizer state appear
+in it, so the state the program is traced with is the steady one.
+
+What cannot be traced is a *graph break*: ``.item()``, ``.tolist()``,
+``.numpy()``, printing a tensor, control flow on a tensor's value, random draws,
+hooks, anomaly mode, a new tensor stored outside the function, a Python variable
+changed. The call then runs eagerly (``fullgraph=True`` raises instead, naming
+the reason and the user's line); :func:`explain` lists the breaks.
+
+>>> import funcgrad.torch as torch
+>>> w = torch.ones(3, requires_grad=True)
+>>> @torch.compile
+... def step(x):
+...     loss = (w * x).sum()
+...     loss.backward()
+...     with torch.no_grad():
+...         w.sub_(0.5 * w.grad)
+...     w.grad = None
+...     return loss
+>>> x = torch.tensor([1.0, 2.0, 3.0])
+>>> step(x), step.compile_count  # the first call runs eagerly
+(tensor(6., grad_fn=<SumBackward0>), 0)
+>>> step(x), step.compile_count  # then one program per guard key
+(tensor(-1., grad_fn=<CompiledFunctionBackward>), 1)
+>>> w
+tensor([ 0., -1., -2.], requires_grad=True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import linecache
+import os
+import threading
+import traceback
+import types
+import warnings
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import jax
+
+from ..autograd import anomaly as _anomaly
+from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.ops import OpDef
+from ..autograd.tensor import Tensor
+from . import _access, _random
+from .nn import _pytree
+from .nn import modules as _modules
+from .nn.modules import Module
+from .optim.optimizer import Optimizer
+
+RECOMPILE_LIMIT = 8  # torch._dynamo.config.recompile_limit's default
+_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+_BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "openxla", "jax")
+_PACKAGE_DIRS = tuple(
+    os.path.dirname(m.__file__) + os.sep for m in (jax, jax.numpy, _access)
+) + (os.path.dirname(os.path.dirname(_access.__file__)) + os.sep,)
+_TRACE_ERRORS = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.TracerArrayConversionError,
+    jax.errors.TracerBoolConversionError,
+    jax.errors.TracerIntegerConversionError,
+)
+_state = threading.local()
+
+
+class GraphBreak(RuntimeError):
+    """Why a call could not become one program, and the user's line."""
+
+    def __init__(self, reason: str, where: str = "") -> None:
+        self.reason, self.where = reason, where
+        super().__init__(f"{reason}\n  {where}" if where else reason)
+
+
+class _Abort(Exception):
+    """Raised inside a trace: stop tracing, run the call eagerly."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def is_compiling() -> bool:
+    """Whether a compiled function is being traced now.
+
+    >>> is_compiling()
+    False
+    """
+    return getattr(_state, "tracing", False)
+
+
+# --- finding the state ----------------------------------------------------------
+_SCALARS = (int, float, bool, str, type(None))
+_SKIP = (types.ModuleType, type, types.BuiltinFunctionType, jax.Array)
+
+
+class _Found(NamedTuple):
+    """What a call can reach: tensors (each once), optimizers, the guard key
+    (everything whose change needs a new program) and the Python scalars read."""
+
+    tensors: list
+    optimizers: list
+    key: tuple
+    scalars: list
+    containers: list
+
+
+_SCALAR, _TENSOR, _MODULE, _OPTIMIZER, _SEQ, _DICT, _FUNC, _METHOD, _OBJ, _SKIPPED = (
+    range(10)
+)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(tp: type) -> int:
+    """How the walk treats objects of type ``tp`` (decided once per type)."""
+    kind = _KINDS.get(tp)
+    if kind is None:
+        kind = _KINDS[tp] = _classify(tp)
+    return kind
+
+
+def _classify(tp: type) -> int:
+    checks = (
+        (_SCALARS, _SCALAR),
+        (Tensor, _TENSOR),
+        (Module, _MODULE),
+        (Optimizer, _OPTIMIZER),
+        (list | tuple, _SEQ),
+        (dict, _DICT),
+        (types.FunctionType, _FUNC),
+        (types.MethodType, _METHOD),
+        (_SKIP, _SKIPPED),
+    )
+    for types_, kind in checks:
+        if issubclass(tp, types_):
+            return kind
+    module = (getattr(tp, "__module__", "") or "").split(".")[0]
+    if module in ("jax", "jaxlib", "numpy", "funcgrad", "builtins", "functools"):
+        return _SKIPPED
+    return _OBJ
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}  # id -> order of first sighting
+        self.anonymous = False  # walking the arguments: identity is not guarded
+        self.tensors: list = []
+        self.optimizers: list = []
+        self.key: list = []
+        self.scalars: list = []
+        self.containers: list = []
+        self.order: list[int] = []  # ids in the order first seen
+
+    def code(self, fn: Callable, depth: int = 0) -> None:
+        """The state a function names: closure cells, globals, nested code."""
+        fn = getattr(fn, "__func__", fn)
+        code = getattr(fn, "__code__", None)
+        if code is None or id(code) in self.seen or depth > 3:
+            return
+        self.seen[id(code)] = len(self.seen)
+        for cell in fn.__closure__ or ():
+            try:
+                self.value(cell.cell_contents, depth)
+            except ValueError:  # an empty cell
+                self.key.append("empty cell")
+        g = fn.__globals__
+        for name in _names(code):
+            item = g.get(name, _ABSENT)
+            if item is not _ABSENT:
+                self.value(item, depth)
+
+    def value(self, obj: Any, depth: int) -> None:
+        kind = _kind(type(obj))
+        if kind == _SCALAR:
+            self.key.append(obj)
+            self.scalars.append(obj)
+            return
+        if kind == _SKIPPED or depth > 4:
+            return
+        i = self.seen.get(id(obj))
+        if i is not None:
+            self.key.append(("alias", i if self.anonymous else id(obj)))
+            return
+        if kind == _MODULE and not self.anonymous:
+            self.module(obj)
+            return
+        self.seen[id(obj)] = len(self.seen)
+        self.order.append(id(obj))
+        if kind == _TENSOR:
+            self.tensor(obj)
+        elif kind == _MODULE:
+            self.key.append((id(obj), obj.training))
+            self.items(vars(obj), 0)
+        elif kind == _OPTIMIZER:
+            self.optimizer(obj, depth)
+        elif kind == _SEQ:
+            if type(obj) is list:
+                self.containers.append(obj)
+            self.key.append(len(obj))
+            for item in obj[:256]:
+                self.value(item, depth + 1)
+        elif kind == _DICT:
+            self.containers.append(obj)
+            self.items(obj, depth)
+        elif kind == _FUNC:
+            if not _is_library(obj.__code__.co_filename):
+                self.code(obj, depth + 1)
+        elif kind == _METHOD:
+            self.value(obj.__self__, depth + 1)
+            self.code(obj.__func__, depth + 1)
+        else:
+            self.items(vars(obj), depth)
+
+    def items(self, d: dict, depth: int) -> None:
+        self.key.append(tuple(d))
+        if len(d) <= 256:
+            for item in d.values():
+                self.value(item, depth + 1)
+
+    def tensor(self, t: Tensor) -> None:
+        self.tensors.append(t)
+        self.key.append(None if self.anonymous else id(t))
+
+    def module(self, m: Module) -> None:
+        """A module's part of the walk, reused until a module changes (the
+        tensors' shapes, dtypes and grads are read afresh on every call)."""
+        cached = _MODULES.get(m)
+        if (
+            cached is not None
+            and cached.epoch == _pytree.epoch
+            and self.seen.keys().isdisjoint(cached.ids)
+        ):
+            for i in cached.ids:
+                self.seen[i] = len(self.seen)
+            self.order.extend(cached.ids)
+            self.key.append(cached.key)
+            self.tensors.extend(cached.tensors)
+            self.scalars.extend(cached.scalars)
+            self.containers.extend(cached.containers)
+            return
+        starts = [len(x) for x in self._parts()]
+        self.seen[id(m)] = len(self.seen)
+        self.order.append(id(m))
+        self.key.append((id(m), m.training))
+        self.items(vars(m), 0)
+        order, key, tensors, scalars, containers = (
+            x[n:] for x, n in zip(self._parts(), starts, strict=True)
+        )
+        del self.key[starts[1] :]
+        self.key.append(tuple(key))
+        _MODULES[m] = _Part(
+            _pytree.epoch, order, tuple(key), tensors, scalars, containers
+        )
+
+    def _parts(self) -> tuple:
+        return self.order, self.key, self.tensors, self.scalars, self.containers
+
+    def optimizer(self, opt: Optimizer, depth: int) -> None:
+        self.optimizers.append(opt)
+        self.key.append((id(opt), opt._compile_key()))
+        for group in opt.param_groups:
+            for p in group["params"]:
+                self.value(p, depth + 1)
+
+
+_ABSENT = object()
+
+
+class _Part(NamedTuple):
+    """A module's part of a walk, valid while ``_pytree.epoch`` is ``epoch``."""
+
+    epoch: int
+    ids: list
+    key: tuple
+    tensors: list
+    scalars: list
+    containers: list
+
+
+_MODULES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature(t: Tensor) -> tuple:
+    """What of a tensor decides the program: shape, dtype, grad state."""
+    g = _access.grad_of(t)
+    return (
+        _access.aval(t),
+        t.requires_grad,
+        t.grad_fn is None,
+        None if g is None else _access.aval(g),
+    )
+
+
+@functools.cache
+def _names(code: types.CodeType) -> tuple[str, ...]:
+    out = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            out.extend(_names(const))
+    return tuple(out)
+
+
+def _is_library(filename: str) -> bool:
+    return filename.startswith(_PACKAGE_DIRS) or "site-packages" in filename
+
+
+def find_state(fn: Callable, args: tuple, kwargs: dict) -> _Found:
+    """Walk what ``fn(*args, **kwargs)`` can reach."""
+    w = _Walker()
+    w.key.append((is_grad_enabled(), _anomaly.enabled))
+    w.anonymous = True
+    w.value(args, -1)
+    w.value(kwargs, -1)
+    w.anonymous = False
+    if isinstance(fn, Module):
+        w.value(fn, 0)
+        w.code(type(fn).forward)
+    elif isinstance(fn, types.MethodType):
+        w.value(fn.__self__, 0)
+        w.code(fn.__func__)
+    else:
+        w.value(fn, -1)
+        w.code(fn)  # the compiled function itself, wherever it is defined
+    key = (tuple(w.key), tuple([_signature(t) for t in w.tensors]))
+    return _Found(w.tensors, w.optimizers, key, w.scalars, w.containers)
+
+
+# --- graph breaks -----------------------------------------------------------------
+def _user_line(frames: list) -> str:
+    """The innermost frame of the user's code, as ``file:line in fn`` + text."""
+    for f in reversed(frames):
+        if not _is_library(f.filename) and not f.filename.startswith("<frozen"):
+            text = (f.line or linecache.getline(f.filename, f.lineno)).strip()
+            return f"{f.filename}:{f.lineno} in {f.name}\n    {text}"
+    return ""
+
+
+def _breaking(name: str, reason: str, traced_only: bool = True) -> Callable:
+    original = getattr(Tensor, name)
+
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        if is_compiling() and (
+            not traced_only or _access.is_tracer(_access.value(self))
+        ):
+            raise _Abort(reason)
+        return original(self, *args, **kwargs)
+
+    return original, method
+
+
+_BREAKS = {
+    "item": "Tensor.item() reads a value the program has not computed yet",
+    "tolist": "Tensor.tolist() reads values the program has not computed yet",
+    "numpy": "Tensor.numpy() reads values the program has not computed yet",
+    "__bool__": "data-dependent control flow (bool() of a tensor)",
+    "__float__": "float() of a tensor reads its value",
+    "__int__": "int() of a tensor reads its value",
+    "__index__": "a tensor used as a Python index",
+    "__repr__": "printing a tensor (its repr) needs its value",
+    "__format__": "formatting a tensor needs its value",
+}
+_ALWAYS = {
+    "register_hook": "Tensor.register_hook (hooks run eagerly)",
+    "retain_grad": "Tensor.retain_grad (runs eagerly)",
+}
+
+
+def _random_break() -> None:
+    if is_compiling():
+        raise _Abort("a random draw (the facade draws on the host)")
+
+
+_WRITES = ("_inplace", "fill_", "copy_", "_accumulate", "detach_", "requires_grad_")
+_WRITE_PROPERTIES = ("data", "grad")
+_UNSEEN_WRITE = (
+    "the function writes a tensor the compile could not find (reach it through "
+    "an argument, a closure, a global, a module or an optimizer)"
+)
+
+
+def _check_write(t: Tensor) -> None:
+    known = getattr(_state, "known", None)
+    if known is not None and id(t) not in known:
+        raise _Abort(_UNSEEN_WRITE)
+
+
+def _guarded_write(name: str) -> tuple:
+    original = getattr(Tensor, name)
+
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        _check_write(self)
+        return original(self, *args, **kwargs)
+
+    return original, method
+
+
+def _guarded_setter(name: str) -> tuple:
+    original = Tensor.__dict__[name]
+
+    def setter(self, value):
+        _check_write(self)
+        original.fset(self, value)
+
+    return original, property(original.fget, setter, original.fdel, original.__doc__)
+
+
+def _born() -> tuple:
+    """Tensors made during the trace may be written freely."""
+    original = Tensor._init
+
+    def init(self, *args, **kwargs):
+        known = getattr(_state, "known", None)
+        if known is not None:
+            known.add(id(self))
+        return original(self, *args, **kwargs)
+
+    return original, init
+
+
+@contextlib.contextmanager
+def _tracing(found: _Found | None = None) -> Iterator[None]:
+    """Inside: the facade raises :class:`_Abort` where a trace must stop."""
+    patched = [(n, *_breaking(n, r)) for n, r in _BREAKS.items()]
+    patched += [(n, *_breaking(n, r, False)) for n, r in _ALWAYS.items()]
+    if found is not None:
+        _state.known = {id(t) for t in found.tensors}
+        _state.known.update(id(_access.grad_of(t)) for t in found.tensors)
+        patched += [(n, *_guarded_write(n)) for n in _WRITES]
+        patched += [(n, *_guarded_setter(n)) for n in _WRITE_PROPERTIES]
+        patched.append(("_init", *_born()))
+    for name, _, method in patched:
+        setattr(Tensor, name, method)
+    _random.add_sample_hook(_random_break)
+    _state.tracing = True
+    try:
+        with _access.fast_path_off():
+            yield
+    finally:
+        _state.tracing = False
+        _state.known = None
+        _random.remove_sample_hook(_random_break)
+        for name, original, _ in patched:
+            setattr(Tensor, name, original)
+
+
+def _break_from(exc: BaseException) -> GraphBreak:
+    frames = traceback.extract_tb(exc.__traceback__)
+    if isinstance(exc, _Abort):
+        return GraphBreak(exc.reason, _user_line(frames))
+    if isinstance(exc, _TRACE_ERRORS):
+        reason = "a tensor's value is needed while tracing: " + str(exc).split("\n")[0]
+        return GraphBreak(reason, _user_line(frames))
+    return GraphBreak(
+        f"an operation that cannot be traced: {type(exc).__name__}: {exc}",
+        _user_line(frames),
+    )
+
+
+# --- tracing one program ----------------------------------------------------------
+class _Plan:
+    """What one trace found changed, to write the results back."""
+
+    def __init__(self) -> None:
+        self.changed: list[int] = []  # tensors whose array changed
+        self.versions: list[tuple[int, int]] = []  # (tensor index, writes)
+        self.flags: list[tuple[int, bool]] = []  # (tensor index, requires_grad)
+        self.grads: list[tuple[int, str, Any]] = []  # (index, how, dtype)
+        self.optimizers: list[Any] = []  # per optimizer: its write-back plan
+        self.out_tree = None
+        self.out_kinds: list[tuple] = []
+
+
+def _inputs(found: _Found) -> tuple:
+    tv = [_access.value(t) for t in found.tensors]
+    gv = []
+    for t in found.tensors:
+        g = _access.grad_of(t)
+        if g is not None:
+            gv.append(_access.value(g))
+    ov = [opt._compile_inputs() for opt in found.optimizers]
+    return tv, gv, ov
+
+
+def _body(fn, args, kwargs, found: _Found, plan: _Plan) -> Callable:
+    """The pure function of the state that one call of ``fn`` is."""
+    tensors = found.tensors
+
+    def program(tv, gv, ov):
+        if not is_compiling():  # jax.jit traced again outside a guarded trace
+            raise _Abort("the program was traced again unexpectedly")
+        grads0 = [_access.grad_of(t) for t in tensors]
+        gversions0 = [None if g is None else _access.version(g) for g in grads0]
+        versions0 = [_access.version(t) for t in tensors]
+        flags0 = [(t.requires_grad, t.grad_fn) for t in tensors]
+        for t, v in zip(tensors, tv, strict=True):
+            _access.set_value(t, v)
+        it = iter(gv)
+        for g in grads0:
+            if g is not None:
+                _access.set_value(g, next(it))
+        for opt, state in zip(found.optimizers, ov, strict=True):
+            opt._compile_swap_in(state)
+        out = fn(*args, **kwargs)
+        _check_escapes(fn, args, kwargs, found)
+        new_tv = _collect_tensors(plan, tensors, tv, versions0, flags0)
+        new_gv = _collect_grads(plan, tensors, grads0, gversions0)
+        new_ov = []
+        for opt in found.optimizers:
+            leaves, how = opt._compile_outputs()
+            new_ov.append(leaves)
+            plan.optimizers.append(how)
+        return new_tv, new_gv, new_ov, _collect_out(plan, out, tensors)
+
+    return program
+
+
+def _collect_tensors(plan, tensors, tv, versions0, flags0) -> list:
+    new_tv = []
+    for i, t in enumerate(tensors):
+        if t.grad_fn is not flags0[i][1]:
+            raise _Abort(
+                "an in-place op recorded a graph on a tensor from outside the "
+                "compiled function"
+            )
+        v = _access.value(t)
+        if v is not tv[i]:
+            plan.changed.append(i)
+            new_tv.append(v)
+        n = _access.version(t) - versions0[i]
+        if n:
+            plan.versions.append((i, n))
+        if t.requires_grad != flags0[i][0]:
+            plan.flags.append((i, t.requires_grad))
+    return new_tv
+
+
+def _collect_grads(plan, tensors, grads0, gversions0) -> list:
+    new_gv = []
+    for i, t in enumerate(tensors):
+        g = _access.grad_of(t)
+        if g is None:
+            if grads0[i] is not None:
+                plan.grads.append((i, "none", None))
+            continue
+        if g.grad_fn is not None:
+            raise _Abort(".grad with a graph (create_graph=True) stays eager")
+        if g is grads0[i]:  # written in place: its writes are counted too
+            how = ("same", _access.version(g) - gversions0[i])
+        else:
+            how = ("new", _access.version(g))
+        plan.grads.append((i, how, _access.dtype_of(g)))
+        new_gv.append(_access.value(g))
+    return new_gv
+
+
+def _collect_out(plan, out, tensors) -> list:
+    leaves, plan.out_tree = jax.tree_util.tree_flatten(
+        out, is_leaf=lambda x: isinstance(x, Tensor)
+    )
+    index = {id(t): i for i, t in enumerate(tensors)}
+    arrays = []
+    for leaf in leaves:
+        if isinstance(leaf, Tensor):
+            if id(leaf) in index:
+                plan.out_kinds.append(("state", index[id(leaf)]))
+                continue
+            if leaf.grad_fn is not None and is_grad_enabled():
+                plan.out_kinds.append(("diff", _access.dtype_of(leaf), len(arrays)))
+            else:
+                plan.out_kinds.append(("tensor", _access.dtype_of(leaf)))
+            arrays.append(_access.value(leaf))
+        elif isinstance(leaf, jax.Array):
+            plan.out_kinds.append(("array",))
+            arrays.append(leaf)
+        else:
+            plan.out_kinds.append(("const", leaf))
+    return arrays
+
+
+def _check_escapes(fn, args, kwargs, found: _Found) -> None:
+    """Stop when the call stored a new tensor outside or changed a Python value."""
+    after = find_state(fn, args, kwargs)
+    known = {id(t) for t in found.tensors}
+    for t in after.tensors:
+        if id(t) not in known and _access.is_tracer(_access.value(t)):
+            raise _Abort("a tensor made inside is stored outside the function")
+    if after.scalars != found.scalars:
+        raise _Abort("the function changes a Python variable outside it")
+
+
+# --- calling ----------------------------------------------------------------------
+class _Entry(NamedTuple):
+    program: Any  # the compiled program, or None: this key runs eagerly
+    plan: _Plan | None
+    graph_break: GraphBreak | None
+    grad_op: Callable | None = None  # output index -> OpDef differentiating it
+
+
+def _grad_ops(fn, args, kwargs, found: _Found, in_tree) -> Callable:
+    """The op behind a returned tensor that needs grad: output ``k`` of the
+    program as a function of the state's arrays (``CompiledFunctionBackward``);
+    its VJP traces the call again, with the state as it was at the trace."""
+
+    @functools.cache
+    def op_for(k: int) -> OpDef:
+        def forward(*flat):
+            tv, gv, ov = in_tree.unflatten(flat)
+            with _restored(found), _tracing(found):
+                return _body(fn, args, kwargs, found, _Plan())(tv, gv, ov)[3][k]
+
+        return OpDef("compiled_function", forward, "CompiledFunctionBackward")
+
+    return op_for
+
+
+@contextlib.contextmanager
+def _restored(found: _Found) -> Iterator[None]:
+    """Whatever happens inside, the found state is as before afterwards."""
+    tensors = [(t, _access.snapshot(t)) for t in found.tensors]
+    optimizers = [(o, o._compile_snapshot()) for o in found.optimizers]
+    containers = [(c, c.copy()) for c in found.containers]
+    try:
+        yield
+    finally:
+        for c, saved in containers:
+            if isinstance(c, list):
+                c[:] = saved
+            else:
+                c.clear()
+                c.update(saved)
+        for t, snap in tensors:
+            _access.restore(t, snap)
+        for o, snap in optimizers:
+            o._compile_restore(snap)
+
+
+def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
+    """Trace, compile and run one program (the results are not written back
+    yet), or say why not."""
+    if _anomaly.enabled:
+        return _Entry(None, None, GraphBreak("anomaly mode is on")), None
+    for t in found.tensors:
+        if t._hooks or (t.grad_fn is not None and t.requires_grad):
+            reason = "a tensor with hooks" if t._hooks else "an input with a graph"
+            return _Entry(None, None, GraphBreak(reason + " (runs eagerly)")), None
+    plan = _Plan()
+    inputs = _inputs(found)
+    program = jax.jit(_body(fn, args, kwargs, found, plan))
+    try:
+        with _restored(found), _tracing(found):
+            results = program(*inputs)
+    except Exception as exc:  # noqa: BLE001 - every failure to trace is a break
+        return _Entry(None, None, _break_from(exc)), None
+    grad_op = None
+    if any(kind[0] == "diff" for kind in plan.out_kinds):
+        in_tree = jax.tree_util.tree_structure(inputs)
+        grad_op = _grad_ops(fn, args, kwargs, found, in_tree)
+    return _Entry(program, plan, None, grad_op), (inputs, results)
+
+
+def _write_back(found: _Found, entry: _Entry, inputs: tuple, results) -> Any:
+    plan = entry.plan
+    new_tv, new_gv, new_ov, outs = results
+    tensors = found.tensors
+    for i, v in zip(plan.changed, new_tv, strict=True):
+        _access.set_value(tensors[i], v)
+    for i, n in plan.versions:
+        _access.bump_version(tensors[i], n)
+    for i, flag in plan.flags:
+        tensors[i].requires_grad_(flag)
+    it = iter(new_gv)
+    for i, how, dtype in plan.grads:
+        t = tensors[i]
+        if how == "none":
+            _access.set_grad(t, None)
+        elif how[0] == "same":
+            g = _access.grad_of(t)
+            _access.set_value(g, next(it))
+            _access.bump_version(g, how[1])
+        else:
+            g = _access.wrap(next(it), dtype)
+            _access.bump_version(g, how[1])
+            _access.set_grad(t, g)
+    for opt, how, leaves in zip(found.optimizers, plan.optimizers, new_ov, strict=True):
+        opt._compile_write_back(how, leaves)
+    it = iter(outs)
+    leaves = []
+    for kind in plan.out_kinds:
+        if kind[0] == "state":
+            leaves.append(tensors[kind[1]])
+        elif kind[0] == "tensor":
+            leaves.append(_access.wrap(next(it), kind[1]))
+        elif kind[0] == "diff":
+            saved = tuple(jax.tree_util.tree_leaves(inputs))
+            op = entry.grad_op(kind[2])
+            leaves.append(_access.recorded(next(it), kind[1], op, tensors, saved))
+        elif kind[0] == "array":
+            leaves.append(next(it))
+        else:
+            leaves.append(kind[1])
+    return jax.tree_util.tree_unflatten(plan.out_tree, leaves)
+
+
+class CompiledFunction:
+    """What :func:`compile` returns for a function: call it like the function."""
+
+    def __init__(
+        self, fn: Callable, fullgraph: bool, disable: bool, warmup: bool = True
+    ) -> None:
+        self._fn, self._fullgraph, self._disable = fn, fullgraph, disable
+        # the first call runs eagerly (state appears), unless it must be one graph
+        self._warmup = warmup and not fullgraph
+        self._cache: dict[tuple, _Entry] = {}
+        self._warned = False
+        self.breaks: list[GraphBreak] = []
+        functools.update_wrapper(self, fn, updated=())
+        _ALL.add(self)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else types.MethodType(self, obj)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._disable or is_compiling():
+            return self._fn(*args, **kwargs)
+        found = find_state(self._fn, args, kwargs)
+        entry = self._cache.get(found.key)
+        if entry is None:
+            if self._warmup:  # .grad buffers and optimizer state appear in it
+                self._warmup = False
+                return self._fn(*args, **kwargs)
+            entry, ran = self._new_entry(args, kwargs, found)
+            if ran is not None:
+                return _write_back(found, entry, *ran)
+        if entry.program is None:
+            return self._fn(*args, **kwargs)
+        inputs = _inputs(found)
+        try:
+            results = entry.program(*inputs)
+        except _Abort as exc:
+            self._cache[found.key] = _Entry(None, None, GraphBreak(exc.reason))
+            return self._fn(*args, **kwargs)
+        return _write_back(found, entry, inputs, results)
+
+    def _new_entry(self, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
+        compiled = sum(1 for e in self._cache.values() if e.program is not None)
+        if compiled >= RECOMPILE_LIMIT:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(
+                    f"torch.compile hit the recompile limit ({RECOMPILE_LIMIT}) for "
+                    f"{getattr(self._fn, '__name__', self._fn)!r}: new guards run "
+                    "eagerly from now on",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return _Entry(None, None, GraphBreak("recompile limit reached")), None
+        entry, ran = _trace(self._fn, args, kwargs, found)
+        if entry.graph_break is not None:
+            self.breaks.append(entry.graph_break)
+            if self._fullgraph:
+                raise RuntimeError(
+                    f"torch.compile(fullgraph=True): graph break: {entry.graph_break}"
+                )
+        self._cache[found.key] = entry
+        return entry, ran
+
+    @property
+    def compile_count(self) -> int:
+        """How many programs this function has compiled."""
+        return sum(1 for e in self._cache.values() if e.program is not None)
+
+
+_ALL: weakref.WeakSet = weakref.WeakSet()
+
+
+class OptimizedModule(Module):
+    """``torch.compile(module)``: the module, called through a compiled call;
+    its parameters are the original's (named ``_orig_mod.*``, as in PyTorch)."""
+
+    def __init__(self, mod: Module, compiled: CompiledFunction) -> None:
+        super().__init__()
+        self._orig_mod = mod
+        object.__setattr__(self, "_compiled", compiled)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiled(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self.__dict__["_modules"]["_orig_mod"], name)
+
+
+def _check_options(backend, mode, options) -> None:
+    if mode is not None and options is not None:
+        raise RuntimeError(
+            "Either mode or options can be specified, but both can't be specified "
+            "at the same time."
+        )
+    if mode is not None and mode not in _MODES:
+        raise RuntimeError(
+            f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}"
+        )
+    if backend is not None and not callable(backend) and backend not in _BACKENDS:
+        raise RuntimeError(
+            f"Invalid backend: {backend!r}, see `torch._dynamo.list_backends()` for "
+            "available backends."
+        )
+
+
+def compile(  # noqa: A001 - torch's name
+    model: Callable | None = None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend: str | Callable | None = None,
+    mode: str | None = None,
+    options: dict | None = None,
+    disable: bool = False,
+) -> Any:
+    """``torch.compile``: ``model`` (a function or a module) as one ``jax.jit``
+    program per guard key; usable as ``@compile`` and ``@compile(...)``.
+    ``dynamic`` is accepted (XLA compiles each shape; a new shape recompiles);
+    ``backend="eager"`` runs the function as is.
+
+    >>> import funcgrad.torch as torch
+    >>> f = torch.compile(lambda x: (x * 2).sum(), fullgraph=True)
+    >>> f(torch.ones(3))
+    tensor(6.)
+    """
+    _check_options(backend, mode, options)
+    if model is None:
+        return functools.partial(
+            compile,
+            fullgraph=fullgraph,
+            dynamic=dynamic,
+            backend=backend,
+            mode=mode,
+            options=options,
+            disable=disable,
+        )
+    disable = disable or backend == "eager"
+    if isinstance(model, Module):
+        return OptimizedModule(model, CompiledFunction(model, fullgraph, disable))
+    if not callable(model):
+        raise RuntimeError("compile() expects a callable or a Module")
+    return CompiledFunction(model, fullgraph, disable)
+
+
+def _module_compile(module: Module, *args: Any, **kwargs: Any) -> CompiledFunction:
+    return CompiledFunction(
+        module._call_eager, kwargs.get("fullgraph", False), kwargs.get("disable", False)
+    )
+
+
+_modules._COMPILE_HOOK.append(_module_compile)
+
+
+# --- torch.compiler -----------------------------------------------------------------
+class ExplainOutput(NamedTuple):
+    """What :func:`explain` found: programs compiled and why calls broke."""
+
+    graph_count: int
+    graph_break_count: int
+    break_reasons: list
+
+    def __str__(self) -> str:
+        lines = [
+            f"Graph Count: {self.graph_count}",
+            f"Graph Break Count: {self.graph_break_count}",
+            "Break Reasons:",
+        ]
+        for i, b in enumerate(self.break_reasons, 1):
+            lines += [f"  Break Reason {i}:", f"    Reason: {b.reason}"]
+            if b.where:
+                lines += ["    User Stack:"] + [
+                    "      " + line for line in b.where.split("\n")
+                ]
+        return "\n".join(lines)
+
+
+def explain(fn: Callable, *extra: Any, **options: Any) -> Callable:
+    """``torch.compiler.explain(fn)(*args)``: run ``fn`` once as a compiled
+    function would and report the programs and graph breaks.
+
+    >>> import funcgrad.torch as torch
+    >>> def f(x):
+    ...     return x * 2 if x.sum().item() > 0 else x
+    >>> out = explain(f)(torch.ones(2))
+    >>> out.graph_count, out.graph_break_count, out.break_reasons[0].reason
+    (0, 1, 'Tensor.item() reads a value the program has not computed yet')
+    """
+
+    def run(*args: Any, **kwargs: Any) -> ExplainOutput:
+        compiled = CompiledFunction(fn, False, False, warmup=False)
+        compiled(*args, **kwargs)
+        breaks = list(compiled.breaks)
+        return ExplainOutput(compiled.compile_count, len(breaks), breaks)
+
+    return run
+
+
+def reset() -> None:
+    """Forget every compiled program (the next calls trace again).
+
+    >>> reset()
+    """
+    for compiled in list(_ALL):
+        compiled._cache.clear()
+        compiled._warned = False
+
+
+def disable(fn: Callable | None = None, recursive: bool = True) -> Callable:
+    """Run ``fn`` eagerly: called inside a compiled function it is a graph break.
+
+    >>> import funcgrad.torch as torch
+    >>> log = disable(lambda t: print(t))
+    >>> explain(lambda x: log(x))(torch.ones(1)).graph_break_count
+    tensor([1.])
+    1
+    """
+    if fn is None:
+        return functools.partial(disable, recursive=recursive)
+
+    @functools.wraps(fn)
+    def eager(*args: Any, **kwargs: Any) -> Any:
+        if is_compiling():
+            raise _Abort(f"torch.compiler.disable'd {fn.__name__}")
+        return fn(*args, **kwargs)
+
+    return eager

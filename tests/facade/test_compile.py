@@ -1,0 +1,303 @@
+"""``funcgrad.torch.compile``: compiled steps leave the same state as eager facade
+steps and real PyTorch steps; guards, recompiles, graph breaks, ``explain``."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import funcgrad.torch as ft
+from funcgrad.torch import _compile
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(16, 6)).astype(np.float32)
+Y = (RNG.random((16, 1)) > 0.5).astype(np.float32)
+
+
+def _np(t) -> np.ndarray:
+    return t.detach().numpy()
+
+
+def _mlp_step(ns, *, log=None, lr=1e-2):
+    """An MLP + Adam training step written once for facade and torch; ``log``
+    (a list) makes it read ``loss.item()``: a graph break."""
+    ns.manual_seed(0)
+    model = ns.nn.Sequential(
+        ns.nn.Linear(6, 8), ns.nn.ReLU(), ns.nn.Linear(8, 8), ns.nn.ReLU(),
+        ns.nn.Linear(8, 1),
+    )  # fmt: skip
+    opt = ns.optim.Adam(model.parameters(), lr=lr)
+    crit = ns.nn.BCEWithLogitsLoss()
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+        if log is not None:
+            log.append(loss.item())
+        return loss
+
+    return model, opt, step
+
+
+def _assert_same_state(a, b, atol=1e-6) -> None:
+    (ma, oa), (mb, ob) = a, b
+    for pa, pb in zip(ma.parameters(), mb.parameters(), strict=True):
+        np.testing.assert_allclose(_np(pa), _np(pb), atol=atol)
+        np.testing.assert_allclose(_np(pa.grad), _np(pb.grad), atol=atol)
+    sa, sb = oa.state_dict()["state"], ob.state_dict()["state"]
+    assert sa.keys() == sb.keys()
+    for k in sa:
+        for name in ("step", "exp_avg", "exp_avg_sq"):
+            np.testing.assert_allclose(_np(sa[k][name]), _np(sb[k][name]), atol=atol)
+
+
+def _run(step, ns, n=50):
+    x, y = ns.tensor(X), ns.tensor(Y)
+    return [step(x, y) for _ in range(n)]
+
+
+def test_fifty_compiled_steps_equal_fifty_eager_steps() -> None:
+    m1, o1, s1 = _mlp_step(ft)
+    m2, o2, s2 = _mlp_step(ft)
+    compiled = ft.compile(s1)
+    l1, l2 = _run(compiled, ft), _run(s2, ft)
+    assert compiled.compile_count == 1  # the first call runs eagerly
+    assert not compiled.breaks
+    np.testing.assert_allclose([x.item() for x in l1], [x.item() for x in l2], 1e-5)
+    _assert_same_state((m1, o1), (m2, o2))
+    assert [p._version for p in m1.parameters()] == [
+        p._version for p in m2.parameters()
+    ]
+
+
+def test_fifty_compiled_steps_equal_real_torch() -> None:
+    torch = pytest.importorskip("torch")
+    m1, o1, s1 = _mlp_step(ft)
+    m2, o2, s2 = _mlp_step(torch)
+    _run(ft.compile(s1), ft), _run(s2, torch)
+    _assert_same_state((m1, o1), (m2, o2), atol=2e-5)
+
+
+def test_a_graph_break_runs_eagerly_with_the_same_results() -> None:
+    log1, log2 = [], []
+    m1, o1, s1 = _mlp_step(ft, log=log1)
+    m2, o2, s2 = _mlp_step(ft, log=log2)
+    compiled = ft.compile(s1)
+    _run(compiled, ft, 10), _run(s2, ft, 10)
+    assert compiled.compile_count == 0 and compiled.breaks
+    assert "item()" in compiled.breaks[0].reason
+    assert "log.append(loss.item())" in compiled.breaks[0].where
+    np.testing.assert_allclose(log1, log2, rtol=1e-6)
+    _assert_same_state((m1, o1), (m2, o2))
+
+
+def test_fullgraph_raises_with_the_reason_and_the_line() -> None:
+    _, _, step = _mlp_step(ft, log=[])
+    with pytest.raises(RuntimeError, match=r"(?s)item\(\).*log.append\(loss.item"):
+        ft.compile(step, fullgraph=True)(ft.tensor(X), ft.tensor(Y))
+
+
+def test_explain_lists_the_breaks() -> None:
+    def f(x):
+        print(x)
+        return x * 2
+
+    out = ft.compiler.explain(f)(ft.ones(2))
+    assert out.graph_break_count == 1 and out.graph_count == 0
+    assert "printing a tensor" in str(out) and "print(x)" in str(out)
+    ok = ft.compiler.explain(lambda x: x * 2)(ft.ones(2))
+    assert (ok.graph_count, ok.graph_break_count) == (1, 0)
+
+
+def test_new_batch_size_recompiles() -> None:
+    m1, o1, s1 = _mlp_step(ft)
+    m2, o2, s2 = _mlp_step(ft)
+    compiled = ft.compile(s1)
+    for rows in (16, 16, 16, 8, 8, 16):
+        x, y = X[:rows], Y[:rows]
+        compiled(ft.tensor(x), ft.tensor(y))
+        s2(ft.tensor(x), ft.tensor(y))
+    assert compiled.compile_count == 2  # 16 rows (after an eager first call), 8
+    _assert_same_state((m1, o1), (m2, o2))
+
+
+def test_grad_accumulates_across_calls_without_zero_grad() -> None:
+    w = ft.tensor([1.0, -2.0, 3.0], requires_grad=True)
+
+    @ft.compile
+    def accumulate(x):
+        (w * w * x).sum().backward()
+
+    for _ in range(3):
+        accumulate(ft.tensor([1.0, 1.0, 2.0]))
+    np.testing.assert_allclose(_np(w.grad), 3 * np.array([2.0, -4.0, 12.0]))
+    assert accumulate.compile_count == 1  # the first call runs eagerly
+
+
+def test_learning_rate_and_scalar_guards() -> None:
+    w = ft.tensor([1.0, 2.0], requires_grad=True)
+    opt = ft.optim.SGD([w], lr=0.1)
+    scale = [1.0]
+
+    def step():
+        opt.zero_grad()
+        (w * w).sum().mul(scale[0]).backward()
+        opt.step()
+
+    compiled = ft.compile(step)
+    compiled(), compiled()
+    count = compiled.compile_count
+    opt.param_groups[0]["lr"] = 0.25  # an input of the program: no recompile
+    compiled()
+    assert compiled.compile_count == count
+    scale[0] = 0.5  # a Python constant of the program: recompile
+    compiled()
+    assert compiled.compile_count == count + 1
+    # by hand: each step multiplies w by 1 - 2 * lr * scale
+    expected = np.array([1.0, 2.0]) * 0.8 * 0.8 * 0.5 * 0.75
+    np.testing.assert_allclose(_np(w), expected, atol=1e-7)
+
+
+def test_training_flag_and_grad_mode_are_guarded() -> None:
+    model = ft.nn.Linear(3, 2)
+    compiled = ft.compile(lambda x: model(x))
+    x = ft.ones(3)
+    compiled(x)
+    model.eval()
+    compiled(x)
+    with ft.no_grad():
+        out = compiled(x)
+    assert compiled.compile_count == 2  # eval, then no_grad (the first call: eager)
+    assert out.grad_fn is None and not out.requires_grad
+
+
+def test_compiled_module_forward_backpropagates_like_eager() -> None:
+    m1, m2 = ft.nn.Linear(6, 2), ft.nn.Linear(6, 2)
+    m2.load_state_dict(m1.state_dict())
+    opt = ft.compile(m1)
+    assert [n for n, _ in opt.named_parameters()] == [
+        "_orig_mod.weight",
+        "_orig_mod.bias",
+    ]
+    x = ft.tensor(X)
+    opt(x)  # the first call runs eagerly
+    out1, out2 = opt(x), m2(x)
+    assert out1.grad_fn.name() == "CompiledFunctionBackward"
+    (out1 * out1).sum().backward()
+    (out2 * out2).sum().backward()
+    for a, b in zip(m1.parameters(), m2.parameters(), strict=True):
+        np.testing.assert_allclose(_np(a.grad), _np(b.grad), rtol=1e-5)
+    m2.compile()
+    np.testing.assert_allclose(_np(m2(x)), _np(out2), rtol=1e-6)
+
+
+def test_recompile_limit_falls_back_to_eager_with_one_warning() -> None:
+    compiled = ft.compile(lambda x: x.sum() * 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outs = [compiled(ft.ones(n)).item() for n in range(1, 12)]
+    assert outs == [2.0 * n for n in range(1, 12)]
+    assert compiled.compile_count == _compile.RECOMPILE_LIMIT
+    assert sum("recompile limit" in str(w.message) for w in caught) == 1
+
+
+def test_python_side_effects_and_hooks_break_cleanly() -> None:
+    seen = []
+
+    def keeps(x):
+        y = x * 2
+        seen.append(y)
+        return y
+
+    compiled = ft.compile(keeps)
+    compiled(ft.ones(2)), compiled(ft.ones(2))
+    assert [s.tolist() for s in seen] == [[2.0, 2.0], [2.0, 2.0]]
+    assert "stored outside" in compiled.breaks[0].reason
+    w = ft.ones(2, requires_grad=True)
+    grads = []
+
+    def hooked():
+        w.register_hook(lambda g: grads.append(g))
+        (w * 3).sum().backward()
+
+    compiled = ft.compile(hooked)
+    compiled(), compiled()
+    assert len(grads) == 3  # the second call runs both hooks, as eagerly
+    assert "hook" in compiled.breaks[0].reason
+
+
+def test_compile_arguments() -> None:
+    with pytest.raises(RuntimeError, match="Unrecognized mode=fast"):
+        ft.compile(lambda x: x, mode="fast")
+    with pytest.raises(RuntimeError, match="Invalid backend: 'nope'"):
+        ft.compile(lambda x: x, backend="nope")
+
+    @ft.compile(fullgraph=True, dynamic=False)
+    def double(x):
+        return x * 2
+
+    assert double(ft.ones(2)).tolist() == [2.0, 2.0]
+    eager = ft.compile(lambda x: x.sum().item(), backend="eager")
+    assert eager(ft.ones(3)) == 3.0 and eager.compile_count == 0
+
+
+def test_seed_step_compiled_equals_eager() -> None:
+    from funcgrad._bench._cases import make_seed_step
+
+    compiled, eager = ft.compile(make_seed_step(ft)), make_seed_step(ft)
+    for _ in range(50):
+        a, b = compiled(), eager()
+    assert a.item() == pytest.approx(b.item(), rel=1e-6)
+    assert compiled.compile_count == 1 and not compiled.breaks
+
+
+def test_module_changes_between_calls_are_seen() -> None:
+    class Scale(ft.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.k = 2.0
+            self.w = ft.nn.Parameter(ft.ones(2))
+
+        def forward(self, x):
+            return x * self.w * self.k
+
+    m = Scale()
+    compiled = ft.compile(m)
+    x = ft.ones(2)
+    assert compiled(x).tolist() == [2.0, 2.0]
+    m.k = 3.0  # a static attribute: a new program
+    assert compiled(x).tolist() == [3.0, 3.0]
+    m.w = ft.nn.Parameter(ft.tensor([5.0, 5.0]))  # a new parameter object
+    assert compiled(x).tolist() == [15.0, 15.0]
+    with ft.no_grad():
+        m.w.mul_(2)  # an in-place change of a parameter: an input, no recompile
+    count = compiled._compiled.compile_count
+    assert compiled(x).tolist() == [30.0, 30.0]
+    assert compiled._compiled.compile_count == count
+
+
+def test_grad_versions_and_zero_grad_without_none_match_eager() -> None:
+    def make():
+        ft.manual_seed(0)
+        model = ft.nn.Linear(6, 1)
+        opt = ft.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+        def step(x):
+            opt.zero_grad(set_to_none=False)
+            model(x).sum().backward()
+            opt.step()
+
+        return model, step
+
+    (m1, s1), (m2, s2) = make(), make()
+    compiled, x = ft.compile(s1), ft.tensor(X)
+    for _ in range(5):
+        compiled(x), s2(x)
+    assert compiled.compile_count == 1
+    for a, b in zip(m1.parameters(), m2.parameters(), strict=True):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-6)
+        assert (a._version, a.grad._version) == (b._version, b.grad._version)
