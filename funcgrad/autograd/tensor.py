@@ -917,6 +917,7 @@ class Tensor:
         return self
 
     def copy_(self, src) -> Tensor:
+        _check_expand(tuple(self.shape), tuple(jnp.shape(_raw(src))))
         if self._records(src):
             if not isinstance(src, Tensor):
                 src = Tensor(src)
@@ -964,7 +965,14 @@ class Tensor:
         return self
 
     def masked_fill_(self, mask, value) -> Tensor:
+        kind = mask._dtype.name if isinstance(mask, Tensor) else None
         mask = _raw(mask)
+        if jnp.result_type(mask) != jnp.bool_:
+            kind = kind or _dt.from_jax(jnp.result_type(mask)).name
+            raise RuntimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{_CPP_NAMES.get(kind, kind)}"
+            )
         broadcast_shapes(self.shape, jnp.shape(mask))
         if isinstance(value, Tensor):
             value = value.item()
@@ -1333,6 +1341,12 @@ class Tensor:
 
     def select(self, dim: int, index: int) -> Tensor:
         d = _wrap_dim(dim, self.ndim)
+        size = self.shape[d] if self.ndim else 0
+        if not -size <= int(index) < size:
+            raise IndexError(
+                f"select(): index {int(index)} out of range for tensor of size "
+                f"{list(self.shape)} at dimension {d}"
+            )
         return self[(slice(None),) * d + (int(index),)]
 
     def narrow(self, dim: int, start: int, length: int) -> Tensor:
@@ -1594,7 +1608,33 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
         else:
             out.copy_(value)
         return
+    index = OPS["index.Tensor"].forward
+    spec = jax.ShapeDtypeStruct(tuple(out.shape), jnp.bool_)
+    shape = jax.eval_shape(lambda a: index(a, *arrays, template=template), spec).shape
+    vshape = tuple(jnp.shape(_raw(value)))
+    try:
+        fits = np.broadcast_shapes(vshape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(vshape)} cannot be "
+            f"broadcast to indexing result of shape {list(shape)}"
+        )
     out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
+
+
+def _check_expand(target: tuple, shape: tuple) -> None:
+    """PyTorch's error when ``shape`` does not broadcast to ``target`` (copy_)."""
+    lead = len(target) - len(shape)
+    for i, d in enumerate(shape):
+        have = target[lead + i] if lead + i >= 0 else 1
+        if d != have and d != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({have}) must match the existing "
+                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(shape)}"
+            )
 
 
 def _split_key(t: Tensor, key) -> tuple:

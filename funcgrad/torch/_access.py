@@ -15,7 +15,7 @@ from typing import Any
 
 import jax
 
-from ..autograd import compiled as _fast
+from ..autograd import fast as _fast
 from ..autograd import dtypes as _dt
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor, _edge
@@ -92,7 +92,8 @@ def snapshot(t: Tensor) -> tuple:
 
 def restore(t: Tensor, snap: tuple) -> None:
     """Put back what :func:`snapshot` saw."""
-    t._val, t._version, t._requires_grad, t.grad_fn, g, gs = snap
+    value, t._version, t._requires_grad, t.grad_fn, g, gs = snap
+    t._value = value  # through the storage: views and aliases see it too
     t._grad = g
     if g is not None:
         g._val, g._version = gs
@@ -115,9 +116,5 @@ def recorded(
 def fast_path_off() -> Iterator[None]:
     """Switch the engine's caching fast path off while JAX traces facade code
     (its caches must never hold a tracer)."""
-    previous = _fast.enabled
-    _fast.enabled = False
-    try:
+    with _fast.disabled():
         yield
-    finally:
-        _fast.enabled = previous
