@@ -65,6 +65,17 @@ def vjp_of(op: OpDef, options: tuple, diff: tuple[bool, ...]):
     return jax.jit(pullback)
 
 
+def short_name(fn) -> str:
+    """A node's name as reprs print it (``CopySlices``, not
+    ``torch::autograd::CopySlices``).
+
+    >>> from .ops import OPS
+    >>> short_name(Node(OPS["copy_slices"], (), (), (), ()))
+    'CopySlices'
+    """
+    return fn.name().rpartition("::")[2]
+
+
 class Node:
     """A recorded op: PyTorch's ``grad_fn`` (``<MulBackward0 object at 0x...>``)."""
 
@@ -104,7 +115,7 @@ class Node:
                 continue
             output = ""
             if fn is not None:
-                name = fn.short_name().split("Backward")[0]
+                name = short_name(fn).split("Backward")[0]
                 output = f", which is output 0 of {name},"
             raise RuntimeError(
                 MODIFIED.format(
@@ -123,12 +134,8 @@ class Node:
         self.inputs = ()
         self.versions = ()
 
-    def short_name(self) -> str:
-        """The name as reprs print it (``CopySlices``, not ``torch::autograd::...``)."""
-        return self.op.node_name.rpartition("::")[2]
-
     def __repr__(self) -> str:
-        return f"<{self.short_name()} object at {id(self):#x}>"
+        return f"<{short_name(self)} object at {id(self):#x}>"
 
     def __call__(self, *grads):
         return self.apply(*grads)

@@ -28,7 +28,7 @@ from . import fast
 from ._format import format_tensor
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
-from .node import AccumulateGrad, Node, vjp_of
+from .node import AccumulateGrad, Node, short_name, vjp_of
 from .ops import (
     OPS,
     OpDef,
@@ -545,8 +545,8 @@ class Tensor:
     @data.setter
     def data(self, other: Tensor) -> None:
         """Rebind: this tensor now shows ``other``'s storage."""
-        if not isinstance(other, Tensor):
-            raise TypeError("data must be a Tensor, not " + type(other).__name__)
+        if not isinstance(other, Tensor):  # an array: a fresh storage
+            other = Tensor._wrap(other)
         other._share(self, None, version=False)
         self._val = other._val
         self._dtype = other._dtype
@@ -647,7 +647,7 @@ class Tensor:
     def __repr__(self) -> str:
         if _is_tracer(self._value):
             return f"tensor(<traced {self._dtype.name}{list(self.shape)}>)"
-        grad_fn = self.grad_fn.short_name() if self.grad_fn is not None else None
+        grad_fn = short_name(self.grad_fn) if self.grad_fn is not None else None
         return format_tensor(
             np.asarray(self._value),
             dtype=self._dtype.name,
