@@ -344,7 +344,9 @@ class Store:
         meta = {
             "format": FORMAT,
             "epoch": int(epoch),
-            "history": history,
+            # A copy: the record is written in the background while training
+            # extends the history.
+            "history": {name: list(values) for name, values in history.items()},
             "options": run.options,
             "described": run.described,
             "labels": run.labels,

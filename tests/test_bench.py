@@ -45,7 +45,10 @@ def test_subprocess_benchmarks_plumbing(monkeypatch) -> None:
 
     monkeypatch.setattr(_cases, "wall_times", fake_wall_times)
     monkeypatch.setattr(_cases, "run_python", fake_run_python)
-    report = _bench.run_suite(_bench.Config.tiny(), only=["startup", "scaling"])
+    report = _bench.run_suite(
+        _bench.Config.tiny(), only=["startup", "scaling", "checkpoint"]
+    )
+    assert report["results"]["checkpoint"]["checkpoint_vs_plain"] == 1.0
     startup = report["results"]["startup"]
     assert startup["funcgrad_program"] == "seed script on funcgrad.torch"
     assert startup["import_funcgrad_s"] == 1.0
@@ -96,3 +99,10 @@ def test_compiled_benchmark_reports_every_figure() -> None:
     assert figures["mlp_eager_us"] > 0 and figures["seed_compile_s"] > 0
     targets = {t["figure"] for t in report["targets"]}
     assert {"seed_speedup_vs_torch", "mlp_eager_vs_torch"} <= targets
+
+
+def test_checkpoint_benchmark_runs_real_processes() -> None:
+    r = _cases.bench_checkpoint(_bench.Config.tiny())
+    assert r["epochs"] == 2
+    assert r["train_s"] > 0 and r["train_checkpoint_s"] > 0
+    assert r["checkpoint_vs_plain"] > 0

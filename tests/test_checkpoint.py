@@ -292,3 +292,154 @@ def test_a_damaged_read_leaves_nothing_to_call_back_into_a_closed_loop(
         assert run(tmp_path / str(i), epochs=5).resumed_from_epoch == 3
     gc.collect()
     assert [repr(u.exc_value) for u in caught] == []
+
+
+# --- cadence, words, lock, signals, phases ------------------------------------------
+
+
+def test_checkpoint_every_a_duration_or_a_count(tmp_path, uninterrupted):
+    r = run(tmp_path / "hour", epochs=5, checkpoint_every="1h")
+    assert steps(tmp_path / "hour") == [5]  # no hour passed: only the last epoch
+    assert same_bits(r.params, uninterrupted.params)
+    run(tmp_path / "zero", epochs=3, checkpoint_every="0.0001s")
+    assert steps(tmp_path / "zero") == [1, 2, 3]  # due after every epoch
+    run(tmp_path / "two", epochs=5, checkpoint_every="2")
+    assert steps(tmp_path / "two") == [2, 4, 5]
+
+
+@pytest.mark.parametrize("bad", ["0s", "30", "1d", "-1m", "s", "", 0, 1.5, True])
+def test_checkpoint_every_rejects_other_values(tmp_path, bad):
+    if bad == "30":  # a count as text is fine
+        run(tmp_path, epochs=1, checkpoint_every=bad)
+        return
+    with pytest.raises(ValueError, match="checkpoint_every"):
+        run(tmp_path, epochs=1, checkpoint_every=bad)
+    assert steps(tmp_path) == []
+
+
+def test_a_refusal_names_the_callers_own_words(tmp_path, uninterrupted):
+    run(tmp_path, epochs=2, checkpoint_labels={"--lr": 0.05, "--data": None})
+    with pytest.raises(fg.CheckpointError) as info:
+        run(
+            tmp_path,
+            epochs=4,
+            optimizer=optax.adam(0.01),
+            checkpoint_labels={"--lr": 0.01, "--data": None},
+        )
+    assert "was written by a different run: --lr 0.05 there, --lr 0.01 here; use" in (
+        str(info.value)
+    )
+    # Other words for the same run resume: only the exact options decide.
+    r = run(tmp_path, epochs=5, checkpoint_labels={"--lr": "5e-2", "--data": "x"})
+    assert r.resumed_from_epoch == 2
+    assert same_bits(r.params, uninterrupted.params)
+
+
+def test_records_without_words_are_refused_in_option_names(tmp_path):
+    # Checkpoints written before the words were recorded name the exact options.
+    run(tmp_path, epochs=2)
+    for step in steps(tmp_path):
+        path = tmp_path / str(step) / "meta" / "metadata"
+        meta = json.loads(path.read_text())
+        del meta["described"], meta["labels"]
+        path.write_text(json.dumps(meta))
+    with pytest.raises(
+        fg.CheckpointError, match="batch_size=8 there, batch_size=4 here"
+    ):
+        run(tmp_path, epochs=4, batch_size=4)
+    assert run(tmp_path, epochs=3).resumed_from_epoch == 2
+
+
+def _hold_lock(directory: Path, text: str):
+    import fcntl
+
+    directory.mkdir(parents=True, exist_ok=True)
+    f = open(directory / ".funcgrad.lock", "w")  # noqa: SIM115
+    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    f.write(text)
+    f.flush()
+    return f
+
+
+def test_a_directory_in_use_is_refused_untouched(tmp_path):
+    pytest.importorskip("fcntl")
+    run(tmp_path, epochs=2)
+    partial = tmp_path / "3.orbax-checkpoint-tmp-1700000000000000"
+    partial.mkdir()  # the holder's save in flight: must survive the refusal
+    holder = _hold_lock(tmp_path, "pid 4242 on host elsewhere since 2026-01-01\n")
+    try:
+        with pytest.raises(fg.CheckpointLockedError) as info:
+            run(tmp_path, epochs=4)
+    finally:
+        holder.close()
+    e = info.value
+    assert isinstance(e, fg.CheckpointError)
+    assert (e.directory, e.holder) == (
+        str(tmp_path),
+        "pid 4242 on host elsewhere since 2026-01-01",
+    )
+    assert str(e) == (
+        f"checkpoint directory {tmp_path} is in use by another run (pid 4242 on host "
+        "elsewhere since 2026-01-01); wait for it to end or use another directory"
+    )
+    assert steps(tmp_path) == [1, 2] and partial.exists()
+    # Released (its holder closed the file, as the kernel does for a killed one):
+    # the lock is taken over and names this process.
+    assert run(tmp_path, epochs=3).resumed_from_epoch == 2
+    assert (tmp_path / ".funcgrad.lock").read_text().startswith(f"pid {os.getpid()} ")
+
+
+def test_on_phase_compiles_once_and_says_nothing_for_a_finished_run(tmp_path):
+    phases = []
+    run(tmp_path, epochs=3, on_phase=lambda p, e: phases.append((p, e)))
+    assert phases == [("compile", 0), ("train", 0)]
+    phases.clear()
+    run(tmp_path, epochs=5, on_phase=lambda p, e: phases.append((p, e)))
+    assert phases == [("compile", 3), ("train", 3)]
+    phases.clear()
+    r = run(tmp_path, epochs=5, on_phase=lambda p, e: phases.append((p, e)))
+    assert r.resumed_from_epoch == 5 and phases == []
+    with pytest.raises(ValueError, match="on_phase must be callable"):
+        run(None, epochs=1, on_phase=3)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_saves_the_epoch_then_stops(tmp_path, signum):
+    data = tmp_path / "data.npz"
+    np.savez(data, X=X, Y=Y, batch_size=8)
+    directory = tmp_path / "ckpt"
+    env = dict(os.environ, JAX_PLATFORMS="cpu")
+    child = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "fit_checkpoint.py"), str(data), str(directory)]
+        + ["100000", "1h"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in child.stdout:
+            if line.startswith("epoch 2 done"):
+                break
+        child.send_signal(signum)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 0, err
+    last = out.strip().splitlines()[-1]
+    name = signal.Signals(signum).name
+    prefix = f"interrupted: {name}: stopped after "
+    assert last.startswith(prefix), last
+    saved = int(last[len(prefix) :].split()[0])
+    assert last == (
+        f"{prefix}{saved} of 100000 epochs; checkpoint of epoch {saved} saved in "
+        f"{directory}"
+    )
+    assert saved >= 3 and steps(directory) == [saved]  # a 1h cadence: only this one
+    resumed = run(directory, epochs=saved + 2)
+    assert resumed.resumed_from_epoch == saved
+    reference = run(None, epochs=saved + 2)
+    assert same_bits(resumed.params, reference.params)
+    assert resumed.history == reference.history

@@ -1,6 +1,6 @@
 """The benchmark suite behind ``funcgrad bench``.
 
-Six benchmarks (:data:`BENCHMARKS`), each a ratio against a baseline timed in the
+Nine benchmarks (:data:`BENCHMARKS`), each a ratio against a baseline timed in the
 same run, medians over interleaved rounds:
 
 ``seed``      the tutorial's training step on the facade vs PyTorch eager;
@@ -12,6 +12,10 @@ same run, medians over interleaved rounds:
               and peak memory (a fresh process each) over the float32 array.
 ``compiled``  ``torch.compile``'d seed and MLP+Adam steps and the eager MLP+Adam
               step vs PyTorch eager (and real ``torch.compile`` where it works).
+``stream``    one epoch of ``fit`` streamed from a ``.npy`` / Parquet file vs one
+              read of the file, and that run's peak memory.
+``checkpoint`` ``funcgrad train --checkpoint DIR`` vs ``funcgrad train``, whole
+              processes (what checkpointing adds, start-up included).
 
 :func:`run_suite` runs them and returns a JSON-ready dict; :func:`format_report`
 renders it, with every target and whether this run met it.

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import fast
+from ._stream import bench_stream
 from ._timing import interleaved, median, paired_ratio, run_python, wall_times
 
 # The tutorial's cells (the seed script), for any torch-shaped module.
@@ -579,6 +580,36 @@ def bench_csv(cfg) -> dict[str, Any]:
     }
 
 
+# 7. Checkpoints: what --checkpoint adds to a whole `funcgrad train` process.
+
+_TRAIN_SCRIPT = """\
+import shutil, sys
+from funcgrad.cli import main
+argv = ["train", "--epochs", sys.argv[1]]
+if len(sys.argv) > 2:
+    shutil.rmtree(sys.argv[2], ignore_errors=True)  # a fresh run each time
+    argv += ["--checkpoint", sys.argv[2]]
+sys.exit(main(argv))
+"""
+
+
+def bench_checkpoint(cfg) -> dict[str, Any]:
+    """``funcgrad train --checkpoint DIR`` vs ``funcgrad train``, in turn."""
+    py, epochs = sys.executable, str(cfg.train_epochs)
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = {
+            "plain": [py, "-c", _TRAIN_SCRIPT, epochs],
+            "checkpoint": [py, "-c", _TRAIN_SCRIPT, epochs, os.path.join(tmp, "c")],
+        }
+        t = wall_times(commands, repeats=cfg.startup_repeats)
+    return {
+        "epochs": cfg.train_epochs,
+        "train_s": median(t["plain"]),
+        "train_checkpoint_s": median(t["checkpoint"]),
+        "checkpoint_vs_plain": paired_ratio(t["checkpoint"], t["plain"]),
+    }
+
+
 BENCHMARKS = {
     "seed": bench_seed,
     "fit": bench_fit,
@@ -586,4 +617,6 @@ BENCHMARKS = {
     "startup": bench_startup,
     "scaling": bench_scaling,
     "csv": bench_csv,
+    "stream": bench_stream,
+    "checkpoint": bench_checkpoint,
 }

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes as _dt
+
 try:  # bfloat16 for NumPy; a dependency of jax, but keep the module importable
     import ml_dtypes as _ml_dtypes
 except ImportError:  # pragma: no cover - exercised only without ml_dtypes
@@ -177,10 +179,12 @@ _NUMPY_DTYPES: dict[str, Any] = {
 if _ml_dtypes is not None:
     _NUMPY_DTYPES["bfloat16"] = _ml_dtypes.bfloat16
 
-# Dtypes PyTorch leaves out of a non-empty tensor's repr (default float dtype,
-# its complex counterpart, int64 and bool).
-_IMPLIED_DTYPES = frozenset({"float32", "complex64", "int64", "bool"})
-_DEFAULT_DTYPE = "float32"
+
+# Dtypes PyTorch leaves out of a non-empty tensor's repr: the default float dtype
+# (``dtypes.get_default_dtype``), its complex counterpart, int64 and bool.
+def _implied_dtypes() -> tuple[str, ...]:
+    default = _dt.get_default_dtype().name
+    return (default, _dt.default_complex().name, "int64", "bool")
 
 
 def _canonical_dtype(dtype: str) -> str:
@@ -439,13 +443,13 @@ def format_tensor(
     if array.size == 0:
         if array.ndim != 1:
             suffixes.append(f"size={tuple(array.shape)}")
-        if name != _DEFAULT_DTYPE:
+        if name != _dt.get_default_dtype().name:
             suffixes.append(f"dtype=torch.{name}")
         body = "[]"
     else:
         if not options.edgeitems:
             suffixes.append(f"size={tuple(array.shape)}")
-        if name not in _IMPLIED_DTYPES:
+        if name not in _implied_dtypes():
             suffixes.append(f"dtype=torch.{name}")
         body = _body(array, _kind(name), indent, options)
     if grad_fn is not None:

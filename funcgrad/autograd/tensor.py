@@ -26,6 +26,7 @@ from . import checks as _checks
 from . import dtypes as _dt
 from . import fast
 from ._format import format_tensor
+from .engine import topological_order
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
 from .node import AccumulateGrad, Node, short_name, vjp_of
@@ -153,6 +154,7 @@ _NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
 # The narrow JAX dtypes' own torch dtypes (their results need the check above).
 _BY_NARROW = {np.dtype("int32"): _dt.int32, np.dtype("float32"): _dt.float32}
 _Lazy = fast.Lazy
+_ArrayImpl = fast.ArrayImpl
 
 
 def _result_strides(tensors: list, shape) -> tuple[int, ...] | None:
@@ -188,6 +190,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
 
     Tensors and Python scalars are inputs (a scalar never requires grad); keyword
     ``options`` are static (``dim=1``, ``reduction="sum"``) and must be hashable.
+    Inputs are promoted as PyTorch promotes them (``dtypes.RULES``); an op that
+    touches a 64-bit dtype runs in JAX's 64-bit mode (``dtypes.scope``).
 
     >>> a = Tensor(jnp.ones(3), requires_grad=True)
     >>> dispatch("mul", a, 2.0).grad_fn
@@ -195,8 +199,41 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    values = tuple([a._val if isinstance(a, Tensor) else a for a in args])
-    out = fast.forward(op, values, options)
+    values, first, mixed, wide = [], None, False, False
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a._dtype
+            if first is None:
+                first = d
+            elif d is not first:
+                mixed = True
+            if d.x64:
+                wide = True
+            values.append(a._val)
+        else:
+            if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
+                wide = True  # a raw 64-bit array (an index, a target)
+            values.append(a)
+    values = tuple(values)
+    target = None
+    rule = _dt.RULES.get(op.name)
+    if rule is not None and (mixed or first is None or not first.is_floating_point):
+        op, target = _promoted(op, rule, args, options)
+        wide = wide or target.x64
+    if options and "dtype" in options and np.dtype(options["dtype"]).itemsize == 8:
+        wide = True
+    if wide and any(_is_tracer(v) for v in values):
+        # Traced code keeps the caller's mode: without x64, 64-bit constants
+        # enter the trace 32 bits wide, as JAX would have stored them.
+        wide = False
+        if not jax.config.jax_enable_x64:
+            values = tuple(_dt.narrow(v) for v in values)
+    if wide:  # 64-bit: now, in JAX's 64-bit mode (pending inputs computed first)
+        values = fast.concrete(values)
+        with _dt.scope():
+            out = fast.forward(op, values, options, defer=False)
+    else:
+        out = fast.forward(op, values, options)
     n = op.inputs
     inputs = args if n is None else args[:n]
     tensors = [a for a in inputs if isinstance(a, Tensor)]
@@ -212,12 +249,14 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         out = jax.lax.stop_gradient(out)
     jdtype = out.dtype
     dtype = _BY_NARROW.get(jdtype)
-    if dtype is None:
+    if target is not None:  # PyTorch's promotion decided it
+        dtype = target
+    elif dtype is None:
         dtype = _result_dtype(out, tensors)
     else:  # a narrow result: widened back only when a wide tensor took part
-        wide = _NARROW[jdtype]
+        wide_dtype = _NARROW[jdtype]
         for t in tensors:
-            if t._dtype is wide:
+            if t._dtype is wide_dtype:
                 dtype = _result_dtype(out, tensors)
                 break
     result = object.__new__(Tensor)
@@ -235,6 +274,8 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         )
         if op.saves:
             node.versions = _saved_versions(op.saves, inputs, result)
+        if wide:
+            _WIDE_NODES.add(node)
         if _anomaly.enabled:
             _anomaly.record(node)
     return result
@@ -278,6 +319,57 @@ def _rebase(base: Tensor, chain: tuple, old, node: Node) -> None:
         (base,) + tuple(node.inputs[1:]),
     )
     base._requires_grad = True
+
+
+# Recorded nodes of 64-bit ops: a backward through one runs in JAX's 64-bit mode.
+_WIDE_NODES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _promoted(op: OpDef, rule: tuple, args: tuple, options: dict):
+    """``op`` computing in PyTorch's promoted dtype of ``args``, and that dtype."""
+    kind, n = rule
+    operands = [
+        a
+        for a in (args if n is None else args[:n])
+        if isinstance(a, Tensor) or type(a) in _NUMBERS
+    ]
+    operands += [
+        options[k]
+        for k in _dt.SCALAR_OPTIONS
+        if k in options and type(options[k]) in _NUMBERS
+    ]
+    target = _dt.op_result_type(kind, operands)
+    casts = tuple(
+        isinstance(a, Tensor) and a._dtype is not target
+        for a in (args if n is None else args[:n])
+    )
+    return (_cast_op(op, casts, target) if any(casts) else op), target
+
+
+_NUMBERS = frozenset((bool, int, float, complex))
+
+
+@functools.lru_cache(maxsize=1024)
+def _cast_op(op: OpDef, casts: tuple[bool, ...], target: _dt.dtype) -> OpDef:
+    """``op`` whose flagged positional inputs are cast to ``target`` first (inside
+    the forward, so the VJP casts the gradients back)."""
+    forward = op.forward
+
+    def cast_forward(*values, **options):
+        store = target.storage()
+        values = [
+            v.astype(store) if c else v
+            for v, c in zip(values, casts + (False,) * len(values), strict=False)
+        ]
+        return forward(*values, **options)
+
+    return op._replace(forward=cast_forward)
+
+
+def _indices(arg, value, **kwargs) -> Tensor:
+    """``argmax``/``argmin`` indices as int64, as in PyTorch."""
+    with _dt.scope(not _is_tracer(value)):
+        return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
 
 
 def as_grad_tensor(ct, create_graph: bool = False) -> Tensor:
@@ -360,7 +452,8 @@ class Tensor:
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):
-            value = jnp.asarray(value, dtype=d.storage() if d is not None else None)
+            with _dt.scope(d is not None and d.x64):
+                value = jnp.asarray(value, dtype=d.storage() if d is not None else None)
         elif d is not None:
             value = value.astype(d.storage())
         self._init(value, d if d is not None else _dt.from_jax(value.dtype))
@@ -908,6 +1001,7 @@ class Tensor:
         self._write(fast.full(self._val.shape, 0, self._val.dtype))
         return self
 
+    @_dt.scoped
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             value = value.item()
@@ -916,6 +1010,7 @@ class Tensor:
         self._write(fast.full(self._val.shape, _raw(value), self._val.dtype))
         return self
 
+    @_dt.scoped
     def copy_(self, src) -> Tensor:
         _check_expand(tuple(self.shape), tuple(jnp.shape(_raw(src))))
         if self._records(src):
@@ -1061,8 +1156,16 @@ class Tensor:
         return dispatch("bmm", self, other)
 
     # --- comparisons (never recorded) -------------------------------------------------
+    @_dt.scoped
     def _compare(self, fn, other) -> Tensor:
         a, b = self._value, _raw(other)
+        if (
+            isinstance(other, Tensor)
+            and other._dtype is not self._dtype
+            or (type(other) in _NUMBERS and not self._dtype.is_floating_point)
+        ):  # compared in PyTorch's promoted dtype
+            store = _dt.result_type(self, other).storage()
+            a, b = a.astype(store), b.astype(store) if isinstance(other, Tensor) else b
         broadcast_shapes(jnp.shape(a), jnp.shape(b))
         ndim = max(jnp.ndim(a), jnp.ndim(b))
         if jnp.ndim(b) < ndim and not isinstance(b, int | float):
@@ -1091,9 +1194,11 @@ class Tensor:
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
+    @_dt.scoped
     def equal(self, other: Tensor) -> bool:
         return self.shape == other.shape and bool(jnp.all(self._value == other._value))
 
+    @_dt.scoped
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
         return bool(
             jnp.allclose(
@@ -1124,10 +1229,9 @@ class Tensor:
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
         src = self if dtype is None else self.to(dtype)
-        out = src._reduce("sum", dim, keepdim)
         if not src._dtype.is_floating_point and not src._dtype.is_complex:
-            out._dtype = _dt.int64  # integer and bool sums are int64, as in torch
-        return out
+            src = src.to(_dt.int64)  # integer and bool sums are int64, as in torch
+        return src._reduce("sum", dim, keepdim)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
         src = self if dtype is None else self.to(dtype)
@@ -1147,7 +1251,7 @@ class Tensor:
         d = _wrap_dim(dim, self.ndim)
         values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
         arg = jnp.argmax if name == "max" else jnp.argmin
-        indices = Tensor._wrap(arg(self._value, axis=d, keepdims=keepdim), _dt.int64)
+        indices = _indices(arg, self._value, axis=d, keepdims=keepdim)
         return (return_max if name == "max" else return_min)(values, indices)
 
     def max(self, dim=None, keepdim: bool = False):
@@ -1171,14 +1275,14 @@ class Tensor:
         if dim is None:
             if not self.numel():
                 raise IndexError(f"argmax(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return Tensor._wrap(jnp.argmax(self._value), _dt.int64)
+            return _indices(jnp.argmax, self._value)
         return self._extreme("max", dim, keepdim).indices
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
         if dim is None:
             if not self.numel():
                 raise IndexError(f"argmin(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return Tensor._wrap(jnp.argmin(self._value), _dt.int64)
+            return _indices(jnp.argmin, self._value)
         return self._extreme("min", dim, keepdim).indices
 
     # --- shapes -----------------------------------------------------------------------
@@ -1439,7 +1543,8 @@ class Tensor:
         d = _dt.to_dtype(d)
         if d is self._dtype:
             return self
-        out = dispatch("_to_copy", self, dtype=d.storage())
+        with _dt.scope(d.x64 and not _is_tracer(self._val)):
+            out = dispatch("_to_copy", self, dtype=d.storage())
         out._dtype = d
         if not d.is_floating_point:
             out.grad_fn, out._requires_grad = None, False
@@ -1706,10 +1811,16 @@ def _split_key(t: Tensor, key) -> tuple:
 
 
 def _index_array(k):
-    """An index key as an array: a list of numbers or a tensor of integers/bools."""
+    """An index key as an array: a list of numbers or a tensor of integers/bools;
+    int64 indices as int32 (any index of a real tensor fits), so indexing stays in
+    JAX's 32-bit mode."""
     if isinstance(k, list):
         k = np.asarray(k) if k else np.zeros((0,), np.int64)
-    return jnp.asarray(_raw(k))
+    a = _raw(k)
+    if isinstance(a, jax.Array) and a.dtype.itemsize == 8 and not _is_tracer(a):
+        with _dt.scope():
+            return a.astype(np.int32)
+    return jnp.asarray(a)
 
 
 def _is_array_key(k) -> bool:
@@ -1918,7 +2029,6 @@ def backward(
     tensor([0., 2., 4.])
     """
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
-    roots = _roots(tensors, grad_tensors, create_graph)
     only = None
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -1927,13 +2037,15 @@ def backward(
         only = {id(t) for t in inputs}
     if retain_graph is None:
         retain_graph = create_graph
-    fast.backward(
-        roots,
-        retain_graph=retain_graph,
-        create_graph=create_graph,
-        pull=differentiable_apply if create_graph else None,
-        only=only,
-    )
+    with _graph_scope(tensors):
+        roots = _roots(tensors, grad_tensors, create_graph)
+        fast.backward(
+            roots,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            pull=differentiable_apply if create_graph else None,
+            only=only,
+        )
 
 
 def grad(
@@ -1960,32 +2072,44 @@ def grad(
             raise RuntimeError(
                 "One of the differentiated Tensors does not require grad"
             )
-    roots = _roots(outputs, grad_outputs, create_graph)
     targets = [t.grad_fn if t.grad_fn is not None else t._accumulator() for t in inputs]
     if retain_graph is None:
         retain_graph = create_graph
-    captured = fast.backward(
-        roots,
-        retain_graph=retain_graph,
-        create_graph=create_graph,
-        pull=differentiable_apply if create_graph else None,
-        capture={id(n) for n in targets},
-        accumulate=False,
-    )
+    with _graph_scope(outputs):
+        roots = _roots(outputs, grad_outputs, create_graph)
+        captured = fast.backward(
+            roots,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            pull=differentiable_apply if create_graph else None,
+            capture={id(n) for n in targets},
+            accumulate=False,
+        )
     result = []
     for i, (t, node) in enumerate(zip(inputs, targets, strict=True)):
         g = captured.get(id(node))
         if g is None:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(UNUSED_INPUT.format(i))
-            result.append(
-                Tensor._wrap(jnp.zeros_like(t._value), t._dtype)
-                if materialize_grads
-                else None
-            )
+            result.append(_zeros_like(t) if materialize_grads else None)
         else:
             result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, t._dtype))
     return tuple(result)
+
+
+def _zeros_like(t: Tensor) -> Tensor:
+    with _dt.scope(t._dtype.x64 and not _is_tracer(t._val)):
+        return Tensor._wrap(jnp.zeros_like(t._value), t._dtype)
+
+
+def _graph_scope(tensors):
+    """JAX's 64-bit mode for a backward from ``tensors`` when the graph holds a
+    64-bit op (checked only while such nodes exist)."""
+    wide = any(t._dtype.x64 and not _is_tracer(t._val) for t in tensors)
+    if not wide and _WIDE_NODES:
+        nodes = topological_order(t.grad_fn for t in tensors)
+        wide = any(node in _WIDE_NODES for node in nodes)
+    return _dt.scope(wide)
 
 
 def _roots(tensors, grad_tensors, create_graph: bool) -> list:
@@ -2003,6 +2127,8 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
             g = Tensor._wrap(fast.ones_like(t._val), t._dtype)
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t._dtype)
+        elif g._dtype is not t._dtype:  # cast to the output's dtype, as torch does
+            g = g.to(t._dtype)
         if g.shape != t.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "

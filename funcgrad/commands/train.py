@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import math
 import os
 import re
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..cli import CLIError
+from . import _train_stream
 
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
@@ -226,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     age = _process_age()  # seconds the process ran before this command started
     _check_arguments(args)
+    if _train_stream.streams(args.data):
+        return _train_stream.run_streamed(args, started, _STREAM_SHARED)
     if args.plot:
         _require_matplotlib()
     dataset, source = _load(args)
@@ -243,6 +248,9 @@ def run(args: argparse.Namespace) -> int:
         TrainingInterrupted,
         fit,
     )
+
+    if args.checkpoint:
+        _import_in_background("orbax.checkpoint")
 
     if args.devices is not None and args.devices > jax.device_count():
         raise CLIError(
@@ -392,9 +400,25 @@ class Progress:
             self.bar.close()
 
 
+def _import_in_background(name: str) -> None:
+    """Start importing ``name`` on a thread of its own, for a module needed later.
+
+    The import (a good part of what checkpoints cost a short run) then overlaps
+    with the set-up's XLA compilations, which leave Python's lock free.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the import where it is needed reports it
+            pass
+
+    threading.Thread(target=load, name=f"import {name}", daemon=True).start()
+
+
 def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
     """The options that shape the run, as they are written on the command line."""
-    return {
+    labels = {
         "--data": args.data,
         "--target": args.target,
         "--optimizer": args.optimizer,
@@ -402,6 +426,11 @@ def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
         "--batch-size": str(args.batch_size),
         "--seed": str(args.seed),
     }
+    for name in ("delimiter", "positive"):  # how --data is read, where given
+        value = getattr(args, name, None)
+        if value is not None:
+            labels[f"--{name}"] = str(value)
+    return labels
 
 
 def _process_age() -> float:
@@ -661,6 +690,15 @@ def _report(summary: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"wall time:      {s['wall_seconds']:.2f} s (the whole process)")
     if args.plot:
         print(f"plot:           {args.plot}")
+
+
+_STREAM_SHARED = _train_stream.Shared(
+    default_lr=DEFAULT_LR,
+    initialize=_initialize_distributed,
+    checkpoint_dir=_checkpoint_dir,
+    devices_used=_devices_used,
+    params_sha256=params_sha256,
+)
 
 
 def _one_line(e: BaseException) -> str:

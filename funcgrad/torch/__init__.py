@@ -7,8 +7,10 @@
 
 from ..autograd.dtypes import bfloat16 as bfloat16
 from ..autograd.dtypes import bool as bool
+from ..autograd.dtypes import cdouble as cdouble
 from ..autograd.dtypes import cfloat as cfloat
 from ..autograd.dtypes import complex64 as complex64
+from ..autograd.dtypes import complex128 as complex128
 from ..autograd.dtypes import double as double
 from ..autograd.dtypes import dtype as dtype
 from ..autograd.dtypes import float as float
@@ -23,6 +25,9 @@ from ..autograd.dtypes import int16 as int16
 from ..autograd.dtypes import int32 as int32
 from ..autograd.dtypes import int64 as int64
 from ..autograd.dtypes import long as long
+from ..autograd.dtypes import promote_types as promote_types
+from ..autograd.dtypes import result_type as result_type
+from ..autograd.dtypes import set_default_dtype as set_default_dtype
 from ..autograd.dtypes import short as short
 from ..autograd.dtypes import uint8 as uint8
 from ..autograd.grad_mode import enable_grad as enable_grad
@@ -40,6 +45,7 @@ from . import func as func
 from . import nn as nn
 from . import optim as optim
 from . import testing as testing
+from . import utils as utils
 from . import viz as viz
 from ._compile import compile as compile
 from ._device import device as device
@@ -115,6 +121,8 @@ from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
+from ._serialization import load as load
+from ._serialization import save as save
 
 __getattr__ = _missing(__name__)
 
@@ -141,12 +149,14 @@ __all__ = [
     "bmm",
     "bool",
     "cat",
+    "cdouble",
     "cfloat",
     "clamp",
     "clip",
     "clone",
     "compile",
     "compiler",
+    "complex128",
     "complex64",
     "concat",
     "concatenate",
@@ -203,12 +213,15 @@ __all__ = [
     "ones_like",
     "permute",
     "pow",
+    "promote_types",
     "rand",
     "rand_like",
     "randn",
     "randn_like",
     "relu",
     "reshape",
+    "result_type",
+    "set_default_dtype",
     "set_grad_enabled",
     "short",
     "sigmoid",
@@ -219,6 +232,9 @@ __all__ = [
     "sum",
     "t",
     "tanh",
+    "load",
+    "save",
+    "utils",
     "tensor",
     "testing",
     "transpose",

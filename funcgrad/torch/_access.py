@@ -15,8 +15,8 @@ from typing import Any
 
 import jax
 
-from ..autograd import fast as _fast
 from ..autograd import dtypes as _dt
+from ..autograd import fast as _fast
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor, _edge
 

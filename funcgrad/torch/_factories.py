@@ -15,9 +15,13 @@ from . import _checks, _random
 
 
 def _make(value, dtype, requires_grad: bool) -> Tensor:
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.from_jax(value.dtype)
-    if value.dtype != d.storage():
-        value = value.astype(d.storage())
+    """A leaf of dtype ``dtype`` around ``value``: a callable building the
+    JAX array (run in JAX's 64-bit mode for a 64-bit dtype) or an array."""
+    d = _dt.to_dtype(dtype)
+    with _dt.scope(d.x64):
+        value = value(d.storage()) if callable(value) else value
+        if value.dtype != d.storage():
+            value = value.astype(d.storage())
     if requires_grad and not (d.is_floating_point or d.is_complex):
         raise RuntimeError(FLOAT_ONLY_FACTORY)
     t = Tensor._wrap(value, d)
@@ -26,15 +30,16 @@ def _make(value, dtype, requires_grad: bool) -> Tensor:
 
 
 def _infer_dtype(data) -> _dt.dtype:
-    """PyTorch's inference: bools -> bool, ints -> int64, any float -> float32."""
+    """PyTorch's inference: bools -> bool, ints -> int64, any float -> the default
+    dtype (float32 unless ``set_default_dtype``), complex -> its complex dtype."""
     arr = np.asarray(data)
     if arr.dtype.kind == "b":
         return _dt.bool
     if arr.dtype.kind in "iu":
         return _dt.int64
     if arr.dtype.kind == "c":
-        return _dt.complex64
-    return _dt.float32
+        return _dt.default_complex()
+    return _dt.get_default_dtype()
 
 
 def tensor(
@@ -51,7 +56,7 @@ def tensor(
     dtype = _checks.dtype("tensor", dtype)
     if isinstance(data, Tensor):
         d = dtype if dtype is not None else data.dtype
-        return _make(data._value, d, requires_grad)
+        return _make(lambda store: jnp.array(data._value, store), d, requires_grad)
     if isinstance(data, jax.Array | np.ndarray | np.generic):
         arr = data
         d = dtype if dtype is not None else _dt.from_jax(arr.dtype)
@@ -67,7 +72,7 @@ def tensor(
         arr = np.asarray(values, dtype=np.float64 if overflow else None)
     d = _dt.to_dtype(d)
     # torch.tensor always copies; jnp.asarray may alias an aligned host buffer.
-    return _make(jnp.array(arr, dtype=d.storage(), copy=True), d, requires_grad)
+    return _make(lambda store: jnp.array(arr, dtype=store, copy=True), d, requires_grad)
 
 
 def as_tensor(data: Any, dtype=None, device=None) -> Tensor:
@@ -95,9 +100,9 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _filled(fill, shape, dtype, requires_grad) -> Tensor:
-    d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+    d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
     _checks.allocation(shape, d)
-    return _make(jnp.full(shape, fill, d.storage()), d, requires_grad)
+    return _make(lambda store: jnp.full(shape, fill, store), d, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -172,9 +177,9 @@ def eye(
         m = _checks.integer("eye", "m", 2, m)
         if m < 0:
             raise RuntimeError(f"m must be greater or equal to 0, got {m}")
-    d = _checks.dtype("eye", dtype) or _dt.float32
+    d = _checks.dtype("eye", dtype) or _dt.get_default_dtype()
     _checks.allocation((n, n if m is None else m), d)
-    return _make(jnp.eye(n, m, dtype=d.storage()), d, requires_grad)
+    return _make(lambda store: jnp.eye(n, m, dtype=store), d, requires_grad)
 
 
 def arange(
@@ -204,7 +209,7 @@ def arange(
     values = np.arange(
         start, end, step, dtype=np.float64 if d.is_floating_point else np.int64
     )
-    return _make(jnp.asarray(values, d.storage()), d, requires_grad)
+    return _make(lambda store: jnp.asarray(values, store), d, requires_grad)
 
 
 def linspace(
@@ -218,13 +223,15 @@ def linspace(
     steps = _checks.integer("linspace", "steps", 3, steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    d = _checks.dtype("linspace", dtype) or _dt.float32
+    d = _checks.dtype("linspace", dtype) or _dt.get_default_dtype()
     _checks.allocation((steps,), d)
-    return _make(jnp.linspace(start, end, steps, dtype=d.storage()), d, requires_grad)
+    return _make(
+        lambda store: jnp.linspace(start, end, steps, dtype=store), d, requires_grad
+    )
 
 
 def _random_dtype(fname: str, kernel: str, dtype) -> _dt.dtype:
-    d = _checks.dtype(fname, dtype) or _dt.float32
+    d = _checks.dtype(fname, dtype) or _dt.get_default_dtype()
     if not d.is_floating_point:
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{_checks.scalar_name(d)}'"
@@ -245,8 +252,8 @@ def rand(
     _checks.generator("rand", size, generator)
     _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.uniform(shape, d, generator=generator))
-    return _make(value, d, requires_grad)
+    value = _random.uniform(shape, d, generator=generator)
+    return _make(lambda store: jnp.asarray(value, store), d, requires_grad)
 
 
 def randn(
@@ -262,8 +269,8 @@ def randn(
     _checks.generator("randn", size, generator)
     _checks.allocation(shape, d)
     # PyTorch's CPU generator, number for number (see _random).
-    value = jnp.asarray(_random.normal(shape, d, generator=generator))
-    return _make(value, d, requires_grad)
+    value = _random.normal(shape, d, generator=generator)
+    return _make(lambda store: jnp.asarray(value, store), d, requires_grad)
 
 
 def _like(fn):

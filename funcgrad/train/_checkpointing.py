@@ -15,7 +15,6 @@ the save and raises :class:`TrainingInterrupted` (a second signal stops at once)
 
 from __future__ import annotations
 
-import hashlib
 import re
 import signal
 import threading
@@ -31,7 +30,7 @@ from .. import _distributed as dist
 from .._checkpoint import CheckpointError, Run, Store
 from ._identity import optimizer_identity, optimizer_summary
 from ._step import TrainState
-from ._validate import Data, Settings, positive_int
+from ._validate import Data, Settings, data_digest, positive_int
 
 __all__ = [
     "Checkpointing",
@@ -52,6 +51,7 @@ class TrainingInterrupted(KeyboardInterrupt):
     ``signal`` is the signal's number, ``epoch`` the completed epochs saved in
     ``directory`` (``None`` if none was completed): the same call resumes there.
 
+    >>> import signal
     >>> e = TrainingInterrupted(signal.SIGTERM, 37, 100, "ckpt")
     >>> print(e)
     SIGTERM: stopped after 37 of 100 epochs; checkpoint of epoch 37 saved in ckpt
@@ -301,10 +301,7 @@ def describe_run(
 
 def run_options(state: TrainState, settings: Settings, data: Data) -> dict[str, Any]:
     """The record that identifies a run: a checkpoint resumes only the same run."""
-    X, Y, val = data.X, data.Y, data.val
-    digest = hashlib.sha256()
-    for a in (X, Y):
-        digest.update(np.ascontiguousarray(a).tobytes())
+    X, val = data.X, data.val
     return {
         "examples": int(X.shape[0]),
         "features": int(X.shape[1]),
@@ -317,6 +314,6 @@ def run_options(state: TrainState, settings: Settings, data: Data) -> dict[str, 
         "shuffle": bool(settings.shuffle),
         "key": [int(v) for v in settings.key_data.ravel()],
         "key_impl": settings.key_impl,
-        "data_sha256": digest.hexdigest(),
+        "data_sha256": data_digest(data),
         "validation": None if val is None else list(val[0].shape),
     }

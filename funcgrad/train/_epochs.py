@@ -9,7 +9,8 @@ training step over them.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -23,10 +24,15 @@ from ._step import TrainState, all_finite, apply_gradients, masked_loss, select
 __all__ = [
     "Plan",
     "epoch_indices",
+    "epoch_metrics",
+    "epoch_metrics_jit",
     "host_epoch_indices",
+    "make_scan_step",
     "permutation",
     "run_epochs",
     "run_epochs_jit",
+    "run_segment",
+    "run_segment_jit",
 ]
 
 
@@ -43,6 +49,10 @@ class Plan(NamedTuple):
     fed: bool  # batches fed by the host (several processes) or gathered on device
     key_impl: str | None  # implementation of raw key data (None: JAX default)
     mesh: Mesh | None
+    # Sum the devices' partial losses and gradients in a fixed order (gathered,
+    # then added), so that results do not depend on how devices are spread over
+    # processes; 0: leave the reduction to XLA (streamed data sets it).
+    exact_shards: int = 0
 
 
 def permutation(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
@@ -128,17 +138,71 @@ def run_epochs(
     (arrays of length ``num_epochs``).
     """
     nb = plan.num_batches
-    dtype = state.params[0].dtype
-    features, outputs = state.params[0].shape
+    train_step = make_scan_step(optimizer, plan, state.params)
+
+    def train_epoch(carry, inputs):
+        state, bad = carry
+        epoch, fed_epoch = inputs
+        if plan.fed:
+            rows, mask = fed_epoch
+        else:
+            # The epoch's batches gathered in one go, (num_batches, padded, D + k):
+            # one big gather is far cheaper than a small gather in every step.
+            idx = epoch_indices(key, epoch, plan)
+            rows, mask = data[idx], idx < plan.n
+        rows, mask = _constrain(rows, plan, axis=1), _constrain(mask, plan, axis=1)
+        steps = epoch * nb + jnp.arange(nb, dtype=jnp.int32)
+        # Real rows per batch, counted for the whole epoch at once.
+        real = jnp.sum(mask, axis=1, dtype=jnp.int32)
+        (state, bad, sums), _ = jax.lax.scan(
+            train_step,
+            (state, bad, jnp.zeros((4,), state.params[0].dtype)),
+            (steps, rows, mask, real),
+            unroll=_UNROLL,
+        )
+        return (state, bad), epoch_metrics(sums, state.params, val, plan)
+
+    epochs = first_epoch + jnp.arange(num_epochs, dtype=jnp.int32)
+    init = (state, jnp.asarray(-1, jnp.int32))
+    (state, bad), metrics = jax.lax.scan(train_epoch, init, (epochs, fed))
+    return state, bad, metrics
+
+
+# Two steps per iteration of the compiled loop: measured about 15 % faster per step
+# than one for small models on CPU; more unrolling compiled slower and ran no faster.
+_UNROLL = 2
+
+run_epochs_jit = jax.jit(
+    run_epochs, static_argnames=("optimizer", "plan", "num_epochs")
+)
+
+
+def make_scan_step(
+    optimizer: optax.GradientTransformation, plan: Plan, params: Any
+) -> Callable:
+    """The body of the compiled loop: ``((state, bad, sums), (step, rows, mask,
+    real)) -> ((state, bad, sums), None)`` for one padded, masked batch.
+
+    ``bad`` is the step of the first non-finite loss (-1 if none; nothing more is
+    applied after it unless ``plan.skip``); ``sums`` accumulates (loss * rows, hits,
+    rows, skipped batches).
+    """
+    dtype = params[0].dtype
+    features = params[0].shape[0]
 
     def train_step(carry, inputs):
         state, bad, sums = carry
         step_index, rows, mask, real = inputs
         rows, mask = _constrain(rows, plan), _constrain(mask, plan)
         x, y = rows[:, :features], rows[:, features:]
-        (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
-            state.params, x, y, mask, real
-        )
+        if plan.exact_shards:
+            (value, logits), grads = _sharded_value_and_grad(
+                state.params, x, y, mask, real, plan
+            )
+        else:
+            (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
+                state.params, x, y, mask, real
+            )
         finite = jnp.isfinite(value) & all_finite(grads)
         if plan.skip:
             ok = finite
@@ -159,51 +223,73 @@ def run_epochs(
         )
         return (state, bad, sums), None
 
-    def train_epoch(carry, inputs):
-        state, bad = carry
-        epoch, fed_epoch = inputs
-        if plan.fed:
-            rows, mask = fed_epoch
-        else:
-            # The epoch's batches gathered in one go, (num_batches, padded, D + k):
-            # one big gather is far cheaper than a small gather in every step.
-            idx = epoch_indices(key, epoch, plan)
-            rows, mask = data[idx], idx < plan.n
-        rows, mask = _constrain(rows, plan, axis=1), _constrain(mask, plan, axis=1)
-        steps = epoch * nb + jnp.arange(nb, dtype=jnp.int32)
-        # Real rows per batch, counted for the whole epoch at once.
-        real = jnp.sum(mask, axis=1, dtype=jnp.int32)
-        (state, bad, sums), _ = jax.lax.scan(
-            train_step,
-            (state, bad, jnp.zeros((4,), dtype)),
-            (steps, rows, mask, real),
-            unroll=_UNROLL,
-        )
-        metrics = {
-            "loss": sums[0] / sums[2],
-            "accuracy": sums[1] / (sums[2] * outputs),
-        }
-        if plan.skip:
-            metrics["skipped"] = sums[3].astype(jnp.int32)
-        if plan.has_val:
-            vx, vy = val
-            logits = linear(state.params, vx)
-            metrics["val_loss"] = binary_cross_entropy_with_logits(logits, vy)
-            metrics["val_accuracy"] = jnp.mean(
-                ((logits > 0) == (vy > 0.5)).astype(dtype)
-            )
-        return (state, bad), metrics
-
-    epochs = first_epoch + jnp.arange(num_epochs, dtype=jnp.int32)
-    init = (state, jnp.asarray(-1, jnp.int32))
-    (state, bad), metrics = jax.lax.scan(train_epoch, init, (epochs, fed))
-    return state, bad, metrics
+    return train_step
 
 
-# Two steps per iteration of the compiled loop: measured about 15 % faster per step
-# than one for small models on CPU; more unrolling compiled slower and ran no faster.
-_UNROLL = 2
+def _shard_sum(params: Any, x: jax.Array, y: jax.Array, mask: jax.Array):
+    logits = linear(params, x)
+    per_element = binary_cross_entropy_with_logits(logits, y, reduction="none")
+    return jnp.sum(jnp.where(mask[:, None], per_element, 0.0)), logits
 
-run_epochs_jit = jax.jit(
-    run_epochs, static_argnames=("optimizer", "plan", "num_epochs")
-)
+
+def _sharded_value_and_grad(params, x, y, mask, real, plan: Plan):
+    """The masked mean loss and its gradient from per-device partial sums, added
+    in the same order on every device whatever the processes (see ``Plan``)."""
+    shards = plan.exact_shards
+    split = lambda a: a.reshape(shards, -1, *a.shape[1:])  # noqa: E731
+    xs, ys, ms = _constrain(split(x), plan), _constrain(split(y), plan), split(mask)
+    vg = jax.vmap(jax.value_and_grad(_shard_sum, has_aux=True), (None, 0, 0, 0))
+    (totals, logits), grads = vg(params, xs, ys, ms)
+    # Gathering copies values exactly; the sums that follow are local and alike.
+    everywhere = dist.replicated(plan.mesh)
+    totals, grads = jax.lax.with_sharding_constraint((totals, grads), everywhere)
+    count = (jnp.maximum(real, 1) * y.shape[1]).astype(totals.dtype)
+    grads = jax.tree.map(lambda g: jnp.sum(g, axis=0) / count, grads)
+    return (jnp.sum(totals) / count, logits.reshape(y.shape)), grads
+
+
+def epoch_metrics(sums: jax.Array, params: Any, val: Any, plan: Plan) -> dict:
+    """An epoch's metrics from its sums, and the validation set's (if any)."""
+    dtype = params[0].dtype
+    outputs = params[0].shape[1]
+    metrics = {
+        "loss": sums[0] / sums[2],
+        "accuracy": sums[1] / (sums[2] * outputs),
+    }
+    if plan.skip:
+        metrics["skipped"] = sums[3].astype(jnp.int32)
+    if plan.has_val:
+        vx, vy = val
+        logits = linear(params, vx)
+        metrics["val_loss"] = binary_cross_entropy_with_logits(logits, vy)
+        metrics["val_accuracy"] = jnp.mean(((logits > 0) == (vy > 0.5)).astype(dtype))
+    return metrics
+
+
+def run_segment(
+    state: TrainState,
+    bad: jax.Array,
+    sums: jax.Array,
+    first_step: jax.Array,
+    rows: jax.Array,
+    mask: jax.Array,
+    *,
+    optimizer: optax.GradientTransformation,
+    plan: Plan,
+) -> tuple[TrainState, jax.Array, jax.Array]:
+    """Train on consecutive batches the host streamed: ``rows`` of shape
+    ``(M, padded, D + k)``, ``mask`` ``(M, padded)``; the first is step
+    ``first_step``. ``bad`` and ``sums`` carry on from the epoch's earlier segments.
+    """
+    train_step = make_scan_step(optimizer, plan, state.params)
+    rows, mask = _constrain(rows, plan, axis=1), _constrain(mask, plan, axis=1)
+    steps = first_step + jnp.arange(rows.shape[0], dtype=jnp.int32)
+    real = jnp.sum(mask, axis=1, dtype=jnp.int32)
+    (state, bad, sums), _ = jax.lax.scan(
+        train_step, (state, bad, sums), (steps, rows, mask, real), unroll=_UNROLL
+    )
+    return state, bad, sums
+
+
+run_segment_jit = jax.jit(run_segment, static_argnames=("optimizer", "plan"))
+epoch_metrics_jit = jax.jit(epoch_metrics, static_argnames=("plan",))

@@ -14,10 +14,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from . import _loop
+from . import _loop, _stream
 from ._checkpointing import Checkpoints, Resumed, check_checkpointing
 from ._step import TrainState
-from ._validate import check_data, check_settings
+from ._validate import check_data, check_settings, streamed
 
 __all__ = ["FitResult", "fit"]
 
@@ -66,6 +66,7 @@ def fit(
     on_nonfinite: Literal["raise", "skip"] = "raise",
     checkpoint_labels: Mapping[str, Any] | None = None,
     on_phase: Callable[[str, int], Any] | None = None,
+    progress: Callable[[int, int, int], Any] | None = None,
 ) -> FitResult:
     """Train ``linear`` + BCE-with-logits on ``(X, Y)`` with ``optimizer``.
 
@@ -77,6 +78,13 @@ def fit(
     Args:
       params: ``LinearParams`` with ``w`` of shape ``(D, k)``.
       X: ``(N, D)`` features. Y: ``(N,)`` or ``(N, k)`` labels in ``[0, 1]``.
+        For data bigger than memory, ``X`` is a file that streams through host
+        memory instead (see ``funcgrad.train._stream`` for the order of rows): a
+        NumPy memory map (``np.load(path, mmap_mode="r")``) or ``.npy`` path with
+        ``Y`` another one, or ``Y`` the index of the label column in ``X``; a
+        ``.parquet`` file or a directory of them with ``Y`` the label column's
+        name; a ``.csv`` file with ``Y`` the label column's name (converted once,
+        streaming, to a temporary ``.npy``). Streamed data must be float32.
       optimizer: an optax ``GradientTransformation``.
       epochs, batch_size: positive ints.
       key: a JAX PRNG key (``jax.random.key(seed)``).
@@ -103,6 +111,8 @@ def fit(
       on_phase: ``on_phase(phase, epoch)`` on the host: ``"compile"`` before the
         training program is compiled, ``"train"`` once it is (``epoch`` is the
         first epoch to run); neither when no epoch is left to run.
+      progress: ``progress(epoch, rows, total)`` on the host while streamed data
+        trains: ``rows`` of this process's ``total`` rows of the epoch so far.
 
     >>> import jax, jax.numpy as jnp, optax
     >>> import funcgrad as fg
@@ -122,8 +132,10 @@ def fit(
     saving = check_checkpointing(
         checkpoint_dir, checkpoint_every, max_to_keep, checkpoint_labels
     )
-    if on_phase is not None and not callable(on_phase):
-        raise ValueError(f"on_phase must be callable, got {on_phase!r}")
+    for name, hook in (("on_phase", on_phase), ("progress", progress)):
+        if hook is not None and not callable(hook):
+            raise ValueError(f"{name} must be callable, got {hook!r}")
+    settings = settings._replace(progress=progress)
     data = check_data(params, X, Y, validation)
     plan = _loop.make_plan(data, settings, devices)
     params = jax.tree.map(jnp.asarray, params)
@@ -133,5 +145,6 @@ def fit(
         resumed = checkpoints.restore(state, names, plan.mesh) or Resumed(
             state, {name: [] for name in names}, 0, None
         )
-        state, history = _loop.run(resumed, data, plan, settings, checkpoints, on_phase)
+        run = _stream.run if streamed(X) else _loop.run
+        state, history = run(resumed, data, plan, settings, checkpoints, on_phase)
     return FitResult(state.params, state.opt_state, history, resumed.resumed_from)

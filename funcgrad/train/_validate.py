@@ -7,6 +7,9 @@ the loop reads.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -16,6 +19,7 @@ import numpy as np
 import optax
 
 from ._identity import canonical
+from ._sources import Source, open_source
 
 __all__ = [
     "Data",
@@ -25,8 +29,10 @@ __all__ = [
     "check_key",
     "check_params",
     "check_settings",
+    "data_digest",
     "key_parts",
     "positive_int",
+    "streamed",
 ]
 
 
@@ -42,13 +48,16 @@ class Settings(NamedTuple):
     shuffle: bool
     callback: Callable[[int, dict[str, float]], Any] | None
     skip: bool  # on_nonfinite == "skip"
+    # progress(epoch, rows, total) on the host while data streams from a file.
+    progress: Callable[[int, int, int], Any] | None = None
 
 
 class Data(NamedTuple):
-    """Training (and validation) arrays, checked: ``(N, D)`` and ``(N, k)``."""
+    """Training (and validation) arrays, checked: ``(N, D)`` and ``(N, k)``; or,
+    for data streamed from a file, ``X`` a :class:`Source` and ``Y`` ``None``."""
 
-    X: np.ndarray
-    Y: np.ndarray
+    X: np.ndarray | Source
+    Y: np.ndarray | None
     val: tuple[np.ndarray, np.ndarray] | None
     y_shape: tuple[int, ...]  # Y's shape as given
 
@@ -91,8 +100,13 @@ def check_settings(
 
 def check_data(params: Any, X: Any, Y: Any, validation: Any) -> Data:
     features, outputs, dtype = check_params(params)
-    y_shape = tuple(np.shape(Y))
-    X, Y = as_data(X, Y, features, outputs, dtype, "X/Y")
+    if streamed(X):
+        source = open_source(X, Y)
+        _check_source(source, features, outputs, dtype)
+        X, Y, y_shape = source, None, (source.n, source.outputs)
+    else:
+        y_shape = tuple(np.shape(Y))
+        X, Y = as_data(X, Y, features, outputs, dtype, "X/Y")
     val = None
     if validation is not None:
         try:
@@ -111,6 +125,43 @@ def positive_int(name: str, value: Any) -> int:
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
     return int(value)
+
+
+def streamed(X: Any) -> bool:
+    """Whether ``fit`` streams ``X`` (a path or a memory map) rather than load it."""
+    return isinstance(X, (str, os.PathLike, np.memmap))
+
+
+def _check_source(source: Source, features: int, outputs: int, dtype: Any) -> None:
+    if source.features != features:
+        raise ValueError(
+            f"{source.name} has {source.features} features but params.w expects "
+            f"{features}"
+        )
+    if source.outputs != outputs:
+        raise ValueError(
+            f"{source.name} has {source.outputs} label column(s) but the model has "
+            f"{outputs} output(s) (params.w is (D, {outputs}))"
+        )
+    if source.n == 0:
+        raise ValueError(f"{source.name} has no rows")
+    if np.dtype(dtype) != np.float32:
+        raise ValueError(
+            f"data streamed from a file trains float32 params, got {dtype}"
+        )
+
+
+def data_digest(data: Data) -> str:
+    """What identifies the training data for a checkpoint: the bytes of arrays in
+    memory; a file's path, size and modification time (reading a file too big for
+    memory only to hash it would cost an epoch)."""
+    if isinstance(data.X, Source):
+        text = json.dumps(data.X.fingerprint(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256()
+    for a in (data.X, data.Y):
+        digest.update(np.ascontiguousarray(a).tobytes())
+    return digest.hexdigest()
 
 
 def check_params(params: Any) -> tuple[int, int, np.dtype]:

@@ -191,7 +191,8 @@ def test_linear_init_float64_and_no_bias_equal_torch(torch) -> None:
     ft.manual_seed(5)
     got = nn.Linear(6, 4, dtype=ft.float64)
     got_nobias = nn.Linear(6, 4, bias=False)
-    _close(got.weight, want.weight.float(), rtol=0, atol=0)
+    assert got.weight.dtype == ft.float64
+    _close(got.weight, want.weight, rtol=0, atol=0)
     _close(got_nobias.weight, nobias.weight, rtol=0, atol=0)
     assert repr(got_nobias) == repr(nobias)
 

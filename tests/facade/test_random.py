@@ -149,8 +149,6 @@ def test_streams_match_torch_bit_for_bit(torch, seed: int, dtype: str) -> None:
         for kind in ("randn", "rand", "randn"):
             want = getattr(torch, kind)(n, dtype=tdt).numpy()
             got = getattr(ft, kind)(n, dtype=fdt).numpy()
-            if dtype == "float64":  # without jax_enable_x64 the facade stores f32
-                want = want.astype(np.float32)
             np.testing.assert_array_equal(
                 _bits(got), _bits(want), err_msg=f"{kind}({n}) seed {seed}"
             )

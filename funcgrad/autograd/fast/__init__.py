@@ -4,9 +4,11 @@ before, shared constants; one switch, one cache registry."""
 
 from ._registry import CACHE_SIZE as CACHE_SIZE
 from ._registry import sizes as cache_sizes
+from .api import ArrayImpl as ArrayImpl
 from .api import Lazy as Lazy
 from .api import backward as backward
 from .api import clear_caches as clear_caches
+from .api import concrete as concrete
 from .api import disabled as disabled
 from .api import forward as forward
 from .api import full as full
@@ -17,10 +19,12 @@ from .api import set_enabled as set_enabled
 
 __all__ = [
     "CACHE_SIZE",
+    "ArrayImpl",
     "Lazy",
     "backward",
     "cache_sizes",
     "clear_caches",
+    "concrete",
     "disabled",
     "forward",
     "full",

@@ -8,7 +8,8 @@ off (:func:`set_enabled`, or ``FUNCGRAD_FAST=0``) each is the plain operation.
 * :func:`backward` runs ``backward()``: one compiled sweep for a graph seen
   before, else the plain engine (pending saved values computed first).
 * :func:`full` / :func:`ones_like`: shared constant arrays.
-* :func:`materialise`: the value of a pending value.
+* :func:`materialise` / :func:`concrete`: the value of a pending value (of each
+  of a tuple of values).
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from collections.abc import Iterator
 from ..engine import run_backward, topological_order
 from ..node import Node
 from . import _registry as _r
+from ._registry import ArrayImpl as ArrayImpl
 from .compiled import full as full
 from .compiled import ones_like as ones_like
 from .compiled import try_backward
 from .lazy import Lazy as Lazy
-from .lazy import concrete
+from .lazy import concrete as concrete
 from .lazy import materialise as materialise
 from .lazy import run as forward
 
 __all__ = [
+    "ArrayImpl",
     "Lazy",
+    "concrete",
     "backward",
     "clear_caches",
     "disabled",

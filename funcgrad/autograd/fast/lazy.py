@@ -39,7 +39,7 @@ from .. import anomaly as _anomaly
 from . import _registry as _r
 from .forward import _fwd_jit, forward
 
-__all__ = ["Lazy", "MAX_PENDING", "concrete", "defer", "materialise"]
+__all__ = ["Lazy", "MAX_PENDING", "concrete", "materialise", "run"]
 
 #: Most pending ops a value may depend on before ``dispatch`` computes it.
 MAX_PENDING = 64
@@ -93,9 +93,9 @@ class Lazy:
 _out_avals: dict = _r.cache("output avals", {}, "compiled")
 
 
-def run(op, values: tuple, options: dict):
-    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can, else
-    computed now (one compiled call from the op's second use).
+def run(op, values: tuple, options: dict, defer: bool = True):
+    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can (and
+    ``defer``), else computed now (one compiled call from the op's second use).
 
     >>> from ..ops import OPS
     >>> import jax.numpy as jnp
@@ -104,13 +104,13 @@ def run(op, values: tuple, options: dict):
     """
     if not _r.enabled:
         return op.forward(*values, **options)
-    out = None if _anomaly.enabled else defer(op, values, options)
+    out = None if _anomaly.enabled or not defer else _defer(op, values, options)
     if out is None:
         return forward(op, concrete(values), options)
     return out
 
 
-def defer(op, values: tuple, options: dict) -> Lazy | None:
+def _defer(op, values: tuple, options: dict) -> Lazy | None:
     """A :class:`Lazy` for ``op(*values, **options)``, or ``None`` to run it now.
 
     Defers only when the op's compiled forward is warm and every input is a

@@ -10,6 +10,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import enable_grad, no_grad
 from ...autograd.tensor import Tensor
 from ...autograd.tensor import grad as _grad
@@ -47,6 +48,7 @@ def _numerical(func, xs: tuple, i: int, eps: float) -> list[np.ndarray]:
     return columns
 
 
+@_dt.scoped
 def gradcheck(
     func: Callable[..., Any],
     inputs: Any,
@@ -116,6 +118,7 @@ def gradcheck(
     return True
 
 
+@_dt.scoped
 def gradgradcheck(
     func: Callable[..., Any],
     inputs: Any,

@@ -14,6 +14,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import enable_grad
 from ...autograd.tensor import Tensor
 from ...autograd.tensor import grad as _grad
@@ -71,6 +72,7 @@ def _zeros(t: Tensor) -> Tensor:
     return Tensor._wrap(jnp.zeros_like(t._value), t.dtype)
 
 
+@_dt.scoped
 def vjp(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -127,6 +129,7 @@ def _jacobian_rows(outs, xs, create_graph: bool) -> list[list[Tensor]]:
     return table
 
 
+@_dt.scoped
 def jacobian(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -162,6 +165,7 @@ def jacobian(
     return rows[0] if single_out else tuple(rows)
 
 
+@_dt.scoped
 def jvp(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -220,6 +224,7 @@ def _gradient_of(func: Callable[..., Any], single_in: bool):
     return gradient
 
 
+@_dt.scoped
 def hessian(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -240,6 +245,7 @@ def hessian(
     return jacobian(gradient, xs[0] if single_in else xs, create_graph=create_graph)
 
 
+@_dt.scoped
 def vhp(
     func: Callable[..., Any],
     inputs: Inputs,
@@ -266,6 +272,7 @@ def vhp(
     return _finish(out, create_graph), product
 
 
+@_dt.scoped
 def hvp(
     func: Callable[..., Any],
     inputs: Inputs,

@@ -157,7 +157,7 @@ def layer_norm(
     if tuple(x.shape[x.ndim - len(shape) :]) != shape:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape "
-            f"[*, {', '.join(map(str, shape))}], but got input of size{x.shape}"
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(x.shape)}"
         )
     return dispatch("nn.layer_norm", x, weight, bias, ndim=len(shape), eps=float(eps))
 

@@ -187,7 +187,8 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             n = self.num_batches_tracked
-            n._value = n._value + 1
+            with _dt.scope(_dt.wide(n)):
+                n._value = n._value + 1
             n._version += 1
             if self.momentum is None:
                 factor = 1.0 / float(n._value)

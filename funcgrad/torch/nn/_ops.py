@@ -132,7 +132,7 @@ def _avg_pool2d(x, *, kernel, stride, padding, count_include_pad, divisor):
         return total / divisor
     if count_include_pad or not any(padding):
         return total / (kernel[0] * kernel[1])
-    ones = jnp.ones(x.shape[-2:], x.dtype)
+    ones = jnp.ones((1,) * (x.ndim - 2) + x.shape[-2:], x.dtype)
     return total / _window(ones, 0.0, jax.lax.add, kernel, stride, padding)
 
 

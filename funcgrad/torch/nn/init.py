@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 
 import jax.numpy as jnp
+import numpy as np
 
 from ...autograd import Tensor
+from ...autograd import dtypes as _dt
 from .. import _random
 
 __all__ = [
@@ -30,7 +32,9 @@ __all__ = [
 def _set(tensor: Tensor, values) -> Tensor:
     """Overwrite ``tensor``'s values in place, outside the graph (as under
     ``no_grad``), bumping its version."""
-    tensor._value = jnp.asarray(values, tensor._value.dtype).reshape(tensor.shape)
+    with _dt.scope(tensor.dtype.x64):
+        value = jnp.asarray(values, tensor._value.dtype).reshape(tensor.shape)
+    tensor._value = value
     tensor._version += 1
     return tensor
 
@@ -68,7 +72,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     >>> constant_(torch.empty(2), 0.5)
     tensor([0.5000, 0.5000])
     """
-    return _set(tensor, jnp.full(tensor.shape, val))
+    return _set(tensor, np.full(tensor.shape, val))
 
 
 def zeros_(tensor: Tensor) -> Tensor:

@@ -338,7 +338,8 @@ class Module:
                 p.grad = None
             else:
                 g = p.grad
-                g._value = jnp.zeros_like(g._value)
+                with _dt.scope(g.dtype.x64):
+                    g._value = jnp.zeros_like(g._value)
                 g._version += 1
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
@@ -351,7 +352,8 @@ class Module:
         if dtype is not None:
             for t in (*self.parameters(), *self.buffers()):
                 if t.dtype.is_floating_point:
-                    t._value = t._value.astype(dtype.storage())
+                    with _dt.scope(dtype.x64):
+                        t._value = t._value.astype(dtype.storage())
                     t._dtype = dtype
                     t._version += 1
         return self
@@ -438,7 +440,8 @@ class Module:
                 + "\n\t".join(errors)
             )
         for target, value in updates:
-            target._value = jnp.asarray(value._value, target._value.dtype)
+            with _dt.scope(target.dtype.x64):
+                target._value = jnp.asarray(value._value, target._value.dtype)
             target._version += 1
         return _IncompatibleKeys(missing, unexpected)
 
@@ -522,7 +525,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        d = _dt.to_dtype(dtype) if dtype is not None else _dt.float32
+        d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
         shape = _checks.size("empty", (out_features, in_features))
         self.weight = Parameter(Tensor(jnp.zeros(shape), dtype=d))
         if bias:

@@ -23,7 +23,9 @@ class _MomentsState(NamedTuple):
 
 
 def _moments(b1: float, b2: float, amsgrad: bool) -> optax.GradientTransformation:
-    """Adam's first and second moments (optax's ``update_moment`` helpers), with
+    """Adam's first and second moments in PyTorch's arithmetic (``lerp`` for the
+    first, ``v * b2 + (1 - b2) * g * g`` for the second; optax's
+    ``update_moment`` helpers round differently by an ulp or two), with
     AMSGrad's running maximum of the raw second moment as PyTorch keeps it. The
     bias correction is left to the step, which computes it in double precision
     as PyTorch does: ``optax.scale_by_adam`` computes ``1 - b2**t`` in float32,
@@ -34,12 +36,20 @@ def _moments(b1: float, b2: float, amsgrad: bool) -> optax.GradientTransformatio
         return _MomentsState(jnp.zeros((), jnp.int32), z, z, z if amsgrad else None)
 
     def update(g, state, params=None):
-        mu = optax.tree.update_moment(g, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(g, state.nu, b2, 2)
+        mu = _lerp(state.mu, g, 1 - b1)
+        nu = state.nu * jnp.asarray(b2, g.dtype) + jnp.asarray(1 - b2, g.dtype) * g * g
         nu_max = jnp.maximum(state.nu_max, nu) if amsgrad else None
         return mu, _MomentsState(state.count + 1, mu, nu, nu_max)
 
     return optax.GradientTransformation(init, update)
+
+
+def _lerp(a, b, w: float):
+    """PyTorch's ``lerp`` (``a + w (b - a)`` for ``w < 0.5``), rounding as it does."""
+    w32 = jnp.asarray(w, a.dtype)
+    if w < 0.5:
+        return a + w32 * (b - a)
+    return b - (b - a) * jnp.asarray(1 - w, a.dtype)
 
 
 def _one_minus_power(b: float, t: jax.Array) -> jax.Array:

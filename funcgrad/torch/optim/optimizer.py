@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ...autograd import Tensor, enable_grad, no_grad
+from ...autograd import dtypes as _dt
 from .. import _access
 
 _REQUIRED = object()
@@ -153,7 +154,8 @@ class Optimizer:
                 if set_to_none:
                     _access.set_grad(p, None)
                 else:
-                    _access.set_value(g, jnp.zeros_like(_access.value(g)))
+                    with _dt.scope(g.dtype.x64):
+                        _access.set_value(g, jnp.zeros_like(_access.value(g)))
                     _access.bump_version(g)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -182,7 +184,8 @@ class Optimizer:
         grads = [_access.value(_access.grad_of(p)) for p in params]
         lr = group["lr"]
         lr = _access.value(lr) if isinstance(lr, Tensor) else lr
-        new_values, new_states = update(values, grads, states, lr)
+        with _dt.scope(any(p.dtype.x64 for p in params)):  # float64: in float64
+            new_values, new_states = update(values, grads, states, lr)
         for p, v, state in zip(params, new_values, new_states, strict=True):
             self._state[id(p)] = (structure, state)
             _access.set_value(p, v)
@@ -328,7 +331,7 @@ class Optimizer:
     def __repr__(self) -> str:
         text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            text += f"\nParameter Group {i}"
+            text += ("\n" if i else "") + f"\nParameter Group {i}"
             for key in sorted(group):
                 if key != "params":
                     text += f"\n    {key}: {group[key]}"

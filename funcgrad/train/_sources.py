@@ -1,0 +1,443 @@
+"""Sources of data too big for memory: NumPy memory maps, Parquet, big CSV files.
+
+A source knows its size (``n`` rows, ``features`` + ``outputs`` columns) and reads
+any row range ``[lo, hi)`` as consecutive float32 pieces of ``[X | Y]`` rows, each
+checked as it is read (finite values, labels in ``[0, 1]``; a ``DataError`` names the
+file, row and column). ``units`` are the ranges the file is cheapest to read by (a
+Parquet file's row groups). Nothing is read until asked: a process reads only the
+rows it trains on.
+
+* :class:`ArraySource`: ``X`` and ``Y`` arrays, typically ``np.load(path,
+  mmap_mode="r")`` memory maps, or one ``.npy`` whose column ``target`` holds the
+  labels.
+* :class:`ParquetSource`: a Parquet file or a directory of them (read in name
+  order), the ``target`` column as labels and every other column as a feature.
+* A CSV file is converted once, streaming (``pyarrow.csv.open_csv``), into a
+  temporary ``.npy`` file (like Vowpal Wabbit's cache file) and read from there.
+"""
+
+from __future__ import annotations
+
+import copy
+import mmap
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data import DataError
+
+__all__ = [
+    "ArraySource",
+    "ParquetSource",
+    "Source",
+    "csv_to_npy",
+    "open_source",
+]
+
+
+class Source:
+    """The interface ``fit`` streams from (see the module documentation)."""
+
+    name: str  # for messages: a file name, or "X/Y"
+    n: int
+    features: int
+    outputs: int
+    random_access = False  # any row range reads as fast as a whole unit
+    dtype = np.dtype(np.float32)
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(N, D)``, like the ``X`` it stands for."""
+        return (self.n, self.features)
+
+    def units(self) -> list[tuple[int, int]]:
+        return [(0, self.n)]
+
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        """Fill ``out`` (``hi - lo`` rows of ``[X | Y]``) with rows ``[lo, hi)``."""
+        raise NotImplementedError
+
+    def fingerprint(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def reader(self) -> Source:
+        """A reader of its own (one per shard stream): reads that go on from
+        where the last ended are cheap."""
+        return self
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def columns(self) -> int:
+        return self.features + self.outputs
+
+
+class ArraySource(Source):
+    """``X`` (N, D) and ``Y`` (N,) or (N, k) arrays (memory maps are read lazily);
+    with ``Y`` an int, column ``Y`` of ``X`` holds the labels."""
+
+    random_access = True
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray | int,
+        name: str = "X/Y",
+        identity: dict[str, Any] | None = None,
+    ) -> None:
+        self.identity = identity
+        if X.ndim != 2:
+            raise ValueError(f"{name}: X must be 2-D (N, D), got shape {X.shape}")
+        self.X, self.name = X, name
+        if isinstance(Y, (int, np.integer)):
+            if not -X.shape[1] <= Y < X.shape[1]:
+                raise ValueError(
+                    f"{name}: target column {Y} is outside the {X.shape[1]} columns"
+                )
+            self.target = int(Y) % X.shape[1]
+            self.Y = None
+            self.features, self.outputs = X.shape[1] - 1, 1
+            self.labels = [f"column {self.target}"]
+        else:
+            if Y.ndim not in (1, 2) or len(Y) != len(X):
+                raise ValueError(
+                    f"{name}: Y must be (N,) or (N, k) with N = {len(X)} rows of X, "
+                    f"got shape {Y.shape}"
+                )
+            self.Y = Y.reshape(len(Y), -1)
+            self.features, self.outputs = X.shape[1], self.Y.shape[1]
+            self.labels = [f"Y column {j}" for j in range(self.outputs)]
+        for label, a in (("X", X), ("Y", self.Y)):
+            if a is not None and not (
+                np.issubdtype(a.dtype, np.number) or a.dtype == bool
+            ):
+                raise ValueError(f"{name}: {label} must be numeric, got {a.dtype}")
+        self.n = len(X)
+
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        # Pieces of about 4 MiB: each is checked while it is still in cache.
+        step = max(1, (4 << 20) // (4 * self.columns))
+        for a in range(lo, hi, step):
+            b = min(hi, a + step)
+            piece = out[a - lo : b - lo]
+            if self.Y is None:
+                x, t = self.X[a:b], self.target
+                if t == self.features:  # the labels are the last column
+                    piece[:] = x
+                else:
+                    piece[:, :t], piece[:, t : self.features] = x[:, :t], x[:, t + 1 :]
+                    piece[:, self.features] = x[:, t]
+            else:
+                piece[:, : self.features] = self.X[a:b]
+                piece[:, self.features :] = self.Y[a:b]
+            for array in (self.X, self.Y):
+                _drop_pages(array, a, b)
+            check_rows(piece, a, self.features, self.name, self._column_name)
+
+    def _column_name(self, j: int) -> str:
+        if j >= self.features:
+            return self.labels[j - self.features]
+        if self.Y is None and j >= self.target:
+            j += 1
+        return f"column {j}"
+
+    def fingerprint(self) -> dict[str, Any]:
+        if self.identity is not None:
+            return self.identity
+        parts = []
+        for a in (self.X, self.Y):
+            if a is None:
+                continue
+            path = getattr(a, "filename", None)
+            if path is not None:
+                parts.append(_stat(Path(path)))
+            else:  # an in-memory array: its bytes
+                parts.append(_digest(a))
+        return {
+            "kind": "arrays",
+            "files": parts,
+            "target": getattr(self, "target", None),
+        }
+
+
+class ParquetSource(Source):
+    """A Parquet file or directory of Parquet files; ``target`` names the label
+    column and every other column is a feature, in the file's order."""
+
+    def __init__(self, path: str | os.PathLike[str], target: str) -> None:
+        import pyarrow.parquet as pq
+
+        self.path, self.name = Path(path), os.fspath(path)
+        files = (
+            sorted(p for p in self.path.iterdir() if p.suffix == ".parquet")
+            if self.path.is_dir()
+            else [self.path]
+        )
+        if not files:
+            raise DataError("no .parquet files in the directory", path=self.name)
+        self.files = [pq.ParquetFile(f) for f in files]
+        self.paths = files
+        schema = self.files[0].schema_arrow
+        names = list(schema.names)
+        if target not in names:
+            raise DataError(
+                f"no column named {target!r}; the columns are {', '.join(names)}",
+                path=os.fspath(files[0]),
+            )
+        for f, p in zip(self.files[1:], files[1:], strict=True):
+            if list(f.schema_arrow.names) != names:
+                raise DataError(
+                    f"columns {f.schema_arrow.names} differ from {names} of "
+                    f"{files[0].name}",
+                    path=os.fspath(p),
+                )
+        for field in schema:
+            if not (_numeric(field.type)):
+                raise DataError(
+                    f"column {field.name!r} has type {field.type}; numbers only",
+                    path=os.fspath(files[0]),
+                )
+        self.order = [c for c in names if c != target] + [target]
+        self.features, self.outputs = len(names) - 1, 1
+        # (file, row group, first row, rows) for every row group, in order.
+        self.groups, start = [], 0
+        for i, f in enumerate(self.files):
+            for g in range(f.metadata.num_row_groups):
+                rows = f.metadata.row_group(g).num_rows
+                if rows:
+                    self.groups.append((i, g, start, rows))
+                start += rows
+        self.n = start
+        self.groups_rows = {(i, g): r for i, g, _, r in self.groups}
+        # Rows decoded at a time: about 4 MiB of [X | Y].
+        self.batch_rows = max(1024, (4 << 20) // (4 * self.columns))
+        self._held = self._cursor = None
+
+    def units(self) -> list[tuple[int, int]]:
+        return [(s, s + r) for _, _, s, r in self.groups]
+
+    def reader(self) -> ParquetSource:
+        import pyarrow.parquet as pq
+
+        other = copy.copy(self)
+        other.files = [pq.ParquetFile(p) for p in self.paths]
+        other._held = other._cursor = None
+        return other
+
+    def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        done = lo
+        while done < hi:
+            batch, first = self._batch_at(done)
+            a, b = done - first, min(hi - first, batch.num_rows)
+            self._rows(batch.slice(a, b - a), done, out[done - lo : done - lo + b - a])
+            done += b - a
+
+    def _batch_at(self, row: int) -> tuple[Any, int]:
+        """The record batch holding ``row`` and its first row. Reading on from
+        where the last read ended continues the open row group (no re-reading)."""
+        held = self._held
+        if held is not None and held[1] <= row < held[1] + held[0].num_rows:
+            return held
+        if self._cursor is None or self._cursor[1] != row:
+            i, g, start, _ = next(
+                grp for grp in self.groups if grp[2] <= row < grp[2] + grp[3]
+            )
+            batches = self.files[i].iter_batches(
+                batch_size=self.batch_rows, row_groups=[g], columns=self.order
+            )
+            self._cursor = (batches, start, start + self.groups_rows[i, g])
+        batches, at, end = self._cursor
+        while True:
+            batch = next(batches)
+            self._held = (batch, at)
+            at += batch.num_rows
+            self._cursor = (batches, at, end) if at < end else None
+            if row < at:
+                return self._held
+
+    def _rows(self, batch: Any, first: int, out: np.ndarray) -> None:
+        for j in range(self.columns):
+            col = batch.column(j)
+            if col.null_count:
+                row = first + int(np.flatnonzero(col.is_null().to_numpy(False))[0])
+                raise DataError(
+                    f"missing value at row {row}",
+                    path=self.name,
+                    column_name=self.order[j],
+                    column=j + 1,
+                )
+            out[:, j] = col.to_numpy(zero_copy_only=False)
+        check_rows(out, first, self.features, self.name, self.order.__getitem__)
+
+    def fingerprint(self) -> dict[str, Any]:
+        files = [_stat(p) for p in self.paths]
+        return {"kind": "parquet", "files": files, "columns": self.order}
+
+
+def _drop_pages(array: np.ndarray | None, lo: int, hi: int) -> None:
+    """Unmap the pages of rows ``[lo, hi)`` of a memory map once they are copied.
+
+    A memory map's pages count in the process's resident memory while mapped:
+    without this, streaming a file would end holding all of it. They stay in the
+    page cache, so a later read costs no disk access.
+    """
+    mm = getattr(array, "_mmap", None)
+    if mm is None or hi <= lo or not array.flags.c_contiguous:
+        return
+    base = np.frombuffer(mm, np.uint8).ctypes.data
+    row = array.strides[0]
+    first = array.ctypes.data + lo * row - base
+    last = array.ctypes.data + hi * row - base
+    page = mmap.PAGESIZE
+    start, end = first // page * page, min(len(mm), -(-last // page) * page)
+    if end > start:
+        mm.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+
+def _numeric(t: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
+
+
+def _digest(a: np.ndarray) -> str:
+    import hashlib
+
+    return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+
+
+def check_rows(
+    rows: np.ndarray, first: int, features: int, name: str, column_name: Any
+) -> None:
+    """Finite values, labels in [0, 1]; else a ``DataError`` naming row and column.
+
+    One summation proves a piece finite (a NaN or inf makes the sum non-finite);
+    only then is it searched for the culprit.
+    """
+    if not np.isfinite(rows.sum()):
+        bad = ~np.isfinite(rows)
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise DataError(
+                f"non-finite value (NaN or inf) at row {first + row}",
+                path=name,
+                column=int(col) + 1,
+                column_name=column_name(int(col)),
+            )
+    labels = rows[:, features:]
+    outside = (labels < 0) | (labels > 1)
+    if outside.any():
+        row, col = np.argwhere(outside)[0]
+        raise DataError(
+            f"labels must be in [0, 1]; row {first + row} holds {labels[row, col]}",
+            path=name,
+            column=features + int(col) + 1,
+            column_name=column_name(features + int(col)),
+        )
+
+
+def csv_to_npy(path: str | os.PathLike[str], target: str, directory: str) -> str:
+    """Convert a CSV file, streaming, into ``directory/data.npy`` ([X | y] float32,
+    ``target`` last); returns the new file's path. Memory: one block of the CSV."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    name = os.fspath(path)
+    read_options = pcsv.ReadOptions(block_size=16 << 20)
+    with pcsv.open_csv(name, read_options=read_options) as first:
+        names = list(first.schema.names)
+    if target not in names:
+        raise DataError(
+            f"no column named {target!r}; the columns are {', '.join(names)}",
+            path=name,
+        )
+    order = [c for c in names if c != target] + [target]
+    # Every column read as float32: a column of integers in its first block and a
+    # decimal later is still one column of numbers.
+    convert = pcsv.ConvertOptions(column_types={c: pa.float32() for c in names})
+    npy = os.path.join(directory, "data.npy")
+    rows = 0
+    try:
+        with (
+            open(npy, "wb") as f,
+            pcsv.open_csv(
+                name, read_options=read_options, convert_options=convert
+            ) as reader,
+        ):
+            f.write(_npy_header(0, len(order)))
+            for batch in reader:
+                out = np.empty((batch.num_rows, len(order)), np.float32)
+                for j, c in enumerate(order):
+                    out[:, j] = batch.column(c).to_numpy(zero_copy_only=False)
+                check_rows(out, rows, len(order) - 1, name, order.__getitem__)
+                f.write(out.tobytes())
+                rows += batch.num_rows
+            f.seek(0)
+            f.write(_npy_header(rows, len(order)))
+    except pa.ArrowInvalid as e:
+        raise DataError(str(e).splitlines()[0], path=name) from None
+    return npy
+
+
+#: Bytes of the .npy header csv_to_npy writes: fixed, so the row count can be
+#: filled in at the end.
+_NPY_HEADER = 128
+
+
+def _npy_header(rows: int, columns: int) -> bytes:
+    """A version 1.0 ``.npy`` header for a C-order float32 ``(rows, columns)``."""
+    text = f"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {columns}), }}"
+    text = text.ljust(_NPY_HEADER - 10 - 1) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
+
+
+def open_source(X: Any, Y: Any) -> Source:
+    """The source for ``fit(params, X, Y)`` when ``X`` is a path or a memory map."""
+    if isinstance(X, np.memmap):
+        return ArraySource(X, Y if isinstance(Y, int) else np.asarray(Y))
+    path = Path(X)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise FileNotFoundError(f"no such file or directory: {os.fspath(path)!r}")
+    if path.is_dir() or suffix == ".parquet":
+        if not isinstance(Y, str):
+            raise ValueError(
+                f"Y must name the label column of {os.fspath(path)}, got {Y!r}"
+            )
+        return ParquetSource(path, Y)
+    if suffix == ".npy":
+        X_map = np.load(path, mmap_mode="r")
+        if isinstance(Y, (str, os.PathLike)):
+            Y = np.load(Y, mmap_mode="r")
+        elif not isinstance(Y, (int, np.integer)):
+            raise ValueError(
+                f"Y must be the label column's index in {os.fspath(path)} or a "
+                f".npy file of labels, got {Y!r}"
+            )
+        return ArraySource(X_map, Y, name=os.fspath(path))
+    if suffix in (".csv", ".txt", ".tsv"):
+        if not isinstance(Y, str):
+            raise ValueError(f"Y must name the label column of {X}, got {Y!r}")
+        # Removed with the source (or at exit): the cache lives as long as the run.
+        tmp = tempfile.TemporaryDirectory(prefix="funcgrad-csv-")
+        npy = csv_to_npy(path, Y, tmp.name)
+        identity = {"kind": "csv", "file": _stat(path), "target": Y}
+        source = ArraySource(np.load(npy, mmap_mode="r"), -1, os.fspath(path), identity)
+        source.close = tmp.cleanup
+        return source
+    raise ValueError(
+        f"{os.fspath(path)}: cannot stream a {suffix or 'suffix-less'} file; "
+        "use .npy, .parquet (or a directory of them) or .csv"
+    )
+
+
+def _stat(path: Path) -> list[Any]:
+    stat = os.stat(path)
+    return [os.fspath(path), stat.st_size, stat.st_mtime_ns]

@@ -1,0 +1,250 @@
+"""fit on data streamed from files: .npy memory maps, Parquet, CSV; the epoch's
+order (every row once, deterministic from the key), shards, errors, resuming."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import jax
+import numpy as np
+import optax
+import pytest
+
+import funcgrad as fg
+from funcgrad.data import DataError
+from funcgrad.train import _sources, _stream
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+SCRIPTS = Path(__file__).parent / "_scripts"
+
+
+def make_data(n=1003, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(np.float32)
+    Y = ((X @ np.arange(1, d + 1) + rng.standard_normal(n)) > 0).astype(np.float32)
+    return X, Y
+
+
+def write_parquet(path, X, Y, row_group_size):
+    cols = {f"f{i}": X[:, i] for i in range(X.shape[1])}
+    cols["label"] = Y
+    pq.write_table(pa.table(cols), path, row_group_size=row_group_size)
+
+
+def train(X, Y, **kw):
+    args = dict(
+        optimizer=optax.adam(0.05), epochs=3, batch_size=64, key=jax.random.key(3)
+    )
+    args.update(kw)
+    params = fg.init_linear(jax.random.key(0), 5, 1)
+    return fg.fit(params, X, Y, **args)
+
+
+def assert_same(a, b):
+    for x, y in zip(jax.tree.leaves(a.params), jax.tree.leaves(b.params), strict=True):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+    assert a.history == b.history
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stream")
+    X, Y = make_data()
+    np.save(tmp / "x.npy", X)
+    np.save(tmp / "y.npy", Y)
+    np.save(tmp / "xy.npy", np.concatenate([X, Y[:, None]], axis=1))
+    write_parquet(tmp / "d.parquet", X, Y, row_group_size=100)
+    (tmp / "parts").mkdir()
+    write_parquet(tmp / "parts" / "a.parquet", X[:500], Y[:500], 128)
+    write_parquet(tmp / "parts" / "b.parquet", X[500:], Y[500:], 128)
+    header = ",".join([f"f{i}" for i in range(5)] + ["label"])
+    rows = np.concatenate([X, Y[:, None]], axis=1)
+    np.savetxt(
+        tmp / "d.csv", rows, delimiter=",", header=header, comments="", fmt="%.9g"
+    )
+    return tmp, X, Y
+
+
+def test_in_file_order_every_source_equals_fit_in_memory(files):
+    # shuffle=False: the same batches in the same order, so bit for bit the same,
+    # including the masked last batch (1003 = 15 * 64 + 43).
+    tmp, X, Y = files
+    ref = train(X, Y, shuffle=False)
+    for x, y in [
+        (np.load(tmp / "x.npy", mmap_mode="r"), np.load(tmp / "y.npy", mmap_mode="r")),
+        (str(tmp / "x.npy"), str(tmp / "y.npy")),
+        (tmp / "xy.npy", -1),
+        (tmp / "d.parquet", "label"),
+        (tmp / "parts", "label"),
+    ]:
+        assert_same(train(x, y, shuffle=False), ref)
+    csv = train(tmp / "d.csv", "label", shuffle=False)
+    # The CSV holds X printed to 9 significant digits: float32 exactly.
+    assert_same(csv, ref)
+
+
+def test_shuffled_runs_are_deterministic_and_depend_on_the_key(files):
+    tmp, X, Y = files
+    a = train(tmp / "d.parquet", "label")
+    assert_same(a, train(tmp / "d.parquet", "label"))
+    c = train(tmp / "d.parquet", "label", key=jax.random.key(4))
+    assert not np.array_equal(np.asarray(a.params.w), np.asarray(c.params.w))
+    # It learns as the in-memory fit does.
+    ref = train(X, Y)
+    assert abs(a.history["loss"][-1] - ref.history["loss"][-1]) < 0.05
+
+
+@pytest.mark.parametrize("shards", [1, 3])
+@pytest.mark.parametrize("units", [None, 37])  # an array, or row groups of 37
+def test_an_epoch_visits_every_row_once_in_a_fresh_order(shards, units, tmp_path):
+    n = 1000
+    ids = np.arange(n, dtype=np.float32)
+    table = np.stack([ids, np.zeros(n, np.float32)], axis=1)
+    if units is None:
+        source = _sources.ArraySource(table, -1)
+    else:
+        write_parquet(tmp_path / "ids.parquet", table[:, :1], table[:, 1], units)
+        source = _sources.ParquetSource(tmp_path / "ids.parquet", "label")
+    layout = _stream.make_layout(source, 48, shards)
+    # Small chunks, windows and segments, so that the file spans many of them.
+    layout = layout._replace(chunk_rows=50, window_rows=200, segment=4)
+    key = np.array([0, 9], np.uint32)
+    orders = []
+    for epoch in range(2):
+        # Segments may be views of reused buffers: copied as fit copies them.
+        segments = _stream.segments(
+            source, layout, list(range(shards)), key, epoch, True
+        )
+        rows, mask = zip(*((r.copy(), m) for r, m in segments), strict=True)
+        rows, mask = np.concatenate(rows), np.concatenate(mask)
+        assert mask.shape == (layout.num_batches, layout.slot * shards)
+        # Each batch holds 48 rows (the last fewer), each shard its share.
+        real = mask.sum(axis=1)
+        assert (real[:-1] == 48).all() and real.sum() == n
+        seen = rows[..., 0][mask]
+        assert sorted(seen.tolist()) == ids.tolist()
+        for s, (lo, hi) in enumerate(layout.ranges):
+            part = rows[:, s * layout.slot : (s + 1) * layout.slot, 0]
+            got = part[mask[:, s * layout.slot : (s + 1) * layout.slot]]
+            assert ((got >= lo) & (got < hi)).all()  # a shard reads its own rows
+        orders.append(seen.tolist())
+    assert orders[0] != orders[1] and orders[0] != ids.tolist()
+    # The same key and epoch give the same order again.
+    again = _stream.segments(source, layout, list(range(shards)), key, 1, True)
+    again = np.concatenate([r.copy() for r, _ in again])
+    np.testing.assert_array_equal(again[..., 0][mask], orders[1])
+
+
+def test_bad_files_give_clear_errors(files, tmp_path):
+    tmp, X, Y = files
+    bad = X.copy()
+    bad[700, 2] = np.nan
+    write_parquet(tmp_path / "nan.parquet", bad, Y, 100)
+    with pytest.raises(DataError, match=r"column 3 \('f2'\).*row 700"):
+        train(tmp_path / "nan.parquet", "label")
+    Y2 = Y.copy()
+    Y2[5] = 2.0
+    np.save(tmp_path / "y2.npy", Y2)
+    with pytest.raises(DataError, match=r"labels must be in \[0, 1\]; row 5 holds 2"):
+        train(str(tmp / "x.npy"), str(tmp_path / "y2.npy"))
+    with pytest.raises(DataError, match="no column named 'y'"):
+        train(tmp / "d.parquet", "y")
+    with pytest.raises(ValueError, match="has 5 features but params.w expects 4"):
+        fg.fit(
+            fg.init_linear(jax.random.key(0), 4, 1),
+            tmp / "d.parquet",
+            "label",
+            optimizer=optax.sgd(0.1),
+            epochs=1,
+            batch_size=8,
+            key=jax.random.key(0),
+        )
+    with pytest.raises(ValueError, match="cannot stream a .txt2 file"):
+        (tmp_path / "d.txt2").write_text("x")
+        train(tmp_path / "d.txt2", "label")
+    with pytest.raises(FileNotFoundError):
+        train(tmp_path / "missing.parquet", "label")
+
+
+def test_resume_after_sigkill_ends_bit_identical(files, tmp_path):
+    tmp, _, _ = files
+    script = SCRIPTS / "fit_stream_checkpoint.py"
+    ckpt, out = tmp_path / "ckpt", tmp_path / "out.npz"
+    data = str(tmp / "d.parquet")
+    # A run killed after its second epoch's checkpoint ...
+    p = subprocess.Popen(
+        [sys.executable, str(script), data, str(ckpt), str(out), "kill-after-2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output, _ = p.communicate(timeout=300)
+    assert p.returncode == -signal.SIGKILL, output.decode(errors="replace")[-2000:]
+    # ... resumed, ends where an uninterrupted run ends.
+    subprocess.run(
+        [sys.executable, str(script), data, str(ckpt), str(out), "run"],
+        check=True,
+        timeout=300,
+    )
+    resumed = np.load(out)
+    assert int(resumed["resumed_from"]) >= 1
+    whole = train(tmp / "d.parquet", "label", epochs=4)
+    np.testing.assert_array_equal(resumed["w"], np.asarray(whole.params.w))
+    np.testing.assert_array_equal(resumed["loss"], whole.history["loss"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run_processes(num: int, devices: int, data: Path, tmp_path: Path) -> list:
+    env = dict(
+        os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}"
+    )
+    address = f"127.0.0.1:{_free_port()}"
+    outs = [tmp_path / f"out{num}_{pid}.npz" for pid in range(num)]
+    script = str(SCRIPTS / "fit_stream_multiprocess.py")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, script, address, str(num), str(pid), str(data), str(out)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for pid, out in enumerate(outs)
+    ]
+    try:
+        for p in procs:
+            output, _ = p.communicate(timeout=240)
+            assert p.returncode == 0, output.decode(errors="replace")[-3000:]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return [np.load(out) for out in outs]
+
+
+def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
+    X, Y = make_data(n=2000)
+    data = tmp_path / "d.parquet"
+    write_parquet(data, X, Y, row_group_size=250)
+    (one,) = _run_processes(1, 4, data, tmp_path)
+    two = _run_processes(2, 2, data, tmp_path)
+    assert int(one["devices"]) == 4 and [int(r["devices"]) for r in two] == [4, 4]
+    # One process with four devices reads the whole file each epoch; each of two
+    # processes (two devices each) reads its own half.
+    assert int(one["rows_read"]) == 2 * 2000
+    assert [int(r["rows_read"]) for r in two] == [2 * 1000, 2 * 1000]
+    for r in two:
+        np.testing.assert_array_equal(r["w"], one["w"])
+        np.testing.assert_array_equal(r["b"], one["b"])
+        np.testing.assert_array_equal(r["loss"], one["loss"])
