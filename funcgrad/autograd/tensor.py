@@ -500,7 +500,8 @@ class Tensor:
             if s.viewed:
                 value = fast.materialise(value)
                 s.value = fast.materialise(s.value)
-            s.write(self._chain, value)
+            with _dt.scope(self._dtype.x64 and not _is_tracer(value)):
+                s.write(self._chain, value)
 
     @property
     def _version(self) -> int:
@@ -998,8 +999,7 @@ class Tensor:
     def zero_(self) -> Tensor:
         if self._records():
             return self._inplace("zero")
-        self._write(fast.full(self._val.shape, 0, self._val.dtype))
-        return self
+        return self.fill_(0)
 
     @_dt.scoped
     def fill_(self, value) -> Tensor:
