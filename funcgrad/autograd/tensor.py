@@ -864,12 +864,13 @@ class Tensor:
                 self._grad = g if self._grad is None else self._grad + g
             return
         ct = _raw(ct)
-        if ct.dtype != self._val.dtype:
-            ct = ct.astype(self._val.dtype)
-        if self._grad is None:
-            self._grad = Tensor._wrap(ct, self._dtype)
-        else:
-            self._grad._write(self._grad._value + ct)
+        with _dt.scope(self._dtype.x64 and not _is_tracer(ct)):
+            if ct.dtype != self._val.dtype:
+                ct = ct.astype(self._val.dtype)
+            if self._grad is None:
+                self._grad = Tensor._wrap(ct, self._dtype)
+            else:
+                self._grad._write(self._grad._value + ct)
 
     def backward(
         self,
