@@ -152,8 +152,14 @@ def test_bad_files_give_clear_errors(files, tmp_path):
     Y2 = Y.copy()
     Y2[5] = 2.0
     np.save(tmp_path / "y2.npy", Y2)
-    with pytest.raises(DataError, match=r"labels must be in \[0, 1\]; row 5 holds 2"):
+    with pytest.raises(DataError, match=r"label 2 is outside \[0, 1\] at row 5"):
         train(str(tmp / "x.npy"), str(tmp_path / "y2.npy"))
+    bad_csv = tmp_path / "bad.csv"
+    lines = (tmp / "d.csv").read_text().splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0] + ",1.5"  # row 3 of the data, line 5
+    bad_csv.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=r"line 5, column 6 \('label'\): label 1.5"):
+        train(bad_csv, "label")
     with pytest.raises(DataError, match="no column named 'y'"):
         train(tmp / "d.parquet", "y")
     with pytest.raises(ValueError, match="has 5 features but params.w expects 4"):

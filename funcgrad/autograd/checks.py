@@ -7,12 +7,25 @@ checked without a host round trip), so a wrong index is an error, never a number
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
 import jax
 import numpy as np
 
+# PyTorch's ScalarType names of dtypes, as its messages spell them.
+SCALAR_NAMES = {
+    "float32": "Float", "float64": "Double", "float16": "Half",
+    "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
+    "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+}  # fmt: skip
+
+NOT_INTEGRAL = (
+    "Expected scalar.isIntegral( false) to be true, but got false.  (Could this "
+    "error message be improved?  If so, please report an enhancement request to "
+    "PyTorch.)"
+)
 BAD_INDEX_DTYPE = "tensors used as indices must be long, int, byte or bool tensors"
 
 
@@ -121,4 +134,123 @@ def hook_result(
         raise RuntimeError(
             f"hook '{name}' has changed the type of value (was {grad.type()} got "
             f"{out.type()})"
+        )
+
+
+def integer(value: Any, what: str = "dim") -> int:
+    """An int argument (a dimension, a size): Python and NumPy ints and one-element
+    integer tensors are; bools, floats, strings and other tensors are not.
+
+    >>> integer(2), integer(np.int64(3))
+    (2, 3)
+    >>> integer(2.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: argument 'dim' must be int, not float
+    """
+    if getattr(value, "ndim", 0) == 0 and not isinstance(value, bool | np.bool_):
+        if getattr(getattr(value, "dtype", None), "name", None) == "bool":
+            raise RuntimeError(NOT_INTEGRAL)
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(f"argument '{what}' must be int, not {type(value).__name__}")
+
+
+def _first_dtype(args: tuple):
+    return next((a.dtype for a in args if hasattr(a, "grad_fn")), None)
+
+
+def kernel(
+    name: str, accepts: str = "floating", *, promoted: bool = False
+) -> Callable[..., None]:
+    """An op's dtype rule: the dtypes its PyTorch CPU kernel ``name`` is built for
+    (``"floating"``: floating and complex; ``"nonbool"``: all but bool), judged on
+    the first tensor, or on all tensors together when the kernel sees their
+    ``promoted`` dtype. Anything else raises torch's NotImplementedError instead
+    of computing a number.
+
+    >>> from funcgrad.autograd import dtypes
+    >>> class T:  # a stand-in tensor
+    ...     grad_fn, dtype = None, dtypes.int64
+    >>> kernel("mse_cpu")(T())
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: "mse_cpu" not implemented for 'Long'
+    """
+
+    def check(*args, **options) -> None:
+        d = _first_dtype(args)
+        if d is None:
+            return
+        ok = d.is_floating_point or d.is_complex
+        if promoted:
+            ok = any(
+                a.dtype.is_floating_point or a.dtype.is_complex
+                for a in args
+                if hasattr(a, "grad_fn")
+            )
+        if accepts == "nonbool":
+            ok = d.name != "bool"
+        if not ok:
+            raise NotImplementedError(
+                f"\"{name}\" not implemented for '{SCALAR_NAMES.get(d.name, d.name)}'"
+            )
+
+    return check
+
+
+_BOOL_HINT = (
+    "If you are trying to invert a mask, use the `~` or `logical_not()` operator "
+    "instead."
+)
+
+
+def subtraction(*args, **options) -> None:
+    """``sub``'s rule: bool tensors do not subtract (torch's two messages)."""
+    bools = [
+        a.dtype.name == "bool" if hasattr(a, "grad_fn") else isinstance(a, bool)
+        for a in args
+        if hasattr(a, "grad_fn") or isinstance(a, bool | int | float | complex)
+    ]
+    if len(bools) == 2 and all(bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if any(bools):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            + _BOOL_HINT
+        )
+
+
+def negation(*args, **options) -> None:
+    """``neg``'s rule: a bool tensor does not negate."""
+    if _first_dtype(args) is not None and _first_dtype(args).name == "bool":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. "
+            + _BOOL_HINT
+        )
+
+
+def no_bool(name: str) -> Callable[..., None]:
+    """An op whose kernel refuses bool inputs with a RuntimeError (``relu``)."""
+
+    def check(*args, **options) -> None:
+        d = _first_dtype(args)
+        if d is not None and d.name == "bool":
+            raise RuntimeError(f"Boolean inputs not supported for {name}")
+
+    return check
+
+
+def mean(*args, **options) -> None:
+    """``mean`` cannot infer a result dtype for integer and bool input."""
+    d = _first_dtype(args)
+    if d is not None and not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a "
+            f"floating point or complex dtype. Got: {SCALAR_NAMES.get(d.name, d.name)}"
         )

@@ -153,14 +153,26 @@ def scoped(fn):
     return wrapper
 
 
-def _tensors(args) -> list:
-    out = []
-    for a in args:
-        if isinstance(a, list | tuple):
-            out.extend(x for x in a if hasattr(x, "_dtype"))
-        elif hasattr(a, "_dtype"):
-            out.append(a)
-    return out
+def scoped_self(fn):
+    """:func:`scoped` for a method whose own tensor (``self``) alone decides:
+    one attribute check on the 32-bit path.
+
+    >>> class T:
+    ...     def __init__(self, d): self._dtype, self._val = d, None
+    ...     @scoped_self
+    ...     def zeros(self): return jnp.zeros(2, self._dtype.storage()).dtype
+    >>> T(float64).zeros(), T(float32).zeros()
+    (dtype('float64'), dtype('float32'))
+    """
+
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        if self._dtype.x64 and not isinstance(self._val, _Tracer):
+            with jax.enable_x64(True):
+                return fn(self, *args, **kwargs)
+        return fn(self, *args, **kwargs)
+
+    return method
 
 
 def wide(*args) -> _builtin_bool:
@@ -170,10 +182,25 @@ def wide(*args) -> _builtin_bool:
     >>> wide(), wide(1.0)
     (False, False)
     """
-    tensors = _tensors(args)
-    return any(t._dtype.x64 for t in tensors) and not any(
-        isinstance(t._val, jax.core.Tracer) for t in tensors
-    )
+    found = False
+    for a in args:
+        if type(a) in (list, tuple):
+            if wide(*a):
+                found = True
+            elif any(isinstance(getattr(x, "_val", None), _Tracer) for x in a):
+                return False
+            continue
+        d = getattr(a, "_dtype", None)
+        if d is None:
+            continue
+        if isinstance(a._val, _Tracer):
+            return False
+        if d.x64:
+            found = True
+    return found
+
+
+_Tracer = jax.core.Tracer
 
 
 def narrow(value):

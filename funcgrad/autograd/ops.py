@@ -18,6 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import functional as F
+from . import checks
 
 
 class OpDef(NamedTuple):
@@ -28,7 +29,9 @@ class OpDef(NamedTuple):
     many leading positional arguments are graph inputs (an edge in
     ``next_functions`` each); the positional arguments after them are constants
     PyTorch does not record as inputs (``where``'s condition, index tensors).
-    ``None`` means all of them. The keyword facts:
+    ``None`` means all of them. ``check`` is the op's argument rule, run on the
+    dispatched arguments before the forward (the dtypes its torch kernel takes).
+    The other keyword facts:
 
     * ``method`` / ``function``: the ``Tensor`` method and ``torch.*`` function
       generated for the op (a one-input op called with its options as keywords);
@@ -49,6 +52,7 @@ class OpDef(NamedTuple):
     forward: Callable[..., jax.Array]
     node_name: str
     inputs: int | None = None
+    check: Callable[..., None] | None = None
     method: str | None = None
     function: str | None = None
     view: bool = False
@@ -66,6 +70,7 @@ def register(
     node_name: str,
     *,
     inputs: int | None = None,
+    check: Callable[..., None] | None = None,
     **facts: Any,
 ) -> OpDef:
     """Add an entry to :data:`OPS`; a second entry under one name is an error.
@@ -78,13 +83,18 @@ def register(
     """
     if name in OPS:
         raise ValueError(f"op {name!r} is already registered")
-    entry = OpDef(name, forward, node_name, inputs, **facts)
+    entry = OpDef(name, forward, node_name, inputs, check, **facts)
     OPS[name] = entry
     return entry
 
 
 def op(
-    name: str, node_name: str, *, inputs: int | None = None, **facts: Any
+    name: str,
+    node_name: str,
+    *,
+    inputs: int | None = None,
+    check: Callable[..., None] | None = None,
+    **facts: Any,
 ) -> Callable[[Callable[..., Any]], OpDef]:
     """Decorator form of :func:`register`: the decorated function is the forward.
 
@@ -96,7 +106,7 @@ def op(
     """
 
     def deco(forward: Callable[..., Any]) -> OpDef:
-        return register(name, forward, node_name, inputs=inputs, **facts)
+        return register(name, forward, node_name, inputs=inputs, check=check, **facts)
 
     return deco
 
@@ -241,6 +251,7 @@ register(
     _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
     "SubBackward0",
     layout=SAME,
+    check=checks.subtraction,
 )
 register(
     "rsub",
@@ -248,11 +259,20 @@ register(
     "RsubBackward1",
     inputs=1,
     layout=SAME,
+    check=checks.subtraction,
 )
 register("mul", _aligned(jnp.multiply), "MulBackward0", layout=SAME, saves=_CROSS)
 register("div", _aligned(jnp.divide), "DivBackward0", layout=SAME, saves=((0, (1,)), 1))
 register("reciprocal", jnp.reciprocal, "ReciprocalBackward0", layout=SAME, saves=(-1,))
-register("neg", jnp.negative, "NegBackward0", layout=SAME, method="neg", function="neg")
+register(
+    "neg",
+    jnp.negative,
+    "NegBackward0",
+    layout=SAME,
+    method="neg",
+    function="neg",
+    check=checks.negation,
+)
 register(
     "pow.Tensor_Scalar",
     lambda a, exponent: a**exponent,
@@ -307,7 +327,7 @@ floating("sqrt", jnp.sqrt, "SqrtBackward0", saves=(-1,))
 unary("abs", jnp.abs, "AbsBackward0", saves=(0,))
 floating("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", saves=(-1,))
 floating("tanh", jnp.tanh, "TanhBackward0", saves=(-1,))
-unary("relu", jax.nn.relu, "ReluBackward0", saves=(-1,))
+unary("relu", jax.nn.relu, "ReluBackward0", saves=(-1,), check=checks.no_bool("relu"))
 register(
     "clamp",
     lambda a, min=None, max=None: jnp.clip(a, min, max),
@@ -334,11 +354,12 @@ register(
     lambda a, dim, keepdim=False: jnp.sum(a, dim, keepdims=keepdim),
     "SumBackward1",
 )
-register("mean", jnp.mean, "MeanBackward0")
+register("mean", jnp.mean, "MeanBackward0", check=checks.mean)
 register(
     "mean.dim",
     lambda a, dim, keepdim=False: jnp.mean(a, dim, keepdims=keepdim),
     "MeanBackward1",
+    check=checks.mean,
 )
 register("max", jnp.max, "MaxBackward1", saves=(0, -1))
 register(
@@ -354,15 +375,26 @@ register(
 )
 
 # --- linear algebra -------------------------------------------------------------------
-register("mm", jnp.matmul, "MmBackward0", saves=_CROSS)
-register("mv", jnp.matmul, "MvBackward0", saves=_CROSS)
-register("dot", jnp.dot, "DotBackward0", saves=_CROSS)
-register("bmm", jnp.matmul, "BmmBackward0", saves=_CROSS)
+_ADDMM = checks.kernel("addmm_impl_cpu_", "nonbool")
+_MV = checks.kernel("addmv_impl_cpu", "nonbool")
+register("mm", jnp.matmul, "MmBackward0", saves=_CROSS, check=_ADDMM)
+register("mv", jnp.matmul, "MvBackward0", saves=_CROSS, check=_MV)
+register(
+    "dot", jnp.dot, "DotBackward0", saves=_CROSS, check=checks.kernel("dot", "nonbool")
+)
+register(
+    "bmm",
+    jnp.matmul,
+    "BmmBackward0",
+    saves=_CROSS,
+    check=checks.kernel("bmm", "nonbool"),
+)
 register(
     "addmm",
     lambda bias, a, b: a @ b + F._align(bias, 2),
     "AddmmBackward0",
     saves=((1, (2,)), (2, (1,))),
+    check=lambda bias, a, b: _ADDMM(a),
 )
 
 

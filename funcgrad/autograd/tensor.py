@@ -26,6 +26,7 @@ from . import checks as _checks
 from . import dtypes as _dt
 from . import fast
 from ._format import format_tensor
+from .checks import SCALAR_NAMES as _SCALAR_NAMES
 from .engine import topological_order
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
@@ -91,17 +92,12 @@ NON_LEAF_GRAD = (
     "more information."
 )
 
-# How PyTorch's messages spell dtypes: C++ type names and ScalarType names.
+# How PyTorch's messages spell dtypes: C++ type names (ScalarType names: checks).
 _CPP_NAMES = {
     "float32": "float", "float64": "double", "float16": "c10::Half",
     "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
     "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
     "bool": "bool", "complex64": "c10::complex<float>",
-}  # fmt: skip
-_SCALAR_NAMES = {
-    "float32": "Float", "float64": "Double", "float16": "Half",
-    "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",
-    "int8": "Char", "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
 }  # fmt: skip
 
 
@@ -199,7 +195,9 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    values, first, mixed, wide = [], None, False, False
+    if op.check is not None:
+        op.check(*args, **options)
+    values, first, mixed, wide, big = [], None, False, False, False
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -213,7 +211,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         else:
             if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
                 wide = True  # a raw 64-bit array (an index, a target)
+            elif type(a) is int and not -(2**31) <= a < 2**31:
+                big = True  # a Python int past int32
             values.append(a)
+    if big and not wide:
+        values, wide = _big_ints(values, first)
     values = tuple(values)
     target = None
     rule = _dt.RULES.get(op.name)
@@ -370,6 +372,17 @@ def _indices(arg, value, **kwargs) -> Tensor:
     """``argmax``/``argmin`` indices as int64, as in PyTorch."""
     with _dt.scope(not _is_tracer(value)):
         return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
+
+
+def _big_ints(values: list, first) -> tuple[list, bool]:
+    """Python ints past int32 beside 32-bit tensors: a floating tensor takes them
+    as floats (as torch's float32 kernels do); otherwise the op runs 64 bits wide."""
+    for v in values:
+        if type(v) is int and not -(2**63) <= v < 2**63:
+            raise OverflowError("int too big to convert")
+    if first is not None and (first.is_floating_point or first.is_complex):
+        return [float(v) if type(v) is int else v for v in values], False
+    return values, True
 
 
 def as_grad_tensor(ct, create_graph: bool = False) -> Tensor:
@@ -1002,16 +1015,17 @@ class Tensor:
             return self._inplace("zero")
         return self.fill_(0)
 
-    @_dt.scoped
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             value = value.item()
         if self._records():
             return self._inplace("fill", value=value)
-        self._write(fast.full(self._val.shape, _raw(value), self._val.dtype))
+        shape, dtype = self._val.shape, self._val.dtype
+        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+            self._write(fast.full(shape, _raw(value), dtype))
         return self
 
-    @_dt.scoped
+    @_dt.scoped_self
     def copy_(self, src) -> Tensor:
         _check_expand(tuple(self.shape), tuple(jnp.shape(_raw(src))))
         if self._records(src):
@@ -1597,7 +1611,7 @@ class _HookHandle:
 def _shape_arg(shape) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
         shape = shape[0]
-    return tuple(int(d) for d in shape)
+    return tuple(_checks.integer(d, "size") for d in shape)
 
 
 def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
@@ -1627,6 +1641,7 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     ...
     IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 3)
     """
+    dim = _checks.integer(dim)
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
@@ -1638,8 +1653,8 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 
 def _wrap_dims(dim, ndim: int) -> int | tuple[int, ...]:
     if isinstance(dim, list | tuple):
-        return tuple(_wrap_dim(int(d), ndim) for d in dim)
-    return _wrap_dim(int(dim), ndim)
+        return tuple(_wrap_dim(d, ndim) for d in dim)
+    return _wrap_dim(dim, ndim)
 
 
 class _ReturnTypes(tuple):
@@ -1765,7 +1780,11 @@ def _split_key(t: Tensor, key) -> tuple:
             template.append("S")
         elif _is_array_key(k):
             a = _index_array(k)
+            if a.ndim == 0 and a.dtype == jnp.bool_:
+                # a 0-d mask adds a dimension of size 1 and keeps it or not
+                out, a = out.unsqueeze(dim), jnp.reshape(a, (1,))
             _checks.index_array(a, tuple(out.shape), dim, len(arrays))
+            a = _narrow_index(a)
             if a.dtype == jnp.bool_:
                 # Concrete indices: the op needs static shapes under jit.
                 arrays.extend(jnp.nonzero(a))
@@ -1820,8 +1839,16 @@ def _index_array(k):
     a = _raw(k)
     if isinstance(a, jax.Array) and a.dtype.itemsize == 8 and not _is_tracer(a):
         with _dt.scope():
-            return a.astype(np.int32)
-    return jnp.asarray(a)
+            return np.asarray(a)  # checked 64 bits wide, then narrowed: _narrow_index
+    return a if isinstance(a, np.ndarray) else jnp.asarray(a)
+
+
+def _narrow_index(a):
+    """A checked integer index as int32 (every index of a real tensor fits)."""
+    if isinstance(a, np.ndarray):
+        a = a.astype(np.int32) if a.dtype.kind in "iu" else a
+        return jnp.asarray(a)
+    return a
 
 
 def _is_array_key(k) -> bool:
@@ -1873,8 +1900,14 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     >>> z.grad_fn, z.grad_fn.next_functions[0][0]
     (<SqueezeBackward4 object at 0x...>, <MmBackward0 object at 0x...>)
     """
-    a = a if isinstance(a, Tensor) else Tensor(a)
-    b = b if isinstance(b, Tensor) else Tensor(b)
+    a = Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
+    b = Tensor(b) if isinstance(b, jax.Array | np.ndarray) else b
+    for pos, (name, x) in enumerate((("input", a), ("other", b)), start=1):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"matmul(): argument '{name}' (position {pos}) must be Tensor, not "
+                f"{type(x).__name__}"
+            )
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
         raise RuntimeError(

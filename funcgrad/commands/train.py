@@ -429,7 +429,7 @@ def _labels(args: argparse.Namespace, lr: float) -> dict[str, str | None]:
     for name in ("delimiter", "positive"):  # how --data is read, where given
         value = getattr(args, name, None)
         if value is not None:
-            labels[f"--{name}"] = str(value)
+            labels[f"--{name}"] = "tab" if value == "\t" else str(value)
     return labels
 
 

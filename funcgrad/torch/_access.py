@@ -16,9 +16,21 @@ from typing import Any
 import jax
 
 from ..autograd import dtypes as _dt
-from ..autograd import fast as _fast
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor, _edge
+
+try:  # the layered engine: one switch for the optional fast path
+    from ..autograd.fast import disabled as _fast_disabled
+except ImportError:  # the engine with its fast path in autograd.compiled
+    from ..autograd import compiled as _compiled
+
+    @contextlib.contextmanager
+    def _fast_disabled() -> Iterator[None]:
+        previous, _compiled.enabled = _compiled.enabled, False
+        try:
+            yield
+        finally:
+            _compiled.enabled = previous
 
 
 def value(t: Tensor) -> Any:
@@ -61,6 +73,11 @@ def plain(t: Tensor) -> Tensor:
     return Tensor._wrap(t._value, t._dtype)
 
 
+def has_hooks(t: Tensor) -> bool:
+    """Whether hooks are registered on the tensor itself."""
+    return bool(t._hooks)
+
+
 def dtype_of(t: Tensor) -> _dt.dtype:
     """The tensor's torch dtype."""
     return t._dtype
@@ -96,7 +113,7 @@ def restore(t: Tensor, snap: tuple) -> None:
     t._value = value  # through the storage: views and aliases see it too
     t._grad = g
     if g is not None:
-        g._val, g._version = gs
+        g._value, g._version = gs
 
 
 def recorded(
@@ -112,9 +129,11 @@ def recorded(
     return t
 
 
-@contextlib.contextmanager
-def fast_path_off() -> Iterator[None]:
-    """Switch the engine's caching fast path off while JAX traces facade code
-    (its caches must never hold a tracer)."""
-    with _fast.disabled():
-        yield
+def fast_path_off() -> contextlib.AbstractContextManager:
+    """A scope with the engine's caching fast path off, while JAX traces facade
+    code (its caches must never hold a tracer).
+
+    >>> with fast_path_off():
+    ...     pass
+    """
+    return _fast_disabled()

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import dtypes as _dt
+from ..autograd.checks import NOT_INTEGRAL
 from ..autograd.tensor import _SCALAR_NAMES, Size, Tensor
 from ._random import Generator
 
@@ -27,6 +28,8 @@ def _is_int(x: Any) -> bool:
         return False
     if isinstance(x, int | np.integer):
         return True
+    if isinstance(x, Tensor) and x.ndim == 0 and x.dtype.name == "bool":
+        raise RuntimeError(NOT_INTEGRAL)
     return isinstance(x, Tensor) and x.ndim == 0 and not x.is_floating_point()
 
 
@@ -164,7 +167,7 @@ def number(fname: str, name: str, pos: int, value: Any) -> Any:
     ...
     TypeError: full(): argument 'fill_value' (position 2) must be Number, not str
     """
-    if isinstance(value, Tensor) and value.numel() == 1:
+    if isinstance(value, Tensor) and value.ndim == 0 and value.dtype.name != "bool":
         return value.item()
     if not isinstance(value, numbers.Number):
         raise TypeError(

@@ -659,8 +659,9 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     if _anomaly.enabled:
         return _Entry(None, None, GraphBreak("anomaly mode is on")), None
     for t in found.tensors:
-        if t._hooks or (t.grad_fn is not None and t.requires_grad):
-            reason = "a tensor with hooks" if t._hooks else "an input with a graph"
+        hooks = _access.has_hooks(t)
+        if hooks or (t.grad_fn is not None and t.requires_grad):
+            reason = "a tensor with hooks" if hooks else "an input with a graph"
             return _Entry(None, None, GraphBreak(reason + " (runs eagerly)")), None
     plan = _Plan()
     inputs = _inputs(found)

@@ -212,6 +212,10 @@ def arange(
     return _make(lambda store: jnp.asarray(values, store), d, requires_grad)
 
 
+def _ndim(value) -> int:
+    return value.ndim if isinstance(value, Tensor) else 0
+
+
 def linspace(
     start, end, steps: int, *, dtype=None, device=None, requires_grad: bool = False
 ) -> Tensor:
@@ -220,6 +224,15 @@ def linspace(
     >>> linspace(0, 1, 3)
     tensor([0.0000, 0.5000, 1.0000])
     """
+    dims = [(n, v.ndim) for n, v in (("start", start), ("end", end)) if _ndim(v)]
+    if dims:
+        got = " and ".join(f"{n} with {k} dimension(s)" for n, k in dims)
+        raise RuntimeError(
+            "linspace only supports 0-dimensional start and end tensors, but got "
+            f"{got}."
+        )
+    start = _checks.number("linspace", "start", 1, start)
+    end = _checks.number("linspace", "end", 2, end)
     steps = _checks.integer("linspace", "steps", 3, steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

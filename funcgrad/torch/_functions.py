@@ -191,6 +191,12 @@ def where(condition: Tensor, input, other) -> Tensor:
     >>> where(tensor([True, False]), tensor([1.0, 2.0]), 0.0)
     tensor([1., 0.])
     """
+    if not isinstance(condition, Tensor):
+        got = ", ".join(type(a).__name__ for a in (condition, input, other))
+        raise TypeError(
+            f"where() received an invalid combination of arguments - got ({got}), "
+            "but expected one of:"
+        )
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
             "where(): expected at least one of input and other to be a Tensor"

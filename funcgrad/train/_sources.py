@@ -21,7 +21,10 @@ from __future__ import annotations
 import copy
 import mmap
 import os
+import shutil
 import tempfile
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +107,6 @@ class ArraySource(Source):
             self.target = int(Y) % X.shape[1]
             self.Y = None
             self.features, self.outputs = X.shape[1] - 1, 1
-            self.labels = [f"column {self.target}"]
         else:
             if Y.ndim not in (1, 2) or len(Y) != len(X):
                 raise ValueError(
@@ -113,7 +115,6 @@ class ArraySource(Source):
                 )
             self.Y = Y.reshape(len(Y), -1)
             self.features, self.outputs = X.shape[1], self.Y.shape[1]
-            self.labels = [f"Y column {j}" for j in range(self.outputs)]
         for label, a in (("X", X), ("Y", self.Y)):
             if a is not None and not (
                 np.issubdtype(a.dtype, np.number) or a.dtype == bool
@@ -139,14 +140,16 @@ class ArraySource(Source):
                 piece[:, self.features :] = self.Y[a:b]
             for array in (self.X, self.Y):
                 _drop_pages(array, a, b)
-            check_rows(piece, a, self.features, self.name, self._column_name)
+            check_rows(piece, a, self.features, self.name, self._column_of)
 
-    def _column_name(self, j: int) -> str:
+    def _column_of(self, j: int) -> tuple[int, str]:
+        """Column ``j`` of ``[X | Y]``: its 1-based number in ``X`` (or ``Y``)."""
+        if self.Y is None:
+            k = self.target if j >= self.features else j + (j >= self.target)
+            return k + 1, f"X column {k}"
         if j >= self.features:
-            return self.labels[j - self.features]
-        if self.Y is None and j >= self.target:
-            j += 1
-        return f"column {j}"
+            return j - self.features + 1, f"Y column {j - self.features}"
+        return j + 1, f"X column {j}"
 
     def fingerprint(self) -> dict[str, Any]:
         if self.identity is not None:
@@ -205,6 +208,7 @@ class ParquetSource(Source):
                     path=os.fspath(files[0]),
                 )
         self.order = [c for c in names if c != target] + [target]
+        self.file_columns = names
         self.features, self.outputs = len(names) - 1, 1
         # (file, row group, first row, rows) for every row group, in order.
         self.groups, start = [], 0
@@ -274,7 +278,10 @@ class ParquetSource(Source):
                     column=j + 1,
                 )
             out[:, j] = col.to_numpy(zero_copy_only=False)
-        check_rows(out, first, self.features, self.name, self.order.__getitem__)
+        check_rows(out, first, self.features, self.name, self._column_of)
+
+    def _column_of(self, j: int) -> tuple[int, str]:
+        return self.file_columns.index(self.order[j]) + 1, self.order[j]
 
     def fingerprint(self) -> dict[str, Any]:
         files = [_stat(p) for p in self.paths]
@@ -314,33 +321,44 @@ def _digest(a: np.ndarray) -> str:
 
 
 def check_rows(
-    rows: np.ndarray, first: int, features: int, name: str, column_name: Any
+    rows: np.ndarray,
+    first: int,
+    features: int,
+    name: str,
+    column_of: Callable[[int], tuple[int, str]],
+    line_of_row: int | None = None,
 ) -> None:
-    """Finite values, labels in [0, 1]; else a ``DataError`` naming row and column.
+    """Finite values, labels in [0, 1]; else a ``DataError`` naming the row (or,
+    for a CSV file, the line: row ``r`` is on line ``r + line_of_row``) and the
+    column (``column_of(j)`` is the file's 1-based number and name of column ``j``
+    of ``rows``).
 
     One summation proves a piece finite (a NaN or inf makes the sum non-finite);
     only then is it searched for the culprit.
     """
+    found = None
     if not np.isfinite(rows.sum()):
         bad = ~np.isfinite(rows)
         if bad.any():
-            row, col = np.argwhere(bad)[0]
-            raise DataError(
-                f"non-finite value (NaN or inf) at row {first + row}",
-                path=name,
-                column=int(col) + 1,
-                column_name=column_name(int(col)),
-            )
-    labels = rows[:, features:]
-    outside = (labels < 0) | (labels > 1)
-    if outside.any():
-        row, col = np.argwhere(outside)[0]
+            found = np.argwhere(bad)[0], "non-finite value (NaN or inf)"
+    if found is None:
+        outside = (rows[:, features:] < 0) | (rows[:, features:] > 1)
+        if outside.any():
+            (row, col), value = np.argwhere(outside)[0], None
+            value = rows[row, features + col]
+            found = (row, features + col), f"label {value:g} is outside [0, 1]"
+    if found is None:
+        return
+    (row, col), reason = found
+    number, column = column_of(int(col))
+    row = first + int(row)
+    if line_of_row is None:
         raise DataError(
-            f"labels must be in [0, 1]; row {first + row} holds {labels[row, col]}",
-            path=name,
-            column=features + int(col) + 1,
-            column_name=column_name(features + int(col)),
+            f"{reason} at row {row}", path=name, column=number, column_name=column
         )
+    raise DataError(
+        reason, path=name, line=row + line_of_row, column=number, column_name=column
+    )
 
 
 def csv_to_npy(path: str | os.PathLike[str], target: str, directory: str) -> str:
@@ -359,6 +377,10 @@ def csv_to_npy(path: str | os.PathLike[str], target: str, directory: str) -> str
             path=name,
         )
     order = [c for c in names if c != target] + [target]
+
+    def column_of(j: int) -> tuple[int, str]:
+        return names.index(order[j]) + 1, order[j]
+
     # Every column read as float32: a column of integers in its first block and a
     # decimal later is still one column of numbers.
     convert = pcsv.ConvertOptions(column_types={c: pa.float32() for c in names})
@@ -376,7 +398,8 @@ def csv_to_npy(path: str | os.PathLike[str], target: str, directory: str) -> str
                 out = np.empty((batch.num_rows, len(order)), np.float32)
                 for j, c in enumerate(order):
                     out[:, j] = batch.column(c).to_numpy(zero_copy_only=False)
-                check_rows(out, rows, len(order) - 1, name, order.__getitem__)
+                # Rows count from 0 on line 2, after the header line.
+                check_rows(out, rows, len(order) - 1, name, column_of, 2)
                 f.write(out.tobytes())
                 rows += batch.num_rows
             f.seek(0)
@@ -425,12 +448,17 @@ def open_source(X: Any, Y: Any) -> Source:
     if suffix in (".csv", ".txt", ".tsv"):
         if not isinstance(Y, str):
             raise ValueError(f"Y must name the label column of {X}, got {Y!r}")
-        # Removed with the source (or at exit): the cache lives as long as the run.
-        tmp = tempfile.TemporaryDirectory(prefix="funcgrad-csv-")
-        npy = csv_to_npy(path, Y, tmp.name)
+        # The cache lives as long as the source: removed by close(), or when the
+        # source is collected, or at exit.
+        tmp = tempfile.mkdtemp(prefix="funcgrad-csv-")
+        try:
+            npy = csv_to_npy(path, Y, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         identity = {"kind": "csv", "file": _stat(path), "target": Y}
         source = ArraySource(np.load(npy, mmap_mode="r"), -1, os.fspath(path), identity)
-        source.close = tmp.cleanup
+        source.close = weakref.finalize(source, shutil.rmtree, tmp, True)
         return source
     raise ValueError(
         f"{os.fspath(path)}: cannot stream a {suffix or 'suffix-less'} file; "

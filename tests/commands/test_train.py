@@ -491,6 +491,25 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
     assert step_dirs(Path(ckpt)) == [2]
 
 
+def test_a_refusal_names_how_the_data_was_read(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    rows = [
+        f"{a:.4f};{b:.4f};{'M' if a > b else 'B'}" for a, b in rng.normal(size=(40, 2))
+    ]
+    data = tmp_path / "mb.csv"
+    data.write_text("x0;x1;diagnosis\n" + "\n".join(rows) + "\n")
+    ckpt = str(tmp_path / "ckpt")
+    argv = ("--data", str(data), "--target", "diagnosis", "--epochs", "2")
+    code, _, err = invoke(*argv, "--positive", "M", "--checkpoint", ckpt)
+    assert code == 0, err
+    code, _, err = invoke(*argv, "--positive", "B", "--checkpoint", ckpt)
+    # The label mapping is announced first; the refusal is the one error line.
+    announced, line = err.splitlines()
+    assert code == 2 and announced == "labels: M -> 0, B -> 1", err
+    assert line.startswith("funcgrad: error: checkpoint in "), line
+    assert ": --positive M there, --positive B here; use another" in line
+
+
 def test_checkpoint_every_needs_checkpoint_and_a_valid_cadence(tmp_path: Path):
     line = assert_one_line_error(*invoke("--checkpoint-every", "5")[::2])
     assert "--checkpoint-every needs --checkpoint DIR" in line

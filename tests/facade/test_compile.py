@@ -301,3 +301,12 @@ def test_grad_versions_and_zero_grad_without_none_match_eager() -> None:
     for a, b in zip(m1.parameters(), m2.parameters(), strict=True):
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-6)
         assert (a._version, a.grad._version) == (b._version, b.grad._version)
+
+
+def test_the_tensor_seams_compile_patches_exist() -> None:
+    # compile guards these methods while tracing; a rename must fail loudly here
+    names = [*_compile._WRITES, *_compile._BREAKS, *_compile._ALWAYS, "_init"]
+    assert all(hasattr(ft.Tensor, n) for n in names)
+    assert all(
+        isinstance(ft.Tensor.__dict__[n], property) for n in _compile._WRITE_PROPERTIES
+    )

@@ -25,6 +25,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...autograd.node import FREED_GRAPH
 from ...autograd.tensor import Tensor
@@ -160,6 +161,11 @@ class _FunctionNode:
 
     def apply(self, ct) -> tuple:
         """Run the user's ``backward`` for a cotangent of this node's output."""
+        wide = any(d is not None and d.x64 for _, d in self.outputs)
+        with _dt.scope(wide or _dt.wide(self.args)):
+            return self._apply(ct)
+
+    def _apply(self, ct) -> tuple:
         grads = []
         for i, (shape, dtype) in enumerate(self.outputs):
             if dtype is None:

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import dtypes as _dt
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor, dispatch
 from .. import _random
@@ -103,6 +104,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 # --- dropout ------------------------------------------------------------------
 
 
+@_dt.scoped
 def dropout(
     input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
 ) -> Tensor:
@@ -202,6 +204,7 @@ def batch_norm(
     return out
 
 
+@_dt.scoped
 def _update_running(x: Tensor, mean_t: Tensor, var_t: Tensor, momentum, n) -> None:
     axes = (0, *range(2, x.ndim))
     v = jax.lax.stop_gradient(x._value)
@@ -457,6 +460,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return dispatch("nn.huber_loss", x, t, reduction=reduction, delta=float(delta))
 
 
+@_dt.scoped
 def kl_div(
     input, target, size_average=None, reduce=None, reduction="mean",
     log_target: bool = False,
@@ -499,6 +503,7 @@ def kl_div(
     return pointwise.mean() if reduction == "mean" else pointwise
 
 
+@_dt.scoped
 def nll_loss_nd(x: Tensor, t: Tensor, weight, ignore_index: int, reduction: str):
     """``nll_loss`` of ``(N, C, d1, ...)`` log-probabilities: viewed as
     ``(N, C, 1, L)`` unless 4-D (``NllLoss2DBackward0``), as PyTorch does."""
@@ -514,9 +519,9 @@ def nll_loss_nd(x: Tensor, t: Tensor, weight, ignore_index: int, reduction: str)
     if x.ndim != 4:
         n, c = x.shape[0], x.shape[1]
         x4 = x.view(n, c, 1, -1)
-        t4 = t._value.reshape(n, 1, -1)
+        t4 = _dt.narrow(t._value).reshape(n, 1, -1)
     else:
-        x4, t4 = x, t._value
+        x4, t4 = x, _dt.narrow(t._value)
     out = dispatch(
         "nn.nll_loss2d", x4, t4, None if weight is None else _t(weight)._value,
         reduction=reduction, ignore_index=int(ignore_index),
@@ -530,6 +535,7 @@ def cross_entropy_nd(x, t, weight, ignore_index, reduction) -> Tensor:
     return nll_loss_nd(logp, t, weight, ignore_index, reduction)
 
 
+@_dt.scoped
 def cross_entropy_smoothed(
     x: Tensor, t: Tensor, weight, ignore_index: int, reduction: str, eps: float
 ) -> Tensor:
@@ -563,7 +569,8 @@ def cross_entropy_smoothed(
         smooth = -(logp * _t(weight).view(*shape)).sum(dim)
     else:
         smooth = -(logp.sum(dim))
-    ignored = t._value == ignore_index
+    tv = _dt.narrow(t._value)  # class indices: int32 in any mode
+    ignored = tv == ignore_index
     smooth = dispatch("nn.masked_fill.Scalar", smooth, ignored, value=0.0)
     if reduction == "sum":
         smooth = smooth.sum()
@@ -571,7 +578,7 @@ def cross_entropy_smoothed(
         if weight is None:
             denom = jnp.sum(~ignored)
         else:
-            w = _t(weight)._value[jnp.where(ignored, 0, t._value)]
+            w = _t(weight)._value[jnp.where(ignored, 0, tv)]
             denom = jnp.sum(w * ~ignored)
         smooth = smooth.sum() / Tensor._wrap(denom.astype(logp._value.dtype))
     a = dispatch("nn.mul.Scalar", nll, other=1.0 - eps)

@@ -270,7 +270,8 @@ class Embedding(Module):
         init.normal_(self.weight)
         if self.padding_idx is not None:
             w = self.weight
-            w._value = w._value.at[self.padding_idx].set(0)
+            with _dt.scope(_dt.wide(w)):
+                w._value = w._value.at[self.padding_idx].set(0)
 
     @classmethod
     def from_pretrained(

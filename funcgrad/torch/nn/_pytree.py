@@ -31,7 +31,8 @@ epoch = 0
 def changed() -> None:
     """Note that some module's structure or static attributes changed.
 
-    >>> before = epoch; changed(); epoch == before + 1
+    >>> from funcgrad.torch.nn import _pytree
+    >>> before = _pytree.epoch; changed(); _pytree.epoch == before + 1
     True
     """
     global epoch

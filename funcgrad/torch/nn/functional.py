@@ -16,8 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ... import functional as F
+from ...autograd import checks
 from ...autograd.dtypes import bool as _dt_bool
-from ...autograd.dtypes import int32 as _dt_int32
 from ...autograd.ops import broadcast_shapes, register
 from ...autograd.tensor import Tensor, dispatch
 from ...autograd.tensor import matmul as _matmul
@@ -92,10 +92,14 @@ def _bce_logits(z, target, weight, pos_weight, *, reduction: str = "mean"):
 
 
 def _softmax(x, *, dim: int):
+    if jnp.ndim(x) == 0:  # a 0-d tensor is its own (single-element) dimension
+        return jax.nn.softmax(jnp.reshape(x, (1,)))[0]
     return jax.nn.softmax(x, axis=dim)
 
 
 def _log_softmax(x, *, dim: int):
+    if jnp.ndim(x) == 0:
+        return jax.nn.log_softmax(jnp.reshape(x, (1,)))[0]
     return jax.nn.log_softmax(x, axis=dim)
 
 
@@ -122,17 +126,32 @@ def _nll(logp, target, weight, *, reduction: str = "mean", ignore_index: int = -
     return jnp.sum(losses) / jnp.sum(w)
 
 
-register("mse_loss", _mse, "MseLossBackward0")
-register("binary_cross_entropy", _bce, "BinaryCrossEntropyBackward0", inputs=2)
+register(
+    "mse_loss", _mse, "MseLossBackward0", check=checks.kernel("mse_cpu", promoted=True)
+)
+register(
+    "binary_cross_entropy",
+    _bce,
+    "BinaryCrossEntropyBackward0",
+    inputs=2,
+    check=checks.kernel("binary_cross_entropy"),
+)
 register("_softmax", _softmax, "SoftmaxBackward0")
 register("_log_softmax", _log_softmax, "LogSoftmaxBackward0")
-register("nll_loss", _nll, "NllLossBackward0", inputs=1)
+register(
+    "nll_loss",
+    _nll,
+    "NllLossBackward0",
+    inputs=1,
+    check=checks.kernel("nll_loss_out_frame"),
+)
 # PyTorch records no edge for weight and pos_weight (they cannot require grad).
 register(
     "binary_cross_entropy_with_logits",
     _bce_logits,
     "BinaryCrossEntropyWithLogitsBackward0",
     inputs=2,
+    check=checks.kernel("log_sigmoid_cpu"),
 )
 
 
@@ -196,12 +215,19 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
             stacklevel=3,
         )
         dim = 0 if ndim in (0, 1, 3) else 1
+    dim = checks.integer(dim)
     if not -max(ndim, 1) <= dim < max(ndim, 1):
         raise IndexError(
             f"Dimension out of range (expected to be in range of "
             f"[{-max(ndim, 1)}, {max(ndim, 1) - 1}], but got {dim})"
         )
     return dim % max(ndim, 1)
+
+
+def _softmax_kernel(name: str, x: Tensor, dim: int) -> None:
+    """Softmax kernels exist for floating dtypes only; torch names the last-dim one."""
+    last = "_lastdim" if dim == max(x.ndim, 1) - 1 else ""
+    checks.kernel(f"{name}{last}_kernel_impl")(x)
 
 
 # --- activations --------------------------------------------------------------------
@@ -250,7 +276,9 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     x = _tensor(input, attr="softmax")
     if dtype is not None:
         x = x.to(dtype)
-    return dispatch("_softmax", x, dim=_softmax_dim("softmax", x.ndim, dim))
+    dim = _softmax_dim("softmax", x.ndim, dim)
+    _softmax_kernel("softmax", x, dim)
+    return dispatch("_softmax", x, dim=dim)
 
 
 def log_softmax(
@@ -265,7 +293,9 @@ def log_softmax(
     x = _tensor(input, attr="log_softmax")
     if dtype is not None:
         x = x.to(dtype)
-    return dispatch("_log_softmax", x, dim=_softmax_dim("log_softmax", x.ndim, dim))
+    dim = _softmax_dim("log_softmax", x.ndim, dim)
+    _softmax_kernel("log_softmax", x, dim)
+    return dispatch("_log_softmax", x, dim=dim)
 
 
 # --- linear ---------------------------------------------------------------------------
@@ -477,7 +507,7 @@ def nll_loss(
         raise NotImplementedError(
             f"nll_loss: input of {x.ndim} dimensions is not supported (1 or 2 are)"
         )
-    if t.dtype.is_floating_point or t.dtype is _dt_int32:
+    if t.dtype.name not in ("int64", "uint8"):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_dtype_words(t)[0]}"
         )

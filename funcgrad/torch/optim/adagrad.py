@@ -94,7 +94,7 @@ class Adagrad(Optimizer):
     def _apply(
         self, group: dict[str, Any], value: jax.Array, direction, state: Any, lr
     ) -> jax.Array:
-        t = state[-1].count.astype(jnp.float32)
+        t = state[-1].count.astype(jnp.promote_types(value.dtype, jnp.float32))
         clr = lr / (1 + (t - 1) * group["lr_decay"])
         g, std = direction
         return value + jnp.asarray(-clr, value.dtype) * g / std

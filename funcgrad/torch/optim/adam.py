@@ -139,7 +139,7 @@ class Adam(Optimizer):
     ) -> jax.Array:
         moments = state[-1]
         dt = value.dtype
-        t = moments.count.astype(jnp.float32)
+        t = moments.count.astype(jnp.promote_types(dt, jnp.float32))  # f64 in f64
         b1, b2 = group["betas"]
         if group["weight_decay"] and group["decoupled_weight_decay"]:
             value = value * (1 - lr * group["weight_decay"])

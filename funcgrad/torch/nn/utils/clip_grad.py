@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import jax.numpy as jnp
 
+from ....autograd import dtypes as _dt
 from ....autograd.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -42,6 +43,11 @@ def clip_grad_norm_(
     grads = _grads(parameters)
     if not grads:
         return Tensor(jnp.asarray(0.0))
+    with _dt.scope(_dt.wide(grads)):
+        return _clip_norm(grads, max_norm, norm_type, error_if_nonfinite)
+
+
+def _clip_norm(grads, max_norm, norm_type, error_if_nonfinite) -> Tensor:
     norm_type = float(norm_type)
     if math.isinf(norm_type):
         norms = [jnp.max(jnp.abs(g._value)) for g in grads]
@@ -76,5 +82,7 @@ def clip_grad_value_(
     tensor([ 1.0000, -0.5000])
     """
     c = float(clip_value)
-    for g in _grads(parameters):
-        _set(g, jnp.clip(g._value, -c, c))
+    grads = _grads(parameters)
+    with _dt.scope(_dt.wide(grads)):
+        for g in grads:
+            _set(g, jnp.clip(g._value, -c, c))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ....autograd import dtypes as _dt
 from ....autograd.tensor import Tensor
 from ..._functions import cat
 
@@ -30,8 +31,14 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
-    start = 0
     values = vec.detach()._value
+    parameters = list(parameters)
+    with _dt.scope(_dt.wide(vec, parameters)):
+        _copy_slices(values, parameters)
+
+
+def _copy_slices(values, parameters) -> None:
+    start = 0
     for p in parameters:
         n = p.numel()
         p.data = (
