@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd import fast
 from ._stream import bench_stream
 from ._timing import interleaved, median, paired_ratio, run_python, wall_times
 
@@ -101,26 +102,15 @@ def make_seed_step(torch: Any, lr: float = 0.1):
 
 
 def _clear_graph_cache() -> None:
-    try:
-        from ..autograd import compiled
-    except ImportError:  # an engine without the compiled fast path
-        return
-    compiled.clear_cache()
+    fast.clear_caches()
 
 
 def _plain_engine(step):
-    """``step`` with the engine's fast paths switched off (the per-op engine)."""
-    try:
-        from ..autograd import compiled
-    except ImportError:
-        return step
+    """``step`` with the engine's fast path switched off (the per-op engine)."""
 
     def plain():
-        compiled.enabled = False
-        try:
+        with fast.disabled():
             return step()
-        finally:
-            compiled.enabled = True
 
     return plain
 

@@ -2,19 +2,20 @@
 
 ``run_backward`` starts from ``(node, cotangent)`` roots, orders every node reachable
 through ``next_functions`` so that a node comes after all nodes that feed it a
-gradient, and walks that order once: each node's incoming gradients are summed, its
+gradient, and walks that order once: a node's incoming gradients are summed, its
 hooks run, it pulls the sum back to its inputs, and leaves accumulate into ``.grad``
 (or, for ``autograd.grad``, the gradients are captured and returned instead).
+Gradients are opaque here: arrays, or tensors under ``create_graph``; ``pull``
+says how a node pulls one back. Leaves are reached through their
+:class:`AccumulateGrad`'s variable (``_run_hooks``, ``_accumulate``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from . import anomaly as _anomaly
-from . import checks as _checks
-from . import compiled as _compiled
-from .node import AccumulateGrad, Node
+from .node import AccumulateGrad
 
 
 def topological_order(roots: Iterable) -> list:
@@ -44,31 +45,28 @@ def topological_order(roots: Iterable) -> list:
 
 
 def run_backward(
-    roots: list[tuple[object, object]],
+    roots: list,
     *,
     retain_graph: bool,
-    create_graph: bool,
-    capture: dict[int, object] | None = None,
+    create_graph: bool = False,
+    pull: Callable | None = None,
+    capture: set[int] | None = None,
     accumulate: bool = True,
     only: set[int] | None = None,
 ) -> dict[int, object]:
-    """Sweep gradients from ``roots`` back to the leaves.
+    """Sweep gradients from ``(node, cotangent)`` ``roots`` back to the leaves.
 
-    ``roots`` pairs each output's node with its cotangent (a ``jax.Array``, or a
-    ``Tensor`` when ``create_graph``). ``capture`` maps ``id(node)`` of the tensors
-    asked for by ``autograd.grad`` to a slot; their gradients are returned in a dict
-    keyed like it. ``accumulate`` says whether leaves' ``.grad`` is written, ``only``
-    restricts that to the leaves with those ids (``backward(inputs=...)``).
+    ``pull(node, ct)`` pulls a gradient through a node (``node.apply`` unless
+    given). ``capture`` holds ``id``\\ s of nodes whose incoming gradient is
+    returned (``autograd.grad``); ``accumulate`` says whether leaves' ``.grad``
+    is written, ``only`` restricts that to the leaves with those ids.
+
+    >>> run_backward([], retain_graph=False)
+    {}
     """
-    from .tensor import as_grad_tensor, differentiable_apply, raw
-
-    if not create_graph and capture is None and accumulate and only is None:
-        if _compiled.try_backward(roots, retain_graph):  # a graph seen before
-            return {}
     grads: dict[int, object] = {}
     for node, ct in roots:
-        key = id(node)
-        grads[key] = grads[key] + ct if key in grads else ct
+        grads[id(node)] = grads[id(node)] + ct if id(node) in grads else ct
     captured: dict[int, object] = {}
     for node in topological_order(node for node, _ in roots):
         ct = grads.pop(id(node), None)
@@ -82,36 +80,19 @@ def run_backward(
             elif accumulate and (only is None or id(leaf) in only):
                 leaf._accumulate(ct, create_graph)
             continue
-        ct = _run_pre_hooks(node, ct, create_graph, as_grad_tensor)
+        for hook in list(node.pre_hooks.values()) if node.pre_hooks else ():
+            ct = hook(ct)
+        if node.retained is not None and node.retained() is not None:
+            node.retained()._accumulate(ct, create_graph)
         if capture is not None and id(node) in capture:
             captured[id(node)] = ct
-        if create_graph:
-            input_cts = differentiable_apply(node, ct)
-        else:
-            input_cts = node.apply(raw(ct))
+        input_cts = node.apply(ct) if pull is None else pull(node, ct)
         if _anomaly.enabled:
             _anomaly.check(node, input_cts)
         if not retain_graph:
             node.release()
         for (child, _), g in zip(node.next_functions, input_cts, strict=True):
-            if child is None or g is None:
-                continue
-            key = id(child)
-            grads[key] = grads[key] + g if key in grads else g
+            if child is not None and g is not None:
+                k = id(child)
+                grads[k] = grads[k] + g if k in grads else g
     return captured
-
-
-def _run_pre_hooks(node: Node, ct, create_graph: bool, as_grad_tensor):
-    """Tensor hooks of a non-leaf output, then its ``retain_grad`` slot, last."""
-    if node.pre_hooks:
-        for hook in list(node.pre_hooks.values()):
-            grad = as_grad_tensor(ct, create_graph)
-            out = hook(grad)
-            _checks.hook_result(hook, grad, out, lambda t: hasattr(t, "grad_fn"))
-            if out is not None:
-                ct = out if create_graph else out._value
-    if node.retained is not None:
-        tensor = node.retained()
-        if tensor is not None:
-            tensor._accumulate(ct, create_graph)
-    return ct

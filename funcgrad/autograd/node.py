@@ -5,17 +5,18 @@ input values it saved, and ``next_functions`` (one ``(node, 0)`` edge per input,
 PyTorch builds them: ``None`` for an input without grad, the leaf's
 :class:`AccumulateGrad` for a leaf). ``apply`` pulls a cotangent back through the op
 with a VJP that JAX derives from the op's forward and compiles once per op, options
-and shapes.
+and shapes. Before pulling back, a node checks that the tensors PyTorch would
+have saved for it (``OpDef.saves``) were not changed in place since.
 """
 
 from __future__ import annotations
 
 import functools
+import weakref
 from typing import Any
 
 import jax
 
-from . import lazy as _lazy
 from .ops import OpDef
 
 FREED_GRAPH = (
@@ -27,6 +28,14 @@ FREED_GRAPH = (
 )
 
 _VJP_CACHE_SIZE = 1024
+
+MODIFIED = (
+    "one of the variables needed for gradient computation has been modified by an "
+    "inplace operation: [{what}]{output} is at version {now}; expected version "
+    "{then} instead. Hint: enable anomaly detection to find the operation that "
+    "failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+    "check_nan=False)."
+)
 
 
 @functools.lru_cache(maxsize=_VJP_CACHE_SIZE)
@@ -56,6 +65,17 @@ def vjp_of(op: OpDef, options: tuple, diff: tuple[bool, ...]):
     return jax.jit(pullback)
 
 
+def short_name(fn) -> str:
+    """A node's name as reprs print it (``CopySlices``, not
+    ``torch::autograd::CopySlices``).
+
+    >>> from .ops import OPS
+    >>> short_name(Node(OPS["copy_slices"], (), (), (), ()))
+    'CopySlices'
+    """
+    return fn.name().rpartition("::")[2]
+
+
 class Node:
     """A recorded op: PyTorch's ``grad_fn`` (``<MulBackward0 object at 0x...>``)."""
 
@@ -68,6 +88,7 @@ class Node:
         "pre_hooks",
         "retained",
         "metadata",
+        "versions",
         "__weakref__",
     )
 
@@ -80,9 +101,27 @@ class Node:
         self.pre_hooks: list | None = None
         self.retained = None  # weakref to the output tensor that retains its grad
         self.metadata: dict[str, Any] = {}
+        self.versions: tuple = ()  # (tensor or weakref, version, its grad_fn)
 
     def name(self) -> str:
         return self.op.node_name
+
+    def check_versions(self) -> None:
+        """Raise PyTorch's error when a tensor saved for this node was changed in
+        place since it was recorded."""
+        for ref, then, fn in self.versions:
+            t = ref() if type(ref) is weakref.ref else ref
+            if t is None or t._version == then:
+                continue
+            output = ""
+            if fn is not None:
+                name = short_name(fn).split("Backward")[0]
+                output = f", which is output 0 of {name},"
+            raise RuntimeError(
+                MODIFIED.format(
+                    what=t._type_name(), output=output, now=t._version, then=then
+                )
+            )
 
     def diff_mask(self) -> tuple[bool, ...]:
         """Which saved values get a gradient: the inputs with a ``next_functions``
@@ -93,9 +132,10 @@ class Node:
     def release(self) -> None:
         self.saved = None
         self.inputs = ()
+        self.versions = ()
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        return f"<{short_name(self)} object at {id(self):#x}>"
 
     def __call__(self, *grads):
         return self.apply(*grads)
@@ -104,7 +144,8 @@ class Node:
         """Pull ``ct`` back to the inputs that need grad (``None`` for the others)."""
         if self.saved is None:
             raise RuntimeError(FREED_GRAPH)
-        self.saved = _lazy.concrete(self.saved)  # pending forward values, computed
+        if self.versions:
+            self.check_versions()
         mask = self.diff_mask()
         it = iter(vjp_of(self.op, self.options, mask)(self.saved, ct))
         return tuple(next(it) if d else None for d in mask[: len(self.next_functions)])

@@ -22,13 +22,25 @@ from . import checks
 
 
 class OpDef(NamedTuple):
-    """One registry entry: torch name, pure ``jnp`` forward, PyTorch node name.
+    """One registry entry: every fact about one op.
 
-    ``inputs`` is how many leading positional arguments are graph inputs (an edge
-    in ``next_functions`` each); the positional arguments after them are constants
+    ``name`` is torch's (``"add"``, ``"sum.dim"``), ``forward`` the pure ``jnp``
+    function, ``node_name`` the ``grad_fn`` PyTorch records. ``inputs`` is how
+    many leading positional arguments are graph inputs (an edge in
+    ``next_functions`` each); the positional arguments after them are constants
     PyTorch does not record as inputs (``where``'s condition, index tensors).
     ``None`` means all of them. ``check`` is the op's argument rule, run on the
     dispatched arguments before the forward (the dtypes its torch kernel takes).
+    The other keyword facts:
+
+    * ``method`` / ``function``: the ``Tensor`` method and ``torch.*`` function
+      generated for the op (a one-input op called with its options as keywords);
+    * ``view``: the result shares its input's storage (``t``, ``select``...);
+    * ``layout``: ``"same"`` when the result takes the memory layout of its first
+      full-size input, as PyTorch's elementwise kernels do;
+    * ``dtype``: ``"float"`` when integer inputs give the default float dtype;
+    * ``saves``: which inputs PyTorch saves for backward (``-1``: the result), so
+      an in-place change to one of them before ``backward()`` is an error.
 
     >>> OPS["add"].node_name
     'AddBackward0'
@@ -41,6 +53,12 @@ class OpDef(NamedTuple):
     node_name: str
     inputs: int | None = None
     check: Callable[..., None] | None = None
+    method: str | None = None
+    function: str | None = None
+    view: bool = False
+    layout: str | None = None
+    dtype: str | None = None
+    saves: tuple[int, ...] = ()
 
 
 OPS: dict[str, OpDef] = {}
@@ -53,8 +71,10 @@ def register(
     *,
     inputs: int | None = None,
     check: Callable[..., None] | None = None,
+    **facts: Any,
 ) -> OpDef:
     """Add an entry to :data:`OPS`; a second entry under one name is an error.
+    ``facts`` are :class:`OpDef`'s keyword fields (``method="exp"``...).
 
     >>> register("add", jnp.add, "AddBackward0")
     Traceback (most recent call last):
@@ -63,7 +83,7 @@ def register(
     """
     if name in OPS:
         raise ValueError(f"op {name!r} is already registered")
-    entry = OpDef(name, forward, node_name, inputs, check)
+    entry = OpDef(name, forward, node_name, inputs, check, **facts)
     OPS[name] = entry
     return entry
 
@@ -74,6 +94,7 @@ def op(
     *,
     inputs: int | None = None,
     check: Callable[..., None] | None = None,
+    **facts: Any,
 ) -> Callable[[Callable[..., Any]], OpDef]:
     """Decorator form of :func:`register`: the decorated function is the forward.
 
@@ -85,7 +106,7 @@ def op(
     """
 
     def deco(forward: Callable[..., Any]) -> OpDef:
-        return register(name, forward, node_name, inputs=inputs, check=check)
+        return register(name, forward, node_name, inputs=inputs, check=check, **facts)
 
     return deco
 
@@ -213,15 +234,23 @@ def view_strides(
 # --- arithmetic -------------------------------------------------------------------
 # Inputs are arrays or Python scalars (a wrapped number is an input without grad, as
 # in PyTorch); options such as ``dim`` are keyword arguments.
+SAME = "same"  # ``layout``: the result takes its first full-size input's layout
+_CROSS = (
+    (1, (0,)),
+    (0, (1,)),
+)  # ``saves``: each input saved when the other requires grad
+
 register(
     "add",
     _aligned(lambda a, b, alpha=1: a + (b if alpha == 1 else b * alpha)),
     "AddBackward0",
+    layout=SAME,
 )
 register(
     "sub",
     _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
     "SubBackward0",
+    layout=SAME,
     check=checks.subtraction,
 )
 register(
@@ -229,15 +258,34 @@ register(
     lambda a, other, alpha=1: other - a * alpha,
     "RsubBackward1",
     inputs=1,
+    layout=SAME,
     check=checks.subtraction,
 )
-register("mul", _aligned(jnp.multiply), "MulBackward0")
-register("div", _aligned(jnp.divide), "DivBackward0")
-register("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
-register("neg", jnp.negative, "NegBackward0", check=checks.negation)
-register("pow.Tensor_Scalar", lambda a, exponent: a**exponent, "PowBackward0")
-register("pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1")
-register("pow.Scalar", lambda a, base: base**a, "PowBackward2")
+register("mul", _aligned(jnp.multiply), "MulBackward0", layout=SAME, saves=_CROSS)
+register("div", _aligned(jnp.divide), "DivBackward0", layout=SAME, saves=((0, (1,)), 1))
+register("reciprocal", jnp.reciprocal, "ReciprocalBackward0", layout=SAME, saves=(-1,))
+register(
+    "neg",
+    jnp.negative,
+    "NegBackward0",
+    layout=SAME,
+    method="neg",
+    function="neg",
+    check=checks.negation,
+)
+register(
+    "pow.Tensor_Scalar",
+    lambda a, exponent: a**exponent,
+    "PowBackward0",
+    layout=SAME,
+    saves=(0,),
+)
+register(
+    "pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1", layout=SAME,
+    saves=(0, 1, -1),
+)  # fmt: skip
+register("pow.Scalar", lambda a, base: base**a, "PowBackward2", layout=SAME,
+         saves=(0, -1))  # fmt: skip
 
 
 # --- elementwise functions ----------------------------------------------------------
@@ -254,21 +302,49 @@ def _floating(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     return forward
 
 
-register("exp", _floating(jnp.exp), "ExpBackward0")
-register("log", _floating(jnp.log), "LogBackward0")
-register("sqrt", _floating(jnp.sqrt), "SqrtBackward0")
-register("abs", jnp.abs, "AbsBackward0")
-register("sigmoid", _floating(jax.nn.sigmoid), "SigmoidBackward0")
-register("tanh", _floating(jnp.tanh), "TanhBackward0")
-register("relu", jax.nn.relu, "ReluBackward0", check=checks.no_bool("relu"))
-register("clamp", lambda a, min=None, max=None: jnp.clip(a, min, max), "ClampBackward1")
-register("maximum", _aligned(jnp.maximum), "MaximumBackward0")
-register("minimum", _aligned(jnp.minimum), "MinimumBackward0")
+def unary(
+    name: str, forward: Callable[..., jax.Array], node_name: str, **facts: Any
+) -> OpDef:
+    """An elementwise one-input op exposed as ``Tensor.<name>()`` and
+    ``torch.<name>(input)``, keeping its input's layout.
+
+    >>> OPS["exp"].method, OPS["exp"].function, OPS["exp"].layout
+    ('exp', 'exp', 'same')
+    """
+    return register(
+        name, forward, node_name, method=name, function=name, layout=SAME, **facts
+    )
+
+
+def floating(name: str, fn: Callable[..., jax.Array], node_name: str, **facts):
+    """:func:`unary` computed in floating point (integer inputs: float32)."""
+    return unary(name, _floating(fn), node_name, dtype="float", **facts)
+
+
+floating("exp", jnp.exp, "ExpBackward0", saves=(-1,))
+floating("log", jnp.log, "LogBackward0", saves=(0,))
+floating("sqrt", jnp.sqrt, "SqrtBackward0", saves=(-1,))
+unary("abs", jnp.abs, "AbsBackward0", saves=(0,))
+floating("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", saves=(-1,))
+floating("tanh", jnp.tanh, "TanhBackward0", saves=(-1,))
+unary("relu", jax.nn.relu, "ReluBackward0", saves=(-1,), check=checks.no_bool("relu"))
+register(
+    "clamp",
+    lambda a, min=None, max=None: jnp.clip(a, min, max),
+    "ClampBackward1",
+    layout=SAME,
+    saves=(0,),
+)
+register("maximum", _aligned(jnp.maximum), "MaximumBackward0", layout=SAME,
+         saves=(0, 1))  # fmt: skip
+register("minimum", _aligned(jnp.minimum), "MinimumBackward0", layout=SAME,
+         saves=(0, 1))  # fmt: skip
 register(
     "where",
     _aligned(lambda a, b, condition: jnp.where(condition, a, b)),
     "WhereBackward0",
     inputs=2,
+    layout=SAME,
 )
 
 # --- reductions ---------------------------------------------------------------------
@@ -285,13 +361,13 @@ register(
     "MeanBackward1",
     check=checks.mean,
 )
-register("max", jnp.max, "MaxBackward1")
+register("max", jnp.max, "MaxBackward1", saves=(0, -1))
 register(
     "max.dim",
     lambda a, dim, keepdim=False: jnp.max(a, dim, keepdims=keepdim),
     "MaxBackward0",
 )
-register("min", jnp.min, "MinBackward1")
+register("min", jnp.min, "MinBackward1", saves=(0, -1))
 register(
     "min.dim",
     lambda a, dim, keepdim=False: jnp.min(a, dim, keepdims=keepdim),
@@ -300,46 +376,89 @@ register(
 
 # --- linear algebra -------------------------------------------------------------------
 _ADDMM = checks.kernel("addmm_impl_cpu_", "nonbool")
-register("mm", jnp.matmul, "MmBackward0", check=_ADDMM)
+_MV = checks.kernel("addmv_impl_cpu", "nonbool")
+register("mm", jnp.matmul, "MmBackward0", saves=_CROSS, check=_ADDMM)
+register("mv", jnp.matmul, "MvBackward0", saves=_CROSS, check=_MV)
 register(
-    "mv", jnp.matmul, "MvBackward0", check=checks.kernel("addmv_impl_cpu", "nonbool")
+    "dot", jnp.dot, "DotBackward0", saves=_CROSS, check=checks.kernel("dot", "nonbool")
 )
-register("dot", jnp.dot, "DotBackward0", check=checks.kernel("dot", "nonbool"))
-register("bmm", jnp.matmul, "BmmBackward0", check=checks.kernel("bmm", "nonbool"))
+register(
+    "bmm",
+    jnp.matmul,
+    "BmmBackward0",
+    saves=_CROSS,
+    check=checks.kernel("bmm", "nonbool"),
+)
 register(
     "addmm",
     lambda bias, a, b: a @ b + F._align(bias, 2),
     "AddmmBackward0",
+    saves=((1, (2,)), (2, (1,))),
     check=lambda bias, a, b: _ADDMM(a),
 )
 
+
 # --- shapes ---------------------------------------------------------------------------
-register("t", jnp.transpose, "TBackward0")
-register(
+# A view op's result shares its input's storage (``view=True``); its options
+# are static, so the view can be read again from its base after a write.
+def view(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
+    """A view op: ``register(..., view=True)``.
+
+    >>> OPS["t"].view, OPS["clone"].view
+    (True, False)
+    """
+    return register(name, forward, node_name, view=True)
+
+
+view("alias", lambda a: a, "AliasBackward0")
+view("t", jnp.transpose, "TBackward0")
+view(
     "transpose", lambda a, dim0, dim1: jnp.swapaxes(a, dim0, dim1), "TransposeBackward0"
 )
-register("permute", lambda a, dims: jnp.transpose(a, dims), "PermuteBackward0")
-register("view", lambda a, shape: jnp.reshape(a, shape), "ViewBackward0")
+view("permute", lambda a, dims: jnp.transpose(a, dims), "PermuteBackward0")
+view("view", lambda a, shape: jnp.reshape(a, shape), "ViewBackward0")
 register("_unsafe_view", lambda a, shape: jnp.reshape(a, shape), "UnsafeViewBackward0")
-register(
-    "_reshape_alias", lambda a, shape: jnp.reshape(a, shape), "ReshapeAliasBackward0"
-)
-register("expand", lambda a, shape: jnp.broadcast_to(a, shape), "ExpandBackward0")
-register("squeeze", jnp.squeeze, "SqueezeBackward0")
-register("squeeze.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward1")
-register("squeeze.dims", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward2")
-register("squeeze_.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward4")
-register("unsqueeze", lambda a, dim: jnp.expand_dims(a, dim), "UnsqueezeBackward0")
-register(
-    "select", lambda a, dim, index: jnp.take(a, index, axis=dim), "SelectBackward0"
-)
-register(
+view("_reshape_alias", lambda a, shape: jnp.reshape(a, shape), "ReshapeAliasBackward0")
+view("expand", lambda a, shape: jnp.broadcast_to(a, shape), "ExpandBackward0")
+view("squeeze", jnp.squeeze, "SqueezeBackward0")
+view("squeeze.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward1")
+view("squeeze.dims", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward2")
+view("squeeze_.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward4")
+view("unsqueeze", lambda a, dim: jnp.expand_dims(a, dim), "UnsqueezeBackward0")
+view("select", lambda a, dim, index: jnp.take(a, index, axis=dim), "SelectBackward0")
+view(
     "slice",
     lambda a, dim, start, stop, step: a[
         (slice(None),) * dim + (slice(start, stop, step),)
     ],
     "SliceBackward0",
 )
+view(
+    "diagonal",
+    lambda a, offset, dim1, dim2: jnp.diagonal(a, offset, dim1, dim2),
+    "DiagonalBackward0",
+)
+
+
+def _unfold(a, dimension: int, size: int, step: int):
+    n = (a.shape[dimension] - size) // step + 1
+    starts = jnp.arange(n) * step
+    windows = starts[:, None] + jnp.arange(size)[None, :]  # (n, size)
+    out = jnp.take(a, windows.reshape(-1), axis=dimension)
+    out = out.reshape(a.shape[:dimension] + (n, size) + a.shape[dimension + 1 :])
+    return jnp.moveaxis(out, dimension + 1, -1)
+
+
+view("unfold", _unfold, "UnfoldBackward0")
+
+
+def _part(a, dim: int, start: int, stop: int):
+    return a[(slice(None),) * dim + (slice(start, stop),)]
+
+
+view("unbind", lambda a, dim, index: jnp.take(a, index, axis=dim), "UnbindBackward0")
+view("split", _part, "SplitBackward0")
+view("split_with_sizes", _part, "SplitWithSizesBackward0")
 
 
 def _index(a, *arrays, template):
@@ -348,9 +467,12 @@ def _index(a, *arrays, template):
     Concrete indices are bounds-checked before they get here (``checks``); a traced
     index out of range reads JAX's fill value (NaN for floats, the lowest integer),
     never a clamped neighbour that would look like a result."""
+    return a.at[_index_key(arrays, template)].get(mode="fill")
+
+
+def _index_key(arrays, template) -> tuple:
     it = iter(arrays)
-    key = tuple(next(it) if item == "T" else _key_item(item) for item in template)
-    return a.at[key].get(mode="fill")
+    return tuple(next(it) if item == "T" else _key_item(item) for item in template)
 
 
 def _key_item(item):
@@ -366,5 +488,47 @@ def _key_item(item):
 register("index.Tensor", _index, "IndexBackward0", inputs=1)
 register("cat", lambda *xs, dim=0: jnp.concatenate(xs, axis=dim), "CatBackward0")
 register("stack", lambda *xs, dim=0: jnp.stack(xs, axis=dim), "StackBackward0")
-register("clone", lambda a: a, "CloneBackward0")
-register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0")
+register("clone", lambda a: a, "CloneBackward0", layout=SAME)
+register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0", layout=SAME)
+
+# --- in-place writes (``fill_``, ``zero_``, ``copy_``, index assignment) ------------
+register("fill", lambda a, value: jnp.full_like(a, value), "FillBackward2")
+register("zero", jnp.zeros_like, "ZeroBackward0")
+register(
+    "copy_",
+    lambda a, src: jnp.broadcast_to(jnp.asarray(src).astype(a.dtype), a.shape),
+    "torch::autograd::CopyBackwards",
+)
+
+
+def _index_put(a, values, *arrays, template, accumulate=False):
+    key = _index_key(arrays, template)
+    values = jnp.asarray(values).astype(a.dtype)
+    return a.at[key].add(values) if accumulate else a.at[key].set(values)
+
+
+register("index_put", _index_put, "IndexPutBackward0", inputs=2)
+register(
+    "masked_fill",
+    lambda a, mask, value: jnp.where(mask, jnp.asarray(value, a.dtype), a),
+    "MaskedFillBackward0",
+    inputs=1,
+)
+
+
+def _index_add(a, source, index, dim, alpha=1):
+    key = (slice(None),) * dim + (index,)
+    return a.at[key].add((source if alpha == 1 else source * alpha).astype(a.dtype))
+
+
+register("index_add", _index_add, "IndexAddBackward0", inputs=2)
+
+
+def _scatter(a, src, index, dim):
+    grids = list(jnp.meshgrid(*(jnp.arange(n) for n in index.shape), indexing="ij"))
+    grids[dim] = index
+    part = src[tuple(slice(0, n) for n in index.shape)] if jnp.ndim(src) else src
+    return a.at[tuple(grids)].set(jnp.asarray(part).astype(a.dtype))
+
+
+register("scatter", _scatter, "ScatterBackward0", inputs=2)

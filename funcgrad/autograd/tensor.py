@@ -23,14 +23,14 @@ import numpy as np
 
 from . import anomaly as _anomaly
 from . import checks as _checks
-from . import compiled as _compiled
 from . import dtypes as _dt
-from . import lazy as _lazy
+from . import fast
+from ._format import format_tensor
 from .checks import SCALAR_NAMES as _SCALAR_NAMES
-from .engine import run_backward, topological_order
+from .engine import topological_order
 from .grad_mode import _state as _grad_state
 from .grad_mode import enable_grad, is_grad_enabled
-from .node import AccumulateGrad, Node, vjp_of
+from .node import AccumulateGrad, Node, short_name, vjp_of
 from .ops import (
     OPS,
     OpDef,
@@ -39,9 +39,21 @@ from .ops import (
     is_contiguous,
     view_strides,
 )
+from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
     "a leaf Variable that requires grad is being used in an in-place operation."
+)
+VIEW_LEAF_INPLACE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place "
+    "operation."
+)
+DETACH_VIEW = (
+    "Can't detach views in-place. Use detach() instead. If you are using "
+    "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+    "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+    "called on these gradients. To fix this error, please refer to the "
+    "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
 )
 NO_GRAD_FN = "element 0 of tensors does not require grad and does not have a grad_fn"
 NOT_SCALAR = "grad can be implicitly created only for scalar outputs"
@@ -137,17 +149,8 @@ def _result_dtype(value, tensors: list) -> _dt.dtype:
 _NARROW = {np.dtype("int32"): _dt.int64, np.dtype("float32"): _dt.float64}
 # The narrow JAX dtypes' own torch dtypes (their results need the check above).
 _BY_NARROW = {np.dtype("int32"): _dt.int32, np.dtype("float32"): _dt.float32}
-_Lazy = _lazy.Lazy
-_ArrayImpl = _lazy._ArrayImpl
-
-
-# Ops whose result takes the memory layout of their first full-size input, as
-# PyTorch's elementwise kernels do (``x.t().exp()`` is not contiguous).
-_LAYOUT_PRESERVING = frozenset(
-    "add sub rsub mul div reciprocal neg pow.Tensor_Scalar pow.Tensor_Tensor "
-    "pow.Scalar exp log sqrt abs sigmoid tanh relu clamp maximum minimum where "
-    "clone _to_copy".split()
-)
+_Lazy = fast.Lazy
+_ArrayImpl = fast.ArrayImpl
 
 
 def _result_strides(tensors: list, shape) -> tuple[int, ...] | None:
@@ -227,16 +230,12 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
         wide = False
         if not jax.config.jax_enable_x64:
             values = tuple(_dt.narrow(v) for v in values)
-    if wide:  # 64-bit: eager, in JAX's 64-bit mode (pending inputs computed first)
-        values = _lazy.concrete(values)
+    if wide:  # 64-bit: now, in JAX's 64-bit mode (pending inputs computed first)
+        values = fast.concrete(values)
         with _dt.scope():
-            out = _compiled.forward(op, values, options)
+            out = fast.forward(op, values, options, defer=False)
     else:
-        # Fast path: a warm op on concrete values returns a pending value (lazy.py).
-        out = None if _anomaly.enabled else _lazy.defer(op, values, options)
-        if out is None:
-            values = _lazy.concrete(values)
-            out = _compiled.forward(op, values, options)
+        out = fast.forward(op, values, options)
     n = op.inputs
     inputs = args if n is None else args[:n]
     tensors = [a for a in inputs if isinstance(a, Tensor)]
@@ -264,22 +263,64 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
                 break
     result = object.__new__(Tensor)
     result._init(out, dtype)
-    if op.name in _LAYOUT_PRESERVING:
+    if op.layout == "same":
         result._strides = _result_strides(tensors, out.shape)
     if record and dtype.is_floating_point:
         result._requires_grad = True
-        result.grad_fn = Node(
+        node = result.grad_fn = Node(
             op,
             tuple(sorted(options.items())) if options else (),
             values,
             tuple([_edge(a) for a in inputs]),
             args,
         )
+        if op.saves:
+            node.versions = _saved_versions(op.saves, inputs, result)
         if wide:
-            _WIDE_NODES.add(result.grad_fn)
+            _WIDE_NODES.add(node)
         if _anomaly.enabled:
-            _anomaly.record(result.grad_fn)
+            _anomaly.record(node)
     return result
+
+
+def _saved_versions(saves: tuple, inputs, result) -> tuple:
+    """``(tensor, version)`` of each tensor PyTorch saves for the op: an index, or
+    ``(index, needed_by)`` (saved when one of those inputs requires grad); ``-1``
+    is the result (held weakly: the result holds its node). The node that made
+    each one rides along, for the error message."""
+    out = []
+    for s in saves:
+        if type(s) is tuple:
+            s, needed_by = s
+            for i in needed_by:
+                if isinstance(inputs[i], Tensor) and inputs[i]._requires_grad:
+                    break
+            else:
+                continue
+        if s == -1:
+            out.append((weakref.ref(result), 0, result.grad_fn))
+        elif isinstance(inputs[s], Tensor):
+            t = inputs[s]
+            out.append((t, t._version, t.grad_fn))
+    return tuple(out)
+
+
+_AS_STRIDED = OPS["as_strided"]
+_COPY_SLICES = OPS["copy_slices"]
+
+
+def _rebase(base: Tensor, chain: tuple, old, node: Node) -> None:
+    """After ``node``'s op wrote through the view ``chain`` of ``base``: the base's
+    history is now that op applied to a slice of its old value (``CopySlices``)."""
+    options = (("chain", chain), ("inner", node.op), ("inner_options", node.options))
+    base.grad_fn = Node(
+        _COPY_SLICES,
+        options,
+        (old,) + tuple(node.saved[1:]),
+        (_edge(base),) + tuple(node.next_functions[1:]),
+        (base,) + tuple(node.inputs[1:]),
+    )
+    base._requires_grad = True
 
 
 # Recorded nodes of 64-bit ops: a backward through one runs in JAX's 64-bit mode.
@@ -344,9 +385,24 @@ def _big_ints(values: list, first) -> tuple[list, bool]:
     return values, True
 
 
-def as_grad_tensor(ct, create_graph: bool) -> Tensor:
+def as_grad_tensor(ct, create_graph: bool = False) -> Tensor:
     """Present a gradient flowing through the engine as a Tensor (for hooks)."""
     return ct if isinstance(ct, Tensor) else Tensor._wrap(ct)
+
+
+def _tensor_hook(hook):
+    """A tensor hook as the engine calls it: on the gradient as it flows (an
+    array, or a Tensor under ``create_graph``), returning the same kind."""
+
+    def run(ct):
+        grad = as_grad_tensor(ct)
+        out = hook(grad)
+        _checks.hook_result(hook, grad, out, _is_tensor)
+        if out is None:
+            return ct
+        return out if isinstance(ct, Tensor) else out._value
+
+    return run
 
 
 def differentiable_apply(node: Node, ct: Tensor) -> tuple:
@@ -389,15 +445,19 @@ class Tensor:
     """
 
     __slots__ = (
-        "_val",  # a jax.Array, a tracer, or a pending lazy.Lazy (read ``_value``)
+        "_val",  # a jax.Array, a tracer, or a pending fast.Lazy (read ``_value``)
         "_dtype",
         "_requires_grad",
         "grad_fn",
         "_grad",
         "_hooks",
         "_acc",
-        "_version",
+        "_ver",  # the version while the tensor shares no version counter
+        "_vc",  # None, or the VersionCounter shared with views and detach()
         "_strides",
+        "_storage",  # None, or the Storage shared with views and aliases
+        "_chain",  # the view ops from the storage's base to this tensor
+        "_base",  # torch's ``_base``: the tensor this one is a view of
         "__weakref__",
     )
 
@@ -420,8 +480,12 @@ class Tensor:
         self._grad = None
         self._hooks = None
         self._acc = None
-        self._version = 0
+        self._ver = 0
+        self._vc = None
         self._strides = None  # None: contiguous
+        self._storage = None
+        self._chain = ()
+        self._base = None
 
     @classmethod
     def _wrap(cls, value, dtype: _dt.dtype | None = None) -> Tensor:
@@ -432,15 +496,77 @@ class Tensor:
 
     @property
     def _value(self):
-        """The value, computed now if it is pending (see ``lazy.py``)."""
+        """The value, computed now if it is pending (see ``fast``)."""
         v = self._val
-        if type(v) is _lazy.Lazy:
-            v = self._val = _lazy.materialise(v)
+        if type(v) is _Lazy:
+            v = self._val = fast.materialise(v)
         return v
 
     @_value.setter
     def _value(self, value) -> None:
-        self._val = value
+        """Replace the values in place, seen by every view and alias (the version
+        is the caller's to bump)."""
+        s = self._storage
+        if s is None:
+            self._val = value
+        else:
+            if s.viewed:
+                value = fast.materialise(value)
+                s.value = fast.materialise(s.value)
+            with _dt.scope(self._dtype.x64 and not _is_tracer(value)):
+                s.write(self._chain, value)
+
+    @property
+    def _version(self) -> int:
+        """PyTorch's version counter, shared by views and ``detach()``."""
+        vc = self._vc
+        return self._ver if vc is None else vc.n
+
+    @_version.setter
+    def _version(self, n: int) -> None:
+        vc = self._vc
+        if vc is None:
+            self._ver = n
+        else:
+            vc.n = n
+
+    def _write(self, value) -> None:
+        """An in-place write: new values (seen by views and aliases), version + 1."""
+        if self._storage is None:
+            self._val = value
+        else:
+            self._value = value
+        vc = self._vc
+        if vc is None:
+            self._ver += 1
+        else:
+            vc.n += 1
+
+    def _share(
+        self, out: Tensor, chain_step: tuple | None, version: bool = True
+    ) -> Tensor:
+        """Make ``out`` a view of this tensor (``chain_step`` the view op), or an
+        alias (``None``: same chain, not a view), sharing the version counter
+        unless not ``version``; returns ``out``."""
+        s = self._storage
+        if s is None:
+            s = Storage(self._val)
+            s.join(self, ())
+        if version:
+            if self._vc is None:
+                self._vc = VersionCounter(self._ver)
+            out._vc = self._vc
+        if chain_step is None:
+            s.join(out, self._chain)
+        else:
+            s.join(out, self._chain + (chain_step,))
+            out._base = self if self._base is None else self._base
+        return out
+
+    def _type_name(self) -> str:
+        """How PyTorch's messages name the tensor: ``torch.FloatTensor [3]``."""
+        name = _SCALAR_NAMES.get(self._dtype.name, self._dtype.name)
+        return f"torch.{name}Tensor [{', '.join(str(d) for d in self.shape)}]"
 
     # --- JAX interop ------------------------------------------------------------------
     def __jax_array__(self):
@@ -513,12 +639,50 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        return self.detach()
+        """A tensor without grad on the same storage (writes to it are seen here).
+
+        >>> w = Tensor(jnp.ones(2), requires_grad=True)
+        >>> _ = w.data.add_(1.0); w
+        tensor([2., 2.], requires_grad=True)
+        """
+        out = Tensor._wrap(self._val, self._dtype)
+        out._strides = self._strides
+        return self._share(out, None, version=False)
 
     @data.setter
     def data(self, other: Tensor) -> None:
-        self._value = _raw(other)
-        self._version += 1
+        """Rebind: this tensor now shows ``other``'s storage."""
+        if not isinstance(other, Tensor):  # an array: a fresh storage
+            other = Tensor._wrap(other)
+        other._share(self, None, version=False)
+        self._val = other._val
+        self._dtype = other._dtype
+        self._strides = other._strides
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    def data_ptr(self) -> int:
+        """Where the first element lives: the storage's address plus the offset.
+
+        >>> x = Tensor(jnp.zeros(3)); x[1:].data_ptr() - x.data_ptr()
+        4
+        """
+        return self.untyped_storage().data_ptr() + self.storage_offset() * (
+            self._val.dtype.itemsize
+        )
+
+    def storage_offset(self) -> int:
+        if not self._chain or self.numel() == 0:
+            return 0
+        base = self._storage.value
+        return int(index_map(tuple(base.shape), self._chain).reshape(-1)[0])
+
+    def untyped_storage(self) -> UntypedStorage:
+        """The storage: equal for a tensor and its views and aliases."""
+        if self._storage is None:
+            Storage(self._val).join(self, ())
+        return UntypedStorage(self._storage)
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -588,11 +752,9 @@ class Tensor:
         return format(repr(self), spec)
 
     def __repr__(self) -> str:
-        from ._format import format_tensor
-
         if _is_tracer(self._value):
             return f"tensor(<traced {self._dtype.name}{list(self.shape)}>)"
-        grad_fn = self.grad_fn.name() if self.grad_fn is not None else None
+        grad_fn = short_name(self.grad_fn) if self.grad_fn is not None else None
         return format_tensor(
             np.asarray(self._value),
             dtype=self._dtype.name,
@@ -698,16 +860,12 @@ class Tensor:
             if self._hooks is None:
                 self._hooks = {}
             hooks = self._hooks
-        return _HookHandle(hooks, hook)
+        return _HookHandle(hooks, _tensor_hook(hook))
 
     def _run_hooks(self, ct, create_graph: bool):
         if self._hooks:
             for hook in list(self._hooks.values()):
-                grad = as_grad_tensor(ct, create_graph)
-                out = hook(grad)
-                _checks.hook_result(hook, grad, out, _is_tensor)
-                if out is not None:
-                    ct = out if create_graph else out._value
+                ct = hook(ct)
         return ct
 
     def _accumulate(self, ct, create_graph: bool) -> None:
@@ -719,13 +877,13 @@ class Tensor:
                 self._grad = g if self._grad is None else self._grad + g
             return
         ct = _raw(ct)
-        if ct.dtype != self._val.dtype:
-            ct = ct.astype(self._val.dtype)
-        if self._grad is None:
-            self._grad = Tensor._wrap(ct, self._dtype)
-        else:
-            self._grad._value = _compiled.add(self._grad._value, ct)
-            self._grad._version += 1
+        with _dt.scope(self._dtype.x64 and not _is_tracer(ct)):
+            if ct.dtype != self._val.dtype:
+                ct = ct.astype(self._val.dtype)
+            if self._grad is None:
+                self._grad = Tensor._wrap(ct, self._dtype)
+            else:
+                self._grad._write(self._grad._value + ct)
 
     def backward(
         self,
@@ -744,12 +902,22 @@ class Tensor:
         )
 
     def detach(self) -> Tensor:
-        value = self._value
+        """A tensor without grad on the same storage (not a view).
+
+        >>> x = Tensor(jnp.zeros(2), requires_grad=True)
+        >>> _ = x.detach().add_(1.0); x
+        tensor([1., 1.], requires_grad=True)
+        """
+        value = self._val
         if _is_tracer(value):
             value = jax.lax.stop_gradient(value)
-        return Tensor._wrap(value, self._dtype)
+        out = Tensor._wrap(value, self._dtype)
+        out._strides = self._strides
+        return self._share(out, None)
 
     def detach_(self) -> Tensor:
+        if self._base is not None:
+            raise RuntimeError(DETACH_VIEW)
         if _is_tracer(self._value):
             self._value = jax.lax.stop_gradient(self._value)
         self.grad_fn = None
@@ -758,8 +926,15 @@ class Tensor:
 
     # --- in-place ---------------------------------------------------------------------
     def _inplace(self, op: str, *args, **options) -> Tensor:
-        if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
-            raise RuntimeError(LEAF_INPLACE)
+        """Run ``op`` and write its result into this tensor's storage. Recorded on
+        a view, the base's history is rebased (``CopySlices``) and its views
+        replay from the base (``AsStridedBackward0``), as in PyTorch."""
+        base = self._base
+        if is_grad_enabled():
+            if self.grad_fn is None and self._requires_grad:
+                raise RuntimeError(LEAF_INPLACE)
+            if base is not None and base.grad_fn is None and base._requires_grad:
+                raise RuntimeError(VIEW_LEAF_INPLACE)
         out = dispatch(op, self, *args, **options)
         if out._val.shape != self._val.shape:
             raise RuntimeError(
@@ -774,11 +949,40 @@ class Tensor:
         value = out._val
         if value.dtype != self._val.dtype:
             value = out._value.astype(self._val.dtype)
-        self._val = value
-        self._version += 1
-        if out.grad_fn is not None:
-            self.grad_fn, self._requires_grad = out.grad_fn, True
+        node = out.grad_fn
+        if node is None:
+            self._write(value)
+            return self
+        version = self._version
+        if base is None:
+            self._write(value)
+            self.grad_fn, self._requires_grad = node, True
+            self._replay_views(self)
+        else:
+            old = base._value
+            self._write(value)
+            _rebase(base, self._chain[len(base._chain) :], old, node)
+            self._replay_views(base)
+        if node.versions:  # this write is the op's own: its saved self is current
+            node.versions = tuple(
+                (t, v + 1 if t is self and v == version else v, fn)
+                for t, v, fn in node.versions
+            )
         return self
+
+    def _replay_views(self, base: Tensor) -> None:
+        """Give every view of ``base`` (whose history changed) a node that reads
+        it from the base's new value, as PyTorch's ``AsStridedBackward0``."""
+        if base._storage is None:
+            return
+        edge = (base.grad_fn, 0)
+        for v in base._storage.live():
+            if v._base is base:
+                chain = v._chain[len(base._chain) :]
+                v.grad_fn = Node(
+                    _AS_STRIDED, (("chain", chain),), (base._value,), (edge,), (base,)
+                )
+                v._requires_grad = True
 
     def add_(self, other, *, alpha=1) -> Tensor:
         return self._inplace("add", other, **({"alpha": alpha} if alpha != 1 else {}))
@@ -797,32 +1001,43 @@ class Tensor:
     __imul__ = mul_
     __itruediv__ = div_
 
+    def _records(self, other=None) -> bool:
+        """Whether an in-place op on this tensor (from ``other``) is recorded."""
+        if not getattr(_grad_state, "enabled", True):
+            return False
+        base = self._base
+        if self._requires_grad or (base is not None and base._requires_grad):
+            return True
+        return isinstance(other, Tensor) and other._requires_grad
+
     def zero_(self) -> Tensor:
+        if self._records():
+            return self._inplace("zero")
         return self.fill_(0)
 
     def fill_(self, value) -> Tensor:
-        if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
-            raise RuntimeError(LEAF_INPLACE)
-        shape, value, dtype = self._val.shape, _raw(value), self._val.dtype
-        if self._dtype.x64 and not _is_tracer(self._val):
-            with _dt.scope():
-                self._val = _compiled.full(shape, value, dtype)
-        else:
-            self._val = _compiled.full(shape, value, dtype)
-        self._version += 1
+        if isinstance(value, Tensor):
+            value = value.item()
+        if self._records():
+            return self._inplace("fill", value=value)
+        shape, dtype = self._val.shape, self._val.dtype
+        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+            self._write(fast.full(shape, _raw(value), dtype))
         return self
 
     @_dt.scoped_self
     def copy_(self, src) -> Tensor:
-        if is_grad_enabled() and self.grad_fn is None and self.requires_grad:
-            raise RuntimeError(LEAF_INPLACE)
+        _check_expand(tuple(self.shape), tuple(jnp.shape(_raw(src))))
+        if self._records(src):
+            if not isinstance(src, Tensor):
+                src = Tensor(src)
+            return self._inplace("copy_", src)
         value = jnp.broadcast_to(
             jnp.asarray(_raw(src), self._value.dtype), self._value.shape
         )
         if not is_grad_enabled() and _is_tracer(value):
             value = jax.lax.stop_gradient(value)
-        self._value = value
-        self._version += 1
+        self._write(value)
         return self
 
     # --- arithmetic -------------------------------------------------------------------
@@ -851,6 +1066,49 @@ class Tensor:
 
     def __neg__(self):
         return dispatch("neg", self)
+
+    def __setitem__(self, key, value) -> None:
+        _setitem(self, key, value)
+
+    def index_put_(self, indices, values, accumulate: bool = False) -> Tensor:
+        _setitem(self, tuple(indices), values, accumulate=accumulate)
+        return self
+
+    def masked_fill_(self, mask, value) -> Tensor:
+        kind = mask._dtype.name if isinstance(mask, Tensor) else None
+        mask = _raw(mask)
+        if jnp.result_type(mask) != jnp.bool_:
+            kind = kind or _dt.from_jax(jnp.result_type(mask)).name
+            raise RuntimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{_CPP_NAMES.get(kind, kind)}"
+            )
+        broadcast_shapes(self.shape, jnp.shape(mask))
+        if isinstance(value, Tensor):
+            value = value.item()
+        return self._inplace("masked_fill", mask, value=value)
+
+    def masked_fill(self, mask, value) -> Tensor:
+        return self.clone().masked_fill_(mask, value)
+
+    def index_add_(self, dim: int, index, source, *, alpha=1) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        idx = np.asarray(_raw(index))
+        if idx.size and (idx.min() < 0 or idx.max() >= self.shape[d]):
+            raise IndexError("index out of range in self")
+        opts = {"alpha": alpha} if alpha != 1 else {}
+        return self._inplace("index_add", source, jnp.asarray(idx), dim=d, **opts)
+
+    def scatter_(self, dim: int, index, src) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        idx = np.asarray(_raw(index))
+        if idx.size and (idx.min() < 0 or idx.max() >= self.shape[d]):
+            bad = int(idx.max() if idx.max() >= self.shape[d] else idx.min())
+            raise RuntimeError(
+                f"index {bad} is out of bounds for dimension {d} with size "
+                f"{self.shape[d]}"
+            )
+        return self._inplace("scatter", src, jnp.asarray(idx), dim=d)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -963,29 +1221,9 @@ class Tensor:
             )
         )
 
-    # --- elementwise ------------------------------------------------------------------
-    def exp(self):
-        return dispatch("exp", self)
-
-    def log(self):
-        return dispatch("log", self)
-
-    def sqrt(self):
-        return dispatch("sqrt", self)
-
-    def abs(self):
+    # --- elementwise (one-input ops are generated from the registry) ------------------
+    def __abs__(self):
         return dispatch("abs", self)
-
-    __abs__ = abs
-
-    def sigmoid(self):
-        return dispatch("sigmoid", self)
-
-    def tanh(self):
-        return dispatch("tanh", self)
-
-    def relu(self):
-        return dispatch("relu", self)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
@@ -1068,8 +1306,10 @@ class Tensor:
     # (``ReshapeAliasBackward0``) and a copy (``CloneBackward0`` + ``_unsafe_view``).
     def _as_view(self, op: str, strides: tuple[int, ...], **options) -> Tensor:
         out = dispatch(op, self, **options)
-        out._strides = None if is_contiguous(out.shape, strides) else tuple(strides)
-        return out
+        strides = tuple(strides)
+        out._strides = None if strides == contiguous_strides(out.shape) else strides
+        step = (OPS[op], tuple(sorted(options.items())) if options else ())
+        return self._share(out, step)
 
     def t(self):
         if self.ndim > 2:
@@ -1217,6 +1457,93 @@ class Tensor:
 
     def __getitem__(self, key):
         return _getitem(self, key)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        size = self.shape[d] if self.ndim else 0
+        if not -size <= int(index) < size:
+            raise IndexError(
+                f"select(): index {int(index)} out of range for tensor of size "
+                f"{list(self.shape)} at dimension {d}"
+            )
+        return self[(slice(None),) * d + (int(index),)]
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        size = self.shape[d]
+        start = int(start) + (size if start < 0 else 0)
+        if not (0 <= start <= size and 0 <= length <= size - start):
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size})."
+            )
+        strides = self._layout()
+        return self._as_view(
+            "slice", strides, dim=d, start=start, stop=start + length, step=1
+        )
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        d = _wrap_dim(dim, self.ndim)
+        strides = self._layout()
+        rest = strides[:d] + strides[d + 1 :]
+        return tuple(
+            self._as_view("unbind", rest, dim=d, index=i) for i in range(self.shape[d])
+        )
+
+    def split(self, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
+        d = _wrap_dim(dim, self.ndim)
+        size = self.shape[d]
+        if isinstance(split_size_or_sections, int):
+            step = split_size_or_sections
+            bounds = [(i, min(i + step, size)) for i in range(0, max(size, 1), step)]
+            op = "split"
+        else:
+            sizes = [int(n) for n in split_size_or_sections]
+            if sum(sizes) != size:
+                raise RuntimeError(
+                    "split_with_sizes expects split_sizes to sum exactly to "
+                    f"{size} (input tensor's size at dimension {d}), but got "
+                    f"split_sizes={sizes}"
+                )
+            starts = np.cumsum([0] + sizes[:-1]).tolist()
+            bounds = [(a, a + n) for a, n in zip(starts, sizes, strict=True)]
+            op = "split_with_sizes"
+        strides = self._layout()
+        return tuple(
+            self._as_view(op, strides, dim=d, start=a, stop=b) for a, b in bounds
+        )
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        size = self.shape[_wrap_dim(dim, self.ndim)]
+        return self.split(max(-(-size // chunks), 1), dim)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        d1, d2 = _wrap_dim(dim1, self.ndim), _wrap_dim(dim2, self.ndim)
+        if d1 == d2:
+            raise RuntimeError(
+                f"diagonal dimensions cannot be identical {dim1}, {dim2}"
+            )
+        st = self._layout()
+        rest = tuple(s for i, s in enumerate(st) if i not in (d1, d2))
+        return self._as_view(
+            "diagonal", rest + (st[d1] + st[d2],), offset=offset, dim1=d1, dim2=d2
+        )
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        d = _wrap_dim(dimension, self.ndim)
+        if size > self.shape[d] if self.ndim else size > 1:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {d} is "
+                f"{self.shape[d] if self.ndim else 1} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        st = list(self._layout())
+        inner = st[d] if st else 1
+        if st:
+            st[d] *= step
+        return self._as_view(
+            "unfold", tuple(st) + (inner,), dimension=d, size=size, step=step
+        )
 
     # --- copies and casts -------------------------------------------------------------
     def clone(self):
@@ -1386,6 +1713,56 @@ def _getitem(t: Tensor, key) -> Tensor:
     """Indexing as PyTorch records it: integers, slices and ``None`` first, as a
     chain of select/slice/unsqueeze views; then, when the key holds tensors, lists
     or boolean masks, one ``index`` op over what is left."""
+    out, template, arrays = _split_key(t, key)
+    if not arrays:
+        return out
+    return dispatch("index.Tensor", out, *arrays, template=template)
+
+
+def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
+    """``t[key] = value``: a copy into the view the basic part of ``key`` selects,
+    then, when ``key`` holds tensors, lists or masks, one ``index_put``."""
+    out, template, arrays = _split_key(t, key)
+    if not arrays:
+        if accumulate:
+            out.add_(value)
+        else:
+            out.copy_(value)
+        return
+    index = OPS["index.Tensor"].forward
+    spec = jax.ShapeDtypeStruct(tuple(out.shape), jnp.bool_)
+    shape = jax.eval_shape(lambda a: index(a, *arrays, template=template), spec).shape
+    vshape = tuple(jnp.shape(_raw(value)))
+    try:
+        fits = np.broadcast_shapes(vshape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(vshape)} cannot be "
+            f"broadcast to indexing result of shape {list(shape)}"
+        )
+    out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
+
+
+def _check_expand(target: tuple, shape: tuple) -> None:
+    """PyTorch's error when ``shape`` does not broadcast to ``target`` (copy_)."""
+    lead = len(target) - len(shape)
+    for i, d in enumerate(shape):
+        have = target[lead + i] if lead + i >= 0 else 1
+        if d != have and d != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({have}) must match the existing "
+                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(shape)}"
+            )
+
+
+def _split_key(t: Tensor, key) -> tuple:
+    """The view of ``t`` the basic items of ``key`` select, and the ``index`` key
+    (template and index arrays, checked as PyTorch checks them) over it."""
+    if isinstance(key, slice) and t.ndim:  # a bare slice is always recorded
+        return _slice(t, 0, key, full=True), (), ()
     key = key if isinstance(key, tuple) else (key,)
     out, dim, src = t, 0, 0  # ``src``: dimensions of ``t`` consumed so far
     template: list = []  # the advanced-index key over ``out``'s dimensions
@@ -1442,13 +1819,15 @@ def _getitem(t: Tensor, key) -> Tensor:
                 "select", strides[:dim] + strides[dim + 1 :], dim=dim, index=i % size
             )
     if not arrays:
-        return out
+        if out is t:  # nothing selected: an alias, as PyTorch records it
+            out = t._as_view("alias", t._layout())
+        return out, (), ()
     _checks.broadcast_indices([a.shape for a in arrays])
     last = max(i for i, item in enumerate(template) if item == "T")
     template = [
         ("S", None, None, None) if i == "S" else i for i in template[: last + 1]
     ]
-    return dispatch("index.Tensor", out, *arrays, template=tuple(template))
+    return out, tuple(template), tuple(arrays)
 
 
 def _index_array(k):
@@ -1483,13 +1862,14 @@ def _dims_consumed(k) -> int:
     return 1
 
 
-def _slice(out: Tensor, dim: int, k: slice) -> Tensor:
+def _slice(out: Tensor, dim: int, k: slice, full: bool = False) -> Tensor:
+    """A ``slice`` view; a full slice records nothing unless ``full``."""
     if k.step is not None and k.step <= 0:
         raise ValueError("step must be greater than zero")
     start, stop, step = k.indices(out.shape[dim])
     stop = max(stop, start)
-    if (start, stop, step) == (0, out.shape[dim], 1):
-        return out  # a full slice records nothing
+    if (start, stop, step) == (0, out.shape[dim], 1) and not full:
+        return out
     strides = list(out._layout())
     strides[dim] *= step
     return out._as_view(
@@ -1693,8 +2073,12 @@ def backward(
         retain_graph = create_graph
     with _graph_scope(tensors):
         roots = _roots(tensors, grad_tensors, create_graph)
-        run_backward(
-            roots, retain_graph=retain_graph, create_graph=create_graph, only=only
+        fast.backward(
+            roots,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            pull=differentiable_apply if create_graph else None,
+            only=only,
         )
 
 
@@ -1727,11 +2111,12 @@ def grad(
         retain_graph = create_graph
     with _graph_scope(outputs):
         roots = _roots(outputs, grad_outputs, create_graph)
-        captured = run_backward(
+        captured = fast.backward(
             roots,
             retain_graph=retain_graph,
             create_graph=create_graph,
-            capture={id(n): n for n in targets},
+            pull=differentiable_apply if create_graph else None,
+            capture={id(n) for n in targets},
             accumulate=False,
         )
     result = []
@@ -1773,7 +2158,7 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
         if g is None:
             if t.numel() != 1:
                 raise RuntimeError(NOT_SCALAR)
-            g = Tensor._wrap(_compiled.ones_like(t._val), t._dtype)
+            g = Tensor._wrap(fast.ones_like(t._val), t._dtype)
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=t._dtype)
         elif g._dtype is not t._dtype:  # cast to the output's dtype, as torch does
@@ -1786,6 +2171,63 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
         node = t.grad_fn if t.grad_fn is not None else t._accumulator()
         roots.append((node, g if create_graph else g._value))
     return roots
+
+
+def _method(op: OpDef):
+    def method(self: Tensor) -> Tensor:
+        return dispatch(op, self)
+
+    method.__name__ = method.__qualname__ = op.method
+    method.__doc__ = f"``{op.name}`` of this tensor, recorded as ``{op.node_name}``."
+    return method
+
+
+def _function(op: OpDef):
+    def function(input: Tensor) -> Tensor:  # noqa: A002 - torch's name
+        return dispatch(op, input if isinstance(input, Tensor) else Tensor(input))
+
+    function.__name__ = function.__qualname__ = op.function
+    function.__doc__ = f"""Elementwise ``{op.function}`` (``{op.node_name}``).
+
+    >>> from funcgrad.torch import tensor
+    >>> {op.function}(tensor([1.0])).shape
+    torch.Size([1])
+    """
+    return function
+
+
+def torch_functions() -> dict:
+    """The ``torch.*`` functions generated from the registry (``OpDef.function``).
+
+    >>> torch_functions()["exp"](Tensor(jnp.zeros(1)))
+    tensor([1.])
+    """
+    return {op.function: _function(op) for op in OPS.values() if op.function}
+
+
+def generate_methods(cls: type[Tensor]) -> type[Tensor]:
+    """Give ``cls`` a method for every registry entry with ``OpDef.method``.
+
+    >>> Tensor(jnp.zeros(1)).exp()
+    tensor([1.])
+    """
+    for op in OPS.values():
+        if op.method:
+            setattr(cls, op.method, _method(op))
+            setattr(cls, op.method + "_", _inplace_method(op))
+    return cls
+
+
+def _inplace_method(op: OpDef):
+    def method(self: Tensor) -> Tensor:
+        return self._inplace(op.name)
+
+    method.__name__ = method.__qualname__ = op.method + "_"
+    method.__doc__ = f"``{op.method}`` written into this tensor (and its views)."
+    return method
+
+
+generate_methods(Tensor)
 
 
 def _operand_guard(method):
@@ -1832,3 +2274,8 @@ def register_pytree(cls: type[Tensor]) -> type[Tensor]:
 
 
 register_pytree(Tensor)
+
+# Public names of helpers the torch-shaped namespace builds on.
+wrap_dim = _wrap_dim
+shape_arg = _shape_arg
+check_mm = _check_mm

@@ -109,7 +109,8 @@ def snapshot(t: Tensor) -> tuple:
 
 def restore(t: Tensor, snap: tuple) -> None:
     """Put back what :func:`snapshot` saw."""
-    t._value, t._version, t._requires_grad, t.grad_fn, g, gs = snap
+    value, t._version, t._requires_grad, t.grad_fn, g, gs = snap
+    t._value = value  # through the storage: views and aliases see it too
     t._grad = g
     if g is not None:
         g._value, g._version = gs

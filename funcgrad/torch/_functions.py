@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from ..autograd.ops import broadcast_shapes
-from ..autograd.tensor import Tensor, _check_mm, _wrap_dim, dispatch
-from ..autograd.tensor import matmul as matmul
+from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
+from ..autograd import check_mm as _check_mm
+from ..autograd import matmul as matmul
+from ..autograd import wrap_dim as _wrap_dim
 from . import _checks
+
+# ``torch.exp`` and the other one-input registry ops: generated from the registry.
+globals().update(torch_functions())
 
 
 def _t(x) -> Tensor:
@@ -76,25 +80,6 @@ def _unary(name: str):
     torch.Size([1])
     """
     return fn
-
-
-exp = _unary("exp")
-log = _unary("log")
-sqrt = _unary("sqrt")
-abs = _unary("abs")  # noqa: A001 - torch's name
-sigmoid = _unary("sigmoid")
-tanh = _unary("tanh")
-relu = _unary("relu")
-
-
-def neg(input: Tensor) -> Tensor:
-    """Elementwise negation.
-
-    >>> from funcgrad.torch import tensor
-    >>> neg(tensor([1.0]))
-    tensor([-1.])
-    """
-    return -_t(input)
 
 
 t = _unary("t")

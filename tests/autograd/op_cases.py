@@ -32,6 +32,14 @@ def _F(M):
     return M.nn.functional
 
 
+def _inplace(a, write, view=None):
+    """``write`` applied to a non-leaf copy of ``a``; the copy (or the view the
+    write went through, ``view=1``) is the result."""
+    c = a * 1
+    out = write(c)
+    return out if view else c
+
+
 def _targets(M):
     return M.tensor([0, 2, 1, 2])
 
@@ -160,6 +168,8 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: a[..., 0], ((2, 3, 4),)),
     ],
     "slice": [
+        Case(lambda M, a: a[:], ((3, 2),)),
+        Case(lambda M, a: a.narrow(0, 0, 3), ((3, 2),)),
         Case(lambda M, a: a[1:], ((3, 2),)),
         Case(lambda M, a: a[:, ::2], ((2, 5),)),
         Case(lambda M, a: a[0, 1:3], ((2, 4),)),
@@ -263,6 +273,71 @@ CASES: dict[str, list[Case]] = {
     "_to_copy": [
         Case(lambda M, a: a.double(), ((2, 3),)),
         Case(lambda M, a: a.double().exp().float(), ((3,),)),
+    ],
+    "alias": [
+        Case(lambda M, a: a[...], ((2, 3),)),
+        Case(lambda M, a: a[:, :], ((2, 3),)),
+    ],
+    "diagonal": [
+        Case(lambda M, a: a.diagonal(), ((3, 3),)),
+        Case(lambda M, a: a.diagonal(1, 0, 2), ((2, 3, 4),)),
+    ],
+    "unfold": [Case(lambda M, a: a.unfold(1, 2, 1), ((2, 5),))],
+    "unbind": [Case(lambda M, a: a.unbind(1)[1], ((2, 3),))],
+    "split": [
+        Case(lambda M, a: a.split(2)[1], ((5, 3),)),
+        Case(lambda M, a: a.chunk(2, 1)[0], ((2, 3),)),
+    ],
+    "split_with_sizes": [Case(lambda M, a: a.split([1, 2], 1)[1], ((2, 3),))],
+    # In-place writes, on a non-leaf (``a * 1``) and through its views.
+    "fill": [
+        Case(lambda M, a: _inplace(a, lambda c: c.fill_(2.0)), ((2, 3),)),
+    ],
+    "zero": [
+        Case(lambda M, a: _inplace(a, lambda c: c.zero_()), ((3,),)),
+    ],
+    "copy_": [
+        Case(lambda M, a, b: _inplace(a, lambda c: c.copy_(b)), ((2, 3), (3,))),
+    ],
+    "copy_slices": [
+        Case(lambda M, a, b: _inplace(a, lambda c: c[0:2].mul_(b)), ((3, 4), (4,))),
+        Case(lambda M, a: _inplace(a, lambda c: c.t()[1].exp_()), ((3, 2),)),
+        Case(lambda M, a: _inplace(a, lambda c: c[0].fill_(1.0)), ((2, 3),)),
+        Case(lambda M, a: _inplace(a, lambda c: c[:, 1].zero_()), ((2, 3),)),
+        Case(
+            lambda M, a, b: _inplace(a, lambda c: c.__setitem__(0, b)), ((2, 3), (3,))
+        ),
+    ],
+    "as_strided": [
+        Case(
+            lambda M, a, b: _inplace(a, lambda c: c[1].add_(b), view=1), ((2, 3), (3,))
+        ),
+    ],
+    "index_put": [
+        Case(
+            lambda M, a, b: _inplace(a, lambda c: c.__setitem__(M.tensor([0, 2]), b)),
+            ((3, 2), (2,)),
+        ),
+        Case(lambda M, a: _inplace(a, lambda c: c.__setitem__(a > 0, 0.5)), ((3, 2),)),
+    ],
+    "masked_fill": [
+        Case(lambda M, a: _inplace(a, lambda c: c.masked_fill_(a > 0, 1.5)), ((2, 3),))
+    ],
+    "index_add": [
+        Case(
+            lambda M, a, b: _inplace(
+                a, lambda c: c.index_add_(0, M.tensor([0, 2, 0]), b)
+            ),
+            ((3, 2), (3, 2)),
+        )
+    ],
+    "scatter": [
+        Case(
+            lambda M, a, b: _inplace(
+                a, lambda c: c.scatter_(1, M.tensor([[1], [0]]), b)
+            ),
+            ((2, 3), (2, 1)),
+        )
     ],
     # ``torch.nn.functional``'s entries, through its public functions.
     "binary_cross_entropy_with_logits": _BCE_CASES,

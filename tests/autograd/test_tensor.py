@@ -79,11 +79,7 @@ def test_grad_is_settable():
     np.testing.assert_allclose(x.grad.numpy(), 3.0)
 
 
-# --- what the facade does not copy ---------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="detach() shares storage in torch; facade tensors are immutable JAX arrays",
-)
+# --- storage: views and aliases share it, versions count writes -----------------
 def test_detach_shares_storage():
     x = ft.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
@@ -91,11 +87,6 @@ def test_detach_shares_storage():
     assert x.tolist() == [2.0, 3.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="torch's version counter errors when a saved tensor is modified in place; "
-    "the facade saves values, so backward uses the value from the forward",
-)
 def test_inplace_on_saved_tensor_raises():
     x = ft.tensor([1.0, 2.0], requires_grad=True)
     y = x * 1
@@ -106,14 +97,13 @@ def test_inplace_on_saved_tensor_raises():
         z.backward()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views do not alias: an in-place op on a view leaves its base unchanged",
-)
 def test_inplace_on_view_changes_base():
     x = ft.zeros(2, 3)
     x[0].fill_(1.0)
     assert x.sum().item() == 3.0
+
+
+# --- what the facade does not copy ---------------------------------------------
 
 
 @pytest.mark.xfail(

@@ -1539,27 +1539,4 @@ CASES = [
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts
 # passing must leave this list.
-PENDING = {
-    "torch.zeros(3).narrow(0, 2, 2)": "narrow and select are not in the facade yet",
-    "torch.zeros(3).select(0, 3)": "narrow and select are not in the facade yet",
-    "x = torch.zeros(3)\nx[1] = 5\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx[3] = 5\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx[torch.tensor([0, 4])] = 1.0\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx[torch.tensor([True, False])] = 1.0\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx[x >= 0] = 2.0\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(2, 3)\nx[0] = torch.ones(3)\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(2, 3)\nx[0] = torch.ones(4)\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(2, 3)\nx[:, 1] = torch.tensor([7.0, 8.0])\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(2, 3)\nx[1:, :2] = 3\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.arange(4)\nx[1] = 2.7\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx['a'] = 1\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3, requires_grad=True)\nx[0] = 1.0\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False, True]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([1, 0, 1]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.masked_fill_(torch.tensor([True, False]), 4.0)\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 0]), torch.ones(2))\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.index_add_(0, torch.tensor([0, 5]), torch.ones(2))\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([2, 0]), torch.tensor([1.0, 2.0]))\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx.scatter_(0, torch.tensor([3]), torch.tensor([1.0]))\nx": "item assignment and in-place index ops need shared storage",
-    "x = torch.zeros(3)\nx[torch.tensor([0, 1])] = torch.tensor([1.0, 2.0, 3.0])\nx": "item assignment and in-place index ops need shared storage",
-}
+PENDING = {}

@@ -11,8 +11,8 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import Tensor
 from ...autograd import dtypes as _dt
-from ...autograd.tensor import Tensor
 from .. import _random
 
 __all__ = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ...autograd.tensor import Tensor, register_pytree
+from ...autograd import Tensor, register_pytree
 
 
 class Parameter(Tensor):

@@ -17,9 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ...autograd import Tensor, enable_grad, no_grad
 from ...autograd import dtypes as _dt
-from ...autograd.grad_mode import enable_grad, no_grad
-from ...autograd.tensor import Tensor
 from .. import _access
 
 _REQUIRED = object()

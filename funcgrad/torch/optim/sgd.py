@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ...autograd.tensor import Tensor
+from ...autograd import Tensor
 from .optimizer import Optimizer, _as_array, required
 
 

@@ -35,12 +35,11 @@ import operator
 
 import jax
 
-from . import compiled as _compiled
+from .. import anomaly as _anomaly
+from . import _registry as _r
+from .forward import _fwd_jit, forward
 
-__all__ = ["Lazy", "MAX_PENDING", "clear_cache", "concrete", "defer", "materialise"]
-
-#: Switch for deferred values (``compiled.enabled`` must be on too).
-enabled: bool = True
+__all__ = ["Lazy", "MAX_PENDING", "concrete", "materialise", "run"]
 
 #: Most pending ops a value may depend on before ``dispatch`` computes it.
 MAX_PENDING = 64
@@ -48,13 +47,7 @@ MAX_PENDING = 64
 _SCALARS = (bool, int, float, complex)
 _SCALAR_TYPES = frozenset(_SCALARS)
 _Tracer = jax.core.Tracer
-try:  # the concrete array type, for an exact type check before isinstance
-    from jax._src.array import ArrayImpl as _ArrayImpl
-except ImportError:  # pragma: no cover - another JAX layout
-
-    class _ArrayImpl:  # type: ignore[no-redef]
-        pass
-
+_ArrayImpl = _r.ArrayImpl
 
 _serials = itertools.count()
 _by_serial = operator.attrgetter("serial")
@@ -64,7 +57,7 @@ class Lazy:
     """A value not computed yet: ``op.forward(*inputs, **options)`` of shape
     ``shape`` and dtype ``dtype``; ``value`` once computed.
 
-    >>> from .ops import OPS
+    >>> from ..ops import OPS
     >>> import jax.numpy as jnp
     >>> v = Lazy(OPS["mul"], (("k", ()), {}), (jnp.ones(2), 3.0), ((2,), jnp.float32,
     ...      False), 1)
@@ -96,20 +89,36 @@ class Lazy:
 # --------------------------------------------------------------------------------------
 # Deferring an op.
 
-_out_avals: dict = {}  # (op key, input avals) -> output aval, or None (run eagerly)
+# (op key, input avals) -> output aval, or None (run eagerly)
+_out_avals: dict = _r.cache("output avals", {}, "compiled")
 
 
-def defer(op, values: tuple, options: dict) -> Lazy | None:
+def run(op, values: tuple, options: dict, defer: bool = True):
+    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can (and
+    ``defer``), else computed now (one compiled call from the op's second use).
+
+    >>> from ..ops import OPS
+    >>> import jax.numpy as jnp
+    >>> materialise(run(OPS["add"], (jnp.ones(2), 1.0), {}))
+    Array([2., 2.], dtype=float32)
+    """
+    if not _r.enabled:
+        return op.forward(*values, **options)
+    out = None if _anomaly.enabled or not defer else _defer(op, values, options)
+    if out is None:
+        return forward(op, concrete(values), options)
+    return out
+
+
+def _defer(op, values: tuple, options: dict) -> Lazy | None:
     """A :class:`Lazy` for ``op(*values, **options)``, or ``None`` to run it now.
 
     Defers only when the op's compiled forward is warm and every input is a
     concrete array, a Python scalar or a pending value.
     """
-    if not (enabled and _compiled.enabled):
-        return None
     okey = (op, tuple(options.items())) if options else (op, ())
     try:
-        if okey not in _compiled._fwd_jit:
+        if okey not in _fwd_jit:
             return None
     except TypeError:  # unhashable options
         return None
@@ -137,7 +146,7 @@ def defer(op, values: tuple, options: dict) -> Lazy | None:
     out = _out_avals.get(key, False)
     if out is False:
         out = _out_avals[key] = _eval_shape(op, options, avals)
-        if len(_out_avals) > 4 * _compiled.CACHE_SIZE:
+        if len(_out_avals) > 4 * _r.CACHE_SIZE:
             _out_avals.pop(next(iter(_out_avals)), None)
     if out is None:
         return None
@@ -198,7 +207,7 @@ def program_indexed(roots) -> tuple:
     leaf_index: dict = {}
     sig: list = []
     leaf_sig: list = []
-    aval = _compiled._aval
+    aval = _r.aval
     for node in pending:
         refs = []
         for v in node.inputs or ():
@@ -225,7 +234,7 @@ def program_indexed(roots) -> tuple:
     return (tuple(sig), tuple(leaf_sig)), leaves, pending, index
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=_r.CACHE_SIZE)
 def _scalar_array(kind: type, text: str, value) -> jax.Array:
     return jax.numpy.asarray(value)
 
@@ -256,8 +265,9 @@ def fill(pending: list, values) -> None:
 # --------------------------------------------------------------------------------------
 # Materialising.
 
-_seen: collections.OrderedDict = collections.OrderedDict()  # programs sighted
-_programs: collections.OrderedDict = collections.OrderedDict()  # -> compiled
+_seen = _r.cache("programs seen", collections.OrderedDict())
+_programs = _r.cache("programs", collections.OrderedDict(), "compiled")
+_r.cache("scalars", _scalar_array, "compiled")
 
 
 def materialise(value):
@@ -289,13 +299,13 @@ def compute(roots: list) -> None:
         hash(sig)
     except TypeError:  # pragma: no cover - avals are hashable
         sig = None
-    if sig is None or not _compiled._second_sighting(_seen, sig):
+    if sig is None or not _r.second_sighting(_seen, sig):
         run_eagerly(pending)
         return
     fn = _programs.get(sig)
     if fn is None:
         fn = _programs[sig] = jax.jit(functools.partial(run_program, sig[0]))
-        while len(_programs) > _compiled.CACHE_SIZE:
+        while len(_programs) > _r.CACHE_SIZE:
             _programs.popitem(last=False)
     fill(pending, fn(tuple(leaves)))
 
@@ -307,25 +317,5 @@ def run_eagerly(pending: list) -> None:
         if inputs is None:  # computed meanwhile (by another thread)
             continue
         args = tuple(materialise(v) for v in inputs)
-        out = _compiled.forward(lazy.op, args, lazy.options)
+        out = forward(lazy.op, args, lazy.options)
         lazy.value, lazy.inputs = out, None
-
-
-def cache_size() -> int:
-    """How many compiled programs are cached (at most ``compiled.CACHE_SIZE``).
-
-    >>> cache_size() <= _compiled.CACHE_SIZE
-    True
-    """
-    return len(_programs)
-
-
-def clear_cache(compiled: bool = False) -> None:
-    """Forget the programs seen so far (and, if ``compiled``, the compiled ones).
-
-    >>> clear_cache()
-    """
-    _seen.clear()
-    if compiled:
-        _programs.clear()
-        _out_avals.clear()

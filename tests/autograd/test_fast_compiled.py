@@ -8,21 +8,26 @@ import numpy as np
 import pytest
 
 import funcgrad.torch as ft
-from funcgrad.autograd import compiled
+from funcgrad.autograd import fast
+from funcgrad.autograd.fast import _registry, compiled
+from funcgrad.autograd.fast.forward import forward as compiled_forward
 from funcgrad.autograd.node import FREED_GRAPH
 from funcgrad.autograd.ops import OPS, register
 
 
 @pytest.fixture
 def fresh():
-    compiled.clear_cache(compiled=True)
+    """Fresh caches, the fast path on (these tests compare it with the plain path,
+    so they run even where the suite runs with ``FUNCGRAD_FAST=0``)."""
+    fast.clear_caches(compiled=True)
+    previous = fast.set_enabled(True)
     yield
-    compiled.clear_cache(compiled=True)
-    compiled.enabled = True
+    fast.clear_caches(compiled=True)
+    fast.set_enabled(previous)
 
 
-def _train(steps: int, fast: bool):
-    compiled.enabled = fast
+def _train(steps: int, on: bool):
+    fast.set_enabled(on)
     ft.manual_seed(0)
     x, y = ft.randn(4, 5), ft.zeros(4, 3)
     w = ft.randn(5, 3, requires_grad=True)
@@ -42,9 +47,9 @@ def _train(steps: int, fast: bool):
 
 
 def test_training_loop_matches_the_plain_path(fresh) -> None:
-    plain = _train(6, fast=False)
-    fast = _train(6, fast=True)
-    for a, b in zip(plain, fast, strict=True):
+    plain = _train(6, on=False)
+    fused = _train(6, on=True)
+    for a, b in zip(plain, fused, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     # Step 1 (no .grad yet) is a graph of its own, seen once; the rest compile once.
     assert len(compiled._sweep_fns) == 1
@@ -107,7 +112,7 @@ def test_retain_grad_takes_the_plain_path(fresh) -> None:
 
 
 def test_sweep_cache_is_bounded(fresh, monkeypatch) -> None:
-    monkeypatch.setattr(compiled, "CACHE_SIZE", 2)
+    monkeypatch.setattr(_registry, "CACHE_SIZE", 2)
     w = ft.ones(2, requires_grad=True)
     for k in range(1, 5):
         for _ in range(2):
@@ -123,7 +128,7 @@ def test_untraceable_forward_falls_back_to_eager(fresh) -> None:
     register("doctest_pick", pick, "PickBackward0")
     try:
         x = jnp.ones(3)
-        outs = [compiled.forward(OPS["doctest_pick"], (x,), {}) for _ in range(3)]
+        outs = [compiled_forward(OPS["doctest_pick"], (x,), {}) for _ in range(3)]
         assert [o.tolist() for o in outs] == [[2.0, 2.0, 2.0]] * 3
     finally:
         OPS.pop("doctest_pick")

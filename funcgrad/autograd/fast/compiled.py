@@ -1,27 +1,16 @@
-"""The engine's fast paths: compiled forwards, one compiled backward per graph, and
-cached constants. Each one computes exactly what the plain path computes.
+"""The compiled backward sweep and cached constants.
 
 A training loop builds the same graph every step: same ops, options, shapes and
-dtypes, same leaves needing grad. Three things make that pattern cheap:
-
-* :func:`forward` runs a registry forward as one ``jax.jit`` call per (op,
-  options) instead of one eager dispatch per ``jnp`` primitive inside it. It jits
-  from the second call with the same argument shapes, so one-off shapes never
-  pay a compile; a forward that cannot be traced (it inspects values) stays eager.
-* :func:`try_backward` derives a signature of the graph behind ``backward()`` (each
-  node's op, options, which inputs need grad, saved shapes and dtypes, edges; each
-  leaf's dtype and ``.grad`` shape) and, from the second sighting of a signature,
-  runs the whole reverse sweep, leaf accumulation included, as one compiled call
-  built from the same per-op VJPs. Graphs with hooks, ``retain_grad``, anomaly
-  mode, ``create_graph``, ``autograd.grad`` captures or ``inputs=`` take the plain
-  path. Compiled sweeps are kept in a bounded LRU cache. Forward values still
-  pending (``lazy.py``: the forward, and a no-grad update before it) are computed
-  by the same call, so a repeated training step is one compiled call.
-* :func:`full` returns cached constant arrays for ``fill_``/``zero_`` (JAX arrays
-  are immutable, so tensors may share one).
-
-``enabled = False`` turns all three off, and lazy values with them (the plain
-path, for comparisons).
+dtypes, same leaves needing grad. :func:`try_backward` derives a signature of the
+graph behind ``backward()`` (each node's op, options, which inputs need grad, saved
+shapes and dtypes, edges; each leaf's dtype and ``.grad`` shape) and, from the
+second sighting of a signature, runs the whole reverse sweep, leaf accumulation
+included, as one compiled call built from the same per-op VJPs as the plain
+engine. Graphs with hooks, ``retain_grad``, anomaly mode or saved tensors changed
+in place take the plain path. Forward values still pending (``lazy.py``: the
+forward, and a no-grad update before it) are computed by the same call, so a
+repeated training step is one compiled call. :func:`full` and :func:`ones_like`
+return shared constant arrays (JAX arrays are immutable, so tensors may share one).
 """
 
 from __future__ import annotations
@@ -33,100 +22,24 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from . import anomaly as _anomaly
+from .. import anomaly as _anomaly
+from ..engine import topological_order
+from ..node import AccumulateGrad, Node, vjp_of
+from . import _registry as _r
 from . import lazy as _lazy
-from .node import AccumulateGrad, Node, vjp_of
 
-__all__ = [
-    "CACHE_SIZE",
-    "clear_cache",
-    "enabled",
-    "forward",
-    "full",
-    "ones_like",
-    "try_backward",
-]
-
-#: Switch for every fast path in this module.
-enabled: bool = True
-
-#: Entries kept in each cache (graph sweeps, forward signatures, constants).
-CACHE_SIZE = 256
+__all__ = ["full", "ones_like", "try_backward"]
 
 _Tracer = jax.core.Tracer
 _SCALARS = (bool, int, float, complex)
-
-
-def _aval(v) -> Any:
-    """A hashable description of one saved value, or raise ``TypeError``."""
-    t = type(v)
-    if t is _lazy._ArrayImpl:
-        return (v.shape, v.dtype, v.weak_type)
-    if v is None or t is _Pending:
-        return v
-    if isinstance(v, jax.Array) and not isinstance(v, _Tracer):
-        return (v.shape, v.dtype, v.weak_type)
-    if type(v) in _SCALARS:
-        return type(v)
-    raise TypeError("not cacheable")
-
-
-# --------------------------------------------------------------------------------------
-# Forwards.
-
-_fwd_seen: collections.OrderedDict = collections.OrderedDict()
-_fwd_jit: dict = {}
-_fwd_eager: set = set()
-
-
-def forward(op, values: tuple, options: dict):
-    """``op.forward(*values, **options)``; one compiled call from the second use.
-
-    >>> from .ops import OPS
-    >>> x = jnp.arange(3.0)
-    >>> [float(forward(OPS["mul"], (x, 2.0), {}).sum()) for _ in range(3)]
-    [6.0, 6.0, 6.0]
-    """
-    if not enabled:
-        return op.forward(*values, **options)
-    try:
-        key = (op, tuple(options.items())) if options else (op, ())
-        fn = _fwd_jit.get(key)
-    except TypeError:  # unhashable options
-        return op.forward(*values, **options)
-    if fn is None:
-        if key in _fwd_eager or not _second_sighting(_fwd_seen, key):
-            return op.forward(*values, **options)
-        fn = _fwd_jit[key] = jax.jit(functools.partial(op.forward, **options))
-        if len(_fwd_jit) > CACHE_SIZE:
-            del _fwd_jit[next(iter(_fwd_jit))]
-    try:
-        return fn(*values)
-    except Exception:
-        # Whatever the eager forward says (its own error, or a value if the op
-        # cannot be traced) is the answer; an op that fails only here stays eager.
-        out = op.forward(*values, **options)
-        _fwd_eager.add(key)
-        _fwd_jit.pop(key, None)
-        return out
-
-
-def _second_sighting(seen: collections.OrderedDict, key) -> bool:
-    """Count ``key`` in the LRU ``seen``; true from its second sighting on."""
-    if key in seen:
-        seen.move_to_end(key)
-        return True
-    seen[key] = None
-    if len(seen) > CACHE_SIZE:
-        seen.popitem(last=False)
-    return False
+_aval = _r.aval
 
 
 # --------------------------------------------------------------------------------------
 # The compiled backward sweep.
 
-_sweeps: collections.OrderedDict = collections.OrderedDict()  # signatures seen
-_sweep_fns: collections.OrderedDict = collections.OrderedDict()  # -> compiled
+_sweeps = _r.cache("sweeps", collections.OrderedDict())  # signatures seen
+_sweep_fns = _r.cache("sweep programs", collections.OrderedDict(), "compiled")
 
 
 def try_backward(roots: list, retain_graph: bool) -> bool:
@@ -136,17 +49,11 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     that needs the plain path's per-node work (hooks, ``retain_grad``, anomaly
     mode, a freed graph, values under a JAX trace).
 
-    >>> from .tensor import Tensor
-    >>> w = Tensor(jnp.ones(3), requires_grad=True)
-    >>> for _ in range(3):
-    ...     (w * w).sum().backward()
-    >>> w.grad
-    tensor([6., 6., 6.])
+    >>> try_backward([], retain_graph=False)
+    False
     """
-    if not enabled or _anomaly.enabled:
+    if not _r.enabled or _anomaly.enabled or not roots:
         return False
-    from .engine import topological_order
-
     order = topological_order([node for node, _ in roots])
     index = {id(node): i for i, node in enumerate(order)}
     sig, saved, leaves, grads_in = [], [], [], []
@@ -160,6 +67,8 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
                 values = node.saved
                 if node.pre_hooks or node.retained is not None or values is None:
                     return False
+                if node.versions:
+                    node.check_versions()
                 nexts = node.next_functions
                 edges = tuple(
                     [-1 if child is None else index[id(child)] for child, _ in nexts]
@@ -238,7 +147,7 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     stored = _sweeps.get(key)
     if stored is None:
         _sweeps[key] = key
-        if len(_sweeps) > CACHE_SIZE:
+        if len(_sweeps) > _r.CACHE_SIZE:
             _sweeps.popitem(last=False)
         _lazy.run_eagerly(pending)  # for the plain path, without a second walk
         return False
@@ -246,7 +155,7 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     fn = _sweep_fns.get(stored)
     if fn is None:
         fn = _sweep_fns[stored] = _compile_sweep(sig, root_pos, fwd_sig[0], wanted)
-        while len(_sweep_fns) > CACHE_SIZE:
+        while len(_sweep_fns) > _r.CACHE_SIZE:
             _sweep_fns.popitem(last=False)
     outs, forward_values = fn(tuple(saved), cts, tuple(grads_in), tuple(fwd_leaves))
     _lazy.fill([pending[i] for i in wanted], forward_values)
@@ -258,8 +167,7 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
         if g is None:
             leaf._grad = type(leaf)._wrap(new, leaf._dtype)
         else:
-            g._val = new
-            g._version += 1
+            g._write(new)
     if not retain_graph:
         for node in order:
             if type(node) is Node:
@@ -341,27 +249,10 @@ def _compile_sweep(sig: tuple, root_pos: tuple, fwd_sig: tuple, wanted: tuple):
 
 
 # --------------------------------------------------------------------------------------
-# Accumulation.
-
-_add_jit = jax.jit(jnp.add)
-
-
-def add(a, b):
-    """``a + b`` for a gradient sum: one compiled call for concrete arrays.
-
-    >>> add(jnp.ones(2), jnp.ones(2))
-    Array([2., 2.], dtype=float32)
-    """
-    if enabled and type(a) is _lazy._ArrayImpl and type(b) is _lazy._ArrayImpl:
-        return _add_jit(a, b)
-    return a + b
-
-
-# --------------------------------------------------------------------------------------
 # Constants.
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
+@functools.lru_cache(maxsize=_r.CACHE_SIZE)
 def _constant(shape: tuple, kind: type, text: str, value, dtype) -> jax.Array:
     return jnp.full(shape, value, dtype)
 
@@ -374,7 +265,7 @@ def full(shape: tuple, value, dtype) -> jax.Array:
     >>> full((1,), -0.0, jnp.float32)
     Array([-0.], dtype=float32)
     """
-    if enabled and type(value) in _SCALARS:
+    if _r.enabled and type(value) in _SCALARS:
         # repr tells -0.0 from 0.0 (equal as keys); the type tells 1 from True.
         return _constant(tuple(shape), type(value), repr(value), value, dtype)
     return jnp.full(shape, value, dtype)
@@ -387,7 +278,7 @@ def ones_like(value) -> jax.Array:
     True
     """
     if type(value) is _lazy.Lazy:  # a pending value: only its aval is needed
-        if enabled and value.value is None and not value.weak_type:
+        if _r.enabled and value.value is None and not value.weak_type:
             key = (value.shape, value.dtype, False)
             out = _ones.get(key)
             if out is None:
@@ -395,7 +286,7 @@ def ones_like(value) -> jax.Array:
                 out = _ones_of(key, spec)
             return out
         value = _lazy.materialise(value)
-    if enabled and isinstance(value, jax.Array) and not isinstance(value, _Tracer):
+    if _r.enabled and isinstance(value, jax.Array) and not isinstance(value, _Tracer):
         return _ones_of((value.shape, value.dtype, value.weak_type), value)
     return jnp.ones_like(value)
 
@@ -403,27 +294,11 @@ def ones_like(value) -> jax.Array:
 def _ones_of(key: tuple, like) -> jax.Array:
     out = _ones.get(key)
     if out is None:
-        if len(_ones) >= CACHE_SIZE:
+        if len(_ones) >= _r.CACHE_SIZE:
             _ones.clear()
         out = _ones[key] = jnp.ones_like(like)
     return out
 
 
-_ones: dict = {}
-
-
-def clear_cache(compiled: bool = False) -> None:
-    """Forget every graph and forward seen so far: the next graph is new.
-
-    The compiled sweeps and forwards themselves are kept unless ``compiled`` (they
-    hold XLA executables; dropping them costs a compile on their next use).
-
-    >>> clear_cache()
-    """
-    _sweeps.clear()
-    _fwd_seen.clear()
-    _lazy.clear_cache(compiled)
-    if compiled:
-        _sweep_fns.clear()
-        _fwd_jit.clear()
-        _fwd_eager.clear()
+_ones: dict = _r.cache("ones", {}, "compiled")
+_r.cache("constants", _constant, "compiled")

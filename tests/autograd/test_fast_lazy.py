@@ -1,4 +1,5 @@
-"""Lazy forward values (funcgrad/autograd/lazy.py) compute what the eager path does."""
+"""Lazy forward values (funcgrad/autograd/fast/lazy.py) compute what the eager
+path does."""
 
 from __future__ import annotations
 
@@ -6,21 +7,24 @@ import numpy as np
 import pytest
 
 import funcgrad.torch as ft
-from funcgrad.autograd import compiled, lazy
+from funcgrad.autograd import fast
+from funcgrad.autograd.fast import _registry, compiled, lazy
 from funcgrad.autograd.node import FREED_GRAPH
 
 
 @pytest.fixture
 def fresh():
-    compiled.clear_cache(compiled=True)
+    """Fresh caches, the fast path on (these tests compare it with the plain path,
+    so they run even where the suite runs with ``FUNCGRAD_FAST=0``)."""
+    fast.clear_caches(compiled=True)
+    previous = fast.set_enabled(True)
     yield
-    compiled.clear_cache(compiled=True)
-    lazy.enabled = True
-    compiled.enabled = True
+    fast.clear_caches(compiled=True)
+    fast.set_enabled(previous)
 
 
 def _seed_loop(steps: int, on: bool, hook: bool = False, retain: bool = False):
-    lazy.enabled = on
+    fast.set_enabled(on)
     ft.manual_seed(0)
     x, y = ft.ones(5), ft.zeros(3)
     w = ft.randn(5, 3, requires_grad=True)
@@ -52,10 +56,10 @@ def _close(a, b) -> None:
 
 def test_seed_loop_equals_the_eager_path(fresh) -> None:
     eager = _seed_loop(40, on=False)
-    compiled.clear_cache(compiled=True)
+    fast.clear_caches(compiled=True)
     fused = _seed_loop(40, on=True)
     _close(eager, fused)
-    assert lazy.cache_size() <= compiled.CACHE_SIZE
+    assert len(lazy._programs) <= _registry.CACHE_SIZE
 
 
 def test_repeated_step_runs_as_one_fused_call(fresh) -> None:
@@ -87,13 +91,13 @@ def test_repeated_step_runs_as_one_fused_call(fresh) -> None:
 def test_hooks_and_retain_grad_take_the_eager_path(fresh, kind) -> None:
     flags = {"hook": kind == "hook", "retain": kind == "retain"}
     eager = _seed_loop(8, on=False, **flags)
-    compiled.clear_cache(compiled=True)
+    fast.clear_caches(compiled=True)
     fused = _seed_loop(8, on=True, **flags)
     _close(eager, fused)
 
 
 def _linear_loop(opt_name: str, on: bool, steps: int = 12):
-    lazy.enabled = on
+    fast.set_enabled(on)
     ft.manual_seed(0)
     model = ft.nn.Linear(4, 2)
     opt = getattr(ft.optim, opt_name)(model.parameters(), lr=0.05)
@@ -112,7 +116,7 @@ def _linear_loop(opt_name: str, on: bool, steps: int = 12):
 @pytest.mark.parametrize("opt_name", ["SGD", "Adam"])
 def test_linear_and_optimizers_equal_the_eager_path(fresh, opt_name) -> None:
     eager = _linear_loop(opt_name, on=False)
-    compiled.clear_cache(compiled=True)
+    fast.clear_caches(compiled=True)
     fused = _linear_loop(opt_name, on=True)
     _close(eager[0], fused[0])
     _close(eager[1], fused[1])
@@ -160,7 +164,7 @@ def test_pending_chains_are_bounded(fresh) -> None:
 
 
 def test_the_program_cache_is_bounded(fresh, monkeypatch) -> None:
-    monkeypatch.setattr(compiled, "CACHE_SIZE", 3)
+    monkeypatch.setattr(_registry, "CACHE_SIZE", 3)
     for n in range(2, 9):
         w = ft.ones(n, requires_grad=True)
         for _ in range(3):
@@ -168,5 +172,5 @@ def test_the_program_cache_is_bounded(fresh, monkeypatch) -> None:
         for _ in range(3):
             with ft.no_grad():
                 ((w * 3.0) + 1.0).tolist()
-    assert lazy.cache_size() <= 3
+    assert len(lazy._programs) <= 3
     assert len(compiled._sweep_fns) <= 3
