@@ -10,27 +10,14 @@ tensor's internals: its value, its ``.grad`` tensor and its version counter.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import jax
 
 from ..autograd import dtypes as _dt
+from ..autograd.fast import disabled as _fast_disabled
 from ..autograd.node import Node
 from ..autograd.tensor import Tensor, _edge
-
-try:  # the layered engine: one switch for the optional fast path
-    from ..autograd.fast import disabled as _fast_disabled
-except ImportError:  # the engine with its fast path in autograd.compiled
-    from ..autograd import compiled as _compiled
-
-    @contextlib.contextmanager
-    def _fast_disabled() -> Iterator[None]:
-        previous, _compiled.enabled = _compiled.enabled, False
-        try:
-            yield
-        finally:
-            _compiled.enabled = previous
 
 
 def value(t: Tensor) -> Any:
