@@ -87,3 +87,21 @@ def test_traced_index_out_of_range_reads_fill_not_a_neighbour():
     assert jnp.isnan(got[1])
     with pytest.raises(IndexError, match="index 7 is out of bounds"):
         pick(jnp.arange(5.0), jnp.array([1, 7, -1]))
+
+
+def test_bce_range_is_checked_on_concrete_values_only():
+    # Eager: torch's RuntimeError. Traced: no host round trip to check, so no error
+    # (the README lists this leniency); the loss of an in-range input is unchanged.
+    import jax
+    import jax.numpy as jnp
+
+    F = fg_torch.nn.functional
+
+    def loss(p):
+        return F.binary_cross_entropy(fg_torch.Tensor(p), fg_torch.ones(2))._value
+
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        loss(jnp.array([1.5, 0.5]))
+    traced = jax.jit(loss)(jnp.array([1.5, 0.5]))
+    assert traced.shape == ()
+    assert jax.jit(loss)(jnp.array([0.5, 0.5])) == pytest.approx(0.6931472, rel=1e-6)
