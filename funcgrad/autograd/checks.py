@@ -1,8 +1,10 @@
-"""Argument checks of indexing and hooks, with PyTorch's exception types and words.
+"""Argument checks of the engine's ops, with PyTorch's exception types and words:
+index keys and masks, hook results, integer arguments, and the per-op dtype rules
+that registry entries carry as ``OpDef.check``.
 
-JAX clamps out-of-range indices and broadcasts what it can; PyTorch raises. These
-checks run on concrete index values before JAX sees them (a traced index cannot be
-checked without a host round trip), so a wrong index is an error, never a number.
+JAX clamps out-of-range indices and computes what it can; PyTorch raises. Index
+checks run on concrete values before JAX sees them (a traced index cannot be checked
+without a host round trip), so a wrong index is an error, never a number.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ here first; a traced index reads JAX's fill value, never a clamped neighbour.
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -33,10 +34,9 @@ register("gather", _gather, "GatherBackward0", inputs=1)
 
 
 def _concrete(index: Tensor) -> np.ndarray | None:
-    try:
-        return np.asarray(index._value)
-    except Exception:  # noqa: BLE001 - a traced index has no value to check
-        return None
+    """The index's values, or ``None`` for a traced index (nothing to check)."""
+    value = index._value
+    return None if isinstance(value, jax.core.Tracer) else np.asarray(value)
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
