@@ -16,7 +16,15 @@ from typing import Any
 import jax
 import numpy as np
 
-# PyTorch's ScalarType names of dtypes, as its messages spell them.
+# PyTorch's C++ type names of dtypes (``float != double``), as its messages spell them.
+CPP_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half",
+    "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+    "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool", "complex64": "c10::complex<float>",
+}  # fmt: skip
+
+# PyTorch's ScalarType names of dtypes (``Long``), as its messages spell them.
 SCALAR_NAMES = {
     "float32": "Float", "float64": "Double", "float16": "Half",
     "bfloat16": "BFloat16", "int64": "Long", "int32": "Int", "int16": "Short",

@@ -26,6 +26,7 @@ from . import checks as _checks
 from . import dtypes as _dt
 from . import fast
 from ._format import format_tensor
+from .checks import CPP_NAMES as _CPP_NAMES
 from .checks import SCALAR_NAMES as _SCALAR_NAMES
 from .engine import topological_order
 from .grad_mode import _state as _grad_state
@@ -93,12 +94,6 @@ NON_LEAF_GRAD = (
 )
 
 # How PyTorch's messages spell dtypes: C++ type names (ScalarType names: checks).
-_CPP_NAMES = {
-    "float32": "float", "float64": "double", "float16": "c10::Half",
-    "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-    "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-    "bool": "bool", "complex64": "c10::complex<float>",
-}  # fmt: skip
 
 
 class Size(tuple):

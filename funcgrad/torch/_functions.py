@@ -202,10 +202,9 @@ def where(condition: Tensor, input, other) -> Tensor:
             "where(): expected at least one of input and other to be a Tensor"
         )
     if isinstance(condition, Tensor) and condition.dtype.name != "bool":
-        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "float32": "Float"}
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with "
-            f"dtype {kind.get(condition.dtype.name, condition.dtype.name)}"
+            f"dtype {_checks.scalar_name(condition.dtype)}"
         )
     return dispatch("where", input, other, condition)
 

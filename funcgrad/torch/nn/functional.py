@@ -342,14 +342,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return out.view(*lead, weight.shape[0])
 
 
-_DTYPE_WORDS = {"float32": ("Float", "float"), "float64": ("Double", "double")}
-
-
 def _dtype_words(t: Tensor) -> tuple[str, str]:
-    name = str(t.dtype).removeprefix("torch.")
-    scalar = {"int64": "Long", "int32": "Int", "float16": "Half", "bool": "Bool"}
-    cpp = {"int64": "long int", "int32": "int", "float16": "c10::Half"}
-    return _DTYPE_WORDS.get(name, (scalar.get(name, name), cpp.get(name, name)))
+    """``t``'s dtype as torch's messages spell it: ScalarType and C++ names."""
+    name = t.dtype.name
+    return checks.SCALAR_NAMES.get(name, name), checks.CPP_NAMES.get(name, name)
 
 
 def _check_linear_dtypes(x: Tensor, weight: Tensor, bias) -> None:
