@@ -1683,6 +1683,20 @@ class return_min(_ReturnTypes):  # noqa: N801 - torch's name
     _name = "min"
 
 
+_RETURN_TYPES: dict[str, type[_ReturnTypes]] = {"max": return_max, "min": return_min}
+
+
+def return_types(name: str) -> type[_ReturnTypes]:
+    """The ``torch.return_types.<name>`` class (``sort``, ``topk``...), made once.
+
+    >>> return_types("sort").__name__
+    'sort'
+    """
+    if name not in _RETURN_TYPES:
+        _RETURN_TYPES[name] = type(name, (_ReturnTypes,), {"_name": name})
+    return _RETURN_TYPES[name]
+
+
 _EMPTY_REDUCTION = (
     "Expected reduction dim to be specified for input.numel() == 0. Specify the "
     "reduction dim with the 'dim' argument."
@@ -2168,9 +2182,28 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
     return roots
 
 
+def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict):  # noqa: A002
+    """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``)."""
+    if op.signature is None:
+        if args or kwargs:
+            name = op.method or op.function
+            raise TypeError(f"{name}() takes 1 positional argument but more were given")
+        return dispatch(op, input)
+    inputs, options = op.signature(input, *args, **kwargs)
+    values = dispatch(op, *inputs, **options)
+    if op.indices is None:
+        return values
+    first = inputs[0]._value
+    with _dt.scope(not _is_tracer(first)):
+        found = op.indices(first, **options).astype(_dt.int64.storage())
+    return return_types(op.method or op.function)(
+        values, Tensor._wrap(found, _dt.int64)
+    )
+
+
 def _method(op: OpDef):
-    def method(self: Tensor) -> Tensor:
-        return dispatch(op, self)
+    def method(self: Tensor, *args, **kwargs) -> Tensor:
+        return _call(op, self, args, kwargs)
 
     method.__name__ = method.__qualname__ = op.method
     method.__doc__ = f"``{op.name}`` of this tensor, recorded as ``{op.node_name}``."
@@ -2178,11 +2211,12 @@ def _method(op: OpDef):
 
 
 def _function(op: OpDef):
-    def function(input: Tensor) -> Tensor:  # noqa: A002 - torch's name
-        return dispatch(op, input if isinstance(input, Tensor) else Tensor(input))
+    def function(input: Tensor, *args, **kwargs) -> Tensor:  # noqa: A002
+        return _call(op, input if isinstance(input, Tensor) else Tensor(input), args,
+                     kwargs)  # fmt: skip
 
     function.__name__ = function.__qualname__ = op.function
-    function.__doc__ = f"""Elementwise ``{op.function}`` (``{op.node_name}``).
+    function.__doc__ = f"""``{op.function}`` (``{op.node_name}``).
 
     >>> from funcgrad.torch import tensor
     >>> {op.function}(tensor([1.0])).shape
@@ -2201,7 +2235,8 @@ def torch_functions() -> dict:
 
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
-    """Give ``cls`` a method for every registry entry with ``OpDef.method``.
+    """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
+    its in-place form (``exp_``) unless the op returns indices too.
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
@@ -2209,13 +2244,19 @@ def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     for op in OPS.values():
         if op.method:
             setattr(cls, op.method, _method(op))
-            setattr(cls, op.method + "_", _inplace_method(op))
+            if op.indices is None:
+                setattr(cls, op.method + "_", _inplace_method(op))
     return cls
 
 
 def _inplace_method(op: OpDef):
-    def method(self: Tensor) -> Tensor:
-        return self._inplace(op.name)
+    def method(self: Tensor, *args, **kwargs) -> Tensor:
+        if op.signature is None:
+            if args or kwargs:
+                raise TypeError(f"{op.method}_() takes no arguments")
+            return self._inplace(op.name)
+        inputs, options = op.signature(self, *args, **kwargs)
+        return self._inplace(op.name, *inputs[1:], **options)
 
     method.__name__ = method.__qualname__ = op.method + "_"
     method.__doc__ = f"``{op.method}`` written into this tensor (and its views)."

@@ -1,4 +1,7 @@
-"""The op registry: one entry per PyTorch op.
+"""The op registry itself: :class:`OpDef`, :data:`OPS`, :func:`register` and the
+helpers the family modules (``arithmetic``, ``elementwise``, ...) build entries with.
+
+One entry per PyTorch op.
 
 An entry names the op as torch does (``"add"``, ``"sum.dim"``), gives its pure
 ``jnp`` forward and the name of the backward node PyTorch records for it
@@ -17,8 +20,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from .. import functional as F
-from . import checks
+from ... import functional as F
 
 
 class OpDef(NamedTuple):
@@ -34,7 +36,14 @@ class OpDef(NamedTuple):
     The other keyword facts:
 
     * ``method`` / ``function``: the ``Tensor`` method and ``torch.*`` function
-      generated for the op (a one-input op called with its options as keywords);
+      generated for the op (and ``method_`` for the in-place form);
+    * ``signature``: torch's argument list for those: called with the method's
+      arguments ``(input, *args, **kwargs)``, it checks and normalises them and
+      returns ``(args, options)`` for the dispatch (``dim`` wrapped, defaults
+      filled). Without it the generated method takes ``input`` alone;
+    * ``indices``: for ops that also return positions (``sort``, ``topk``...):
+      ``indices(value, **options)`` gives them as an integer array, and the
+      generated method returns ``torch.return_types.<name>(values, indices)``;
     * ``view``: the result shares its input's storage (``t``, ``select``...);
     * ``layout``: ``"same"`` when the result takes the memory layout of its first
       full-size input, as PyTorch's elementwise kernels do;
@@ -59,6 +68,8 @@ class OpDef(NamedTuple):
     layout: str | None = None
     dtype: str | None = None
     saves: tuple[int, ...] = ()
+    signature: Callable[..., tuple[tuple, dict]] | None = None
+    indices: Callable[..., jax.Array] | None = None
 
 
 OPS: dict[str, OpDef] = {}
@@ -143,7 +154,7 @@ def _broadcast_pair(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _aligned(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
+def aligned(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     """Wrap an elementwise ``fn`` so inputs of lower rank get leading unit axes
     first: PyTorch broadcasts by rank promotion, which JAX makes explicit."""
 
@@ -231,64 +242,14 @@ def view_strides(
     return tuple(new) if view_d == -1 else None
 
 
-# --- arithmetic -------------------------------------------------------------------
-# Inputs are arrays or Python scalars (a wrapped number is an input without grad, as
-# in PyTorch); options such as ``dim`` are keyword arguments.
+# --- helpers of the family modules -------------------------------------------
 SAME = "same"  # ``layout``: the result takes its first full-size input's layout
-_CROSS = (
+CROSS = (
     (1, (0,)),
     (0, (1,)),
 )  # ``saves``: each input saved when the other requires grad
 
-register(
-    "add",
-    _aligned(lambda a, b, alpha=1: a + (b if alpha == 1 else b * alpha)),
-    "AddBackward0",
-    layout=SAME,
-)
-register(
-    "sub",
-    _aligned(lambda a, b, alpha=1: a - (b if alpha == 1 else b * alpha)),
-    "SubBackward0",
-    layout=SAME,
-    check=checks.subtraction,
-)
-register(
-    "rsub",
-    lambda a, other, alpha=1: other - a * alpha,
-    "RsubBackward1",
-    inputs=1,
-    layout=SAME,
-    check=checks.subtraction,
-)
-register("mul", _aligned(jnp.multiply), "MulBackward0", layout=SAME, saves=_CROSS)
-register("div", _aligned(jnp.divide), "DivBackward0", layout=SAME, saves=((0, (1,)), 1))
-register("reciprocal", jnp.reciprocal, "ReciprocalBackward0", layout=SAME, saves=(-1,))
-register(
-    "neg",
-    jnp.negative,
-    "NegBackward0",
-    layout=SAME,
-    method="neg",
-    function="neg",
-    check=checks.negation,
-)
-register(
-    "pow.Tensor_Scalar",
-    lambda a, exponent: a**exponent,
-    "PowBackward0",
-    layout=SAME,
-    saves=(0,),
-)
-register(
-    "pow.Tensor_Tensor", _aligned(jnp.power), "PowBackward1", layout=SAME,
-    saves=(0, 1, -1),
-)  # fmt: skip
-register("pow.Scalar", lambda a, base: base**a, "PowBackward2", layout=SAME,
-         saves=(0, -1))  # fmt: skip
 
-
-# --- elementwise functions ----------------------------------------------------------
 def _floating(fn: Callable[..., jax.Array]) -> Callable[..., jax.Array]:
     """Integer and bool inputs are computed in the default float dtype, as
     PyTorch's ``exp``/``sigmoid``/... return ``float32`` for them."""
@@ -321,84 +282,6 @@ def floating(name: str, fn: Callable[..., jax.Array], node_name: str, **facts):
     return unary(name, _floating(fn), node_name, dtype="float", **facts)
 
 
-floating("exp", jnp.exp, "ExpBackward0", saves=(-1,))
-floating("log", jnp.log, "LogBackward0", saves=(0,))
-floating("sqrt", jnp.sqrt, "SqrtBackward0", saves=(-1,))
-unary("abs", jnp.abs, "AbsBackward0", saves=(0,))
-floating("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", saves=(-1,))
-floating("tanh", jnp.tanh, "TanhBackward0", saves=(-1,))
-unary("relu", jax.nn.relu, "ReluBackward0", saves=(-1,), check=checks.no_bool("relu"))
-register(
-    "clamp",
-    lambda a, min=None, max=None: jnp.clip(a, min, max),
-    "ClampBackward1",
-    layout=SAME,
-    saves=(0,),
-)
-register("maximum", _aligned(jnp.maximum), "MaximumBackward0", layout=SAME,
-         saves=(0, 1))  # fmt: skip
-register("minimum", _aligned(jnp.minimum), "MinimumBackward0", layout=SAME,
-         saves=(0, 1))  # fmt: skip
-register(
-    "where",
-    _aligned(lambda a, b, condition: jnp.where(condition, a, b)),
-    "WhereBackward0",
-    inputs=2,
-    layout=SAME,
-)
-
-# --- reductions ---------------------------------------------------------------------
-register("sum", jnp.sum, "SumBackward0")
-register(
-    "sum.dim",
-    lambda a, dim, keepdim=False: jnp.sum(a, dim, keepdims=keepdim),
-    "SumBackward1",
-)
-register("mean", jnp.mean, "MeanBackward0", check=checks.mean)
-register(
-    "mean.dim",
-    lambda a, dim, keepdim=False: jnp.mean(a, dim, keepdims=keepdim),
-    "MeanBackward1",
-    check=checks.mean,
-)
-register("max", jnp.max, "MaxBackward1", saves=(0, -1))
-register(
-    "max.dim",
-    lambda a, dim, keepdim=False: jnp.max(a, dim, keepdims=keepdim),
-    "MaxBackward0",
-)
-register("min", jnp.min, "MinBackward1", saves=(0, -1))
-register(
-    "min.dim",
-    lambda a, dim, keepdim=False: jnp.min(a, dim, keepdims=keepdim),
-    "MinBackward0",
-)
-
-# --- linear algebra -------------------------------------------------------------------
-_ADDMM = checks.kernel("addmm_impl_cpu_", "nonbool")
-_MV = checks.kernel("addmv_impl_cpu", "nonbool")
-register("mm", jnp.matmul, "MmBackward0", saves=_CROSS, check=_ADDMM)
-register("mv", jnp.matmul, "MvBackward0", saves=_CROSS, check=_MV)
-register(
-    "dot", jnp.dot, "DotBackward0", saves=_CROSS, check=checks.kernel("dot", "nonbool")
-)
-register(
-    "bmm",
-    jnp.matmul,
-    "BmmBackward0",
-    saves=_CROSS,
-    check=checks.kernel("bmm", "nonbool"),
-)
-register(
-    "addmm",
-    lambda bias, a, b: a @ b + F._align(bias, 2),
-    "AddmmBackward0",
-    saves=((1, (2,)), (2, (1,))),
-    check=lambda bias, a, b: _ADDMM(a),
-)
-
-
-# --- shapes ---------------------------------------------------------------------------
 # A view op's result shares its input's storage (``view=True``); its options
 # are static, so the view can be read again from its base after a write.
 def view(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
@@ -408,127 +291,3 @@ def view(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
     (True, False)
     """
     return register(name, forward, node_name, view=True)
-
-
-view("alias", lambda a: a, "AliasBackward0")
-view("t", jnp.transpose, "TBackward0")
-view(
-    "transpose", lambda a, dim0, dim1: jnp.swapaxes(a, dim0, dim1), "TransposeBackward0"
-)
-view("permute", lambda a, dims: jnp.transpose(a, dims), "PermuteBackward0")
-view("view", lambda a, shape: jnp.reshape(a, shape), "ViewBackward0")
-register("_unsafe_view", lambda a, shape: jnp.reshape(a, shape), "UnsafeViewBackward0")
-view("_reshape_alias", lambda a, shape: jnp.reshape(a, shape), "ReshapeAliasBackward0")
-view("expand", lambda a, shape: jnp.broadcast_to(a, shape), "ExpandBackward0")
-view("squeeze", jnp.squeeze, "SqueezeBackward0")
-view("squeeze.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward1")
-view("squeeze.dims", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward2")
-view("squeeze_.dim", lambda a, dim: jnp.squeeze(a, dim), "SqueezeBackward4")
-view("unsqueeze", lambda a, dim: jnp.expand_dims(a, dim), "UnsqueezeBackward0")
-view("select", lambda a, dim, index: jnp.take(a, index, axis=dim), "SelectBackward0")
-view(
-    "slice",
-    lambda a, dim, start, stop, step: a[
-        (slice(None),) * dim + (slice(start, stop, step),)
-    ],
-    "SliceBackward0",
-)
-view(
-    "diagonal",
-    lambda a, offset, dim1, dim2: jnp.diagonal(a, offset, dim1, dim2),
-    "DiagonalBackward0",
-)
-
-
-def _unfold(a, dimension: int, size: int, step: int):
-    n = (a.shape[dimension] - size) // step + 1
-    starts = jnp.arange(n) * step
-    windows = starts[:, None] + jnp.arange(size)[None, :]  # (n, size)
-    out = jnp.take(a, windows.reshape(-1), axis=dimension)
-    out = out.reshape(a.shape[:dimension] + (n, size) + a.shape[dimension + 1 :])
-    return jnp.moveaxis(out, dimension + 1, -1)
-
-
-view("unfold", _unfold, "UnfoldBackward0")
-
-
-def _part(a, dim: int, start: int, stop: int):
-    return a[(slice(None),) * dim + (slice(start, stop),)]
-
-
-view("unbind", lambda a, dim, index: jnp.take(a, index, axis=dim), "UnbindBackward0")
-view("split", _part, "SplitBackward0")
-view("split_with_sizes", _part, "SplitWithSizesBackward0")
-
-
-def _index(a, *arrays, template):
-    """``a[key]`` where ``template`` rebuilds the key: arrays fill its ``"T"`` slots.
-
-    Concrete indices are bounds-checked before they get here (``checks``); a traced
-    index out of range reads JAX's fill value (NaN for floats, the lowest integer),
-    never a clamped neighbour that would look like a result."""
-    return a.at[_index_key(arrays, template)].get(mode="fill")
-
-
-def _index_key(arrays, template) -> tuple:
-    it = iter(arrays)
-    return tuple(next(it) if item == "T" else _key_item(item) for item in template)
-
-
-def _key_item(item):
-    if item == "N":
-        return None
-    if item == "E":
-        return Ellipsis
-    if isinstance(item, tuple):  # ("S", start, stop, step): slices hash from 3.12 only
-        return slice(*item[1:])
-    return item
-
-
-register("index.Tensor", _index, "IndexBackward0", inputs=1)
-register("cat", lambda *xs, dim=0: jnp.concatenate(xs, axis=dim), "CatBackward0")
-register("stack", lambda *xs, dim=0: jnp.stack(xs, axis=dim), "StackBackward0")
-register("clone", lambda a: a, "CloneBackward0", layout=SAME)
-register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0", layout=SAME)
-
-# --- in-place writes (``fill_``, ``zero_``, ``copy_``, index assignment) ------------
-register("fill", lambda a, value: jnp.full_like(a, value), "FillBackward2")
-register("zero", jnp.zeros_like, "ZeroBackward0")
-register(
-    "copy_",
-    lambda a, src: jnp.broadcast_to(jnp.asarray(src).astype(a.dtype), a.shape),
-    "torch::autograd::CopyBackwards",
-)
-
-
-def _index_put(a, values, *arrays, template, accumulate=False):
-    key = _index_key(arrays, template)
-    values = jnp.asarray(values).astype(a.dtype)
-    return a.at[key].add(values) if accumulate else a.at[key].set(values)
-
-
-register("index_put", _index_put, "IndexPutBackward0", inputs=2)
-register(
-    "masked_fill",
-    lambda a, mask, value: jnp.where(mask, jnp.asarray(value, a.dtype), a),
-    "MaskedFillBackward0",
-    inputs=1,
-)
-
-
-def _index_add(a, source, index, dim, alpha=1):
-    key = (slice(None),) * dim + (index,)
-    return a.at[key].add((source if alpha == 1 else source * alpha).astype(a.dtype))
-
-
-register("index_add", _index_add, "IndexAddBackward0", inputs=2)
-
-
-def _scatter(a, src, index, dim):
-    grids = list(jnp.meshgrid(*(jnp.arange(n) for n in index.shape), indexing="ij"))
-    grids[dim] = index
-    part = src[tuple(slice(0, n) for n in index.shape)] if jnp.ndim(src) else src
-    return a.at[tuple(grids)].set(jnp.asarray(part).astype(a.dtype))
-
-
-register("scatter", _scatter, "ScatterBackward0", inputs=2)
