@@ -25,6 +25,48 @@ def value(t: Tensor) -> Any:
     return t._value
 
 
+def raw_values(tensors: list) -> list:
+    """Each tensor's array as held (a pending value stays pending): read for
+    identity, to see that nothing replaced it.
+
+    >>> import funcgrad.torch as torch
+    >>> t = torch.ones(2)
+    >>> raw_values([t])[0] is value(t)
+    True
+    """
+    return [t._val for t in tensors]
+
+
+def grads(tensors: list) -> list:
+    """Each tensor's ``.grad`` tensor (or ``None``), without warnings.
+
+    >>> import funcgrad.torch as torch
+    >>> grads([torch.ones(2)])
+    [None]
+    """
+    return [t._grad for t in tensors]
+
+
+def flags(tensors: list) -> list:
+    """Each tensor's ``requires_grad``.
+
+    >>> import funcgrad.torch as torch
+    >>> flags([torch.ones(2, requires_grad=True), torch.ones(1)])
+    [True, False]
+    """
+    return [t._requires_grad for t in tensors]
+
+
+def grad_fns(tensors: list) -> list:
+    """Each tensor's ``grad_fn``.
+
+    >>> import funcgrad.torch as torch
+    >>> grad_fns([torch.ones(2)])
+    [None]
+    """
+    return [t.grad_fn for t in tensors]
+
+
 def set_value(t: Tensor, v: Any) -> None:
     """Replace the tensor's array in place, without counting a write."""
     t._value = v
