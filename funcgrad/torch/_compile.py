@@ -52,6 +52,7 @@ import traceback
 import types
 import warnings
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
@@ -277,14 +278,10 @@ class _Walker:
 
     def module(self, m: Module) -> None:
         """A module's part of the walk, reused until a module changes (the
-        tensors' shapes, dtypes and grads are read afresh on every call)."""
-        recording, self.recording = self.recording, False  # the epoch guards it
-        try:
-            self._module(m)
-        finally:
-            self.recording = recording
-
-    def _module(self, m: Module) -> None:
+        tensors' shapes, dtypes and grads are read afresh on every call). Its
+        attributes and registries are guarded by the module epoch; what lies
+        deeper (a list or an object in an attribute) is read and guarded, and
+        such a module's part is walked afresh every time."""
         cached = _MODULES.get(m)
         if (
             cached is not None
@@ -300,18 +297,33 @@ class _Walker:
             self.containers.extend(cached.containers)
             return
         starts = [len(x) for x in self._parts()]
+        reads = len(self.reads)
         self.seen[id(m)] = len(self.seen)
         self.order.append(id(m))
         self.key.append((id(m), m.training))
-        self.items(vars(m), 0)
+        self._module_items(vars(m))
         order, key, tensors, scalars, containers = (
             x[n:] for x, n in zip(self._parts(), starts, strict=True)
         )
         del self.key[starts[1] :]
         self.key.append(tuple(key))
-        _MODULES[m] = _Part(
-            _pytree.epoch, order, tuple(key), tensors, scalars, containers
-        )
+        if len(self.reads) == reads:
+            _MODULES[m] = _Part(
+                _pytree.epoch, order, tuple(key), tensors, scalars, containers
+            )
+
+    def _module_items(self, d: dict) -> None:
+        self.key.append(tuple(d))
+        for name, item in d.items():
+            if name not in _pytree._REGISTRIES or type(item) is not OrderedDict:
+                self.value(item, 1)
+                continue
+            self.seen[id(item)] = len(self.seen)
+            self.order.append(id(item))
+            self.containers.append(item)
+            self.key.append(tuple(item))
+            for sub in item.values():
+                self.value(sub, 2)
 
     def _parts(self) -> tuple:
         return self.order, self.key, self.tensors, self.scalars, self.containers
