@@ -569,6 +569,8 @@ class _Plan:
         self.optimizers: list[Any] = []  # per optimizer: its write-back plan
         self.opt_leaves: list[int] = []  # per optimizer: its state's leaf count
         self.out_start = 0
+        self.opt_start = 0  # where the optimizers' states begin in the output
+        self.writer: Callable | bool | None = None  # see _writer
         self.out_tree = None
         self.out_kinds: list[tuple] = []
 
@@ -626,6 +628,7 @@ def _body(fn, args, kwargs, found: _Found, plan: _Plan, layout: list) -> Callabl
         _check_escapes(fn, args, kwargs, found)
         new = _collect_tensors(plan, tensors, tv, versions0, flags0)
         new += _collect_grads(plan, tensors, grads0, gversions0)
+        plan.opt_start = len(new)
         for opt in found.optimizers:
             leaves, how = opt._compile_outputs()
             new += leaves
@@ -782,10 +785,35 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     return _Entry(program, plan, None, grad_op), (inputs, results)
 
 
-def _write_back(tensors, optimizers, entry: _Entry, inputs, out) -> tuple[Any, list]:
+def _write_back(
+    tensors, optimizers, entry: _Entry, inputs, out, edges: tuple | None = None
+) -> tuple[Any, list]:
     """Put the program's results into the state, as the call would have left
     it; returns the call's result and each optimizer's state entries."""
     plan = entry.plan
+    if plan.writer is None:
+        plan.writer = _writer(plan)
+    if plan.writer:
+        plan.writer(tensors, out)
+    else:
+        _write_tensors(tensors, plan, out)
+    at = plan.opt_start
+    entries = []
+    for opt, how, n in zip(optimizers, plan.optimizers, plan.opt_leaves, strict=True):
+        entries.append(opt._compile_write_back(how, out[at : at + n]))
+        at += n
+    return _outputs(tensors, entry, inputs, out, edges), entries
+
+
+def _writer(plan: _Plan) -> Callable | bool:
+    """The plan's tensor writes as one generated function (``False``: written
+    one by one, where a ``requires_grad`` changes or the plan is very long)."""
+    if plan.flags or len(plan.changed) + len(plan.grads) > 1024:
+        return False
+    return _access.writer(plan.changed, plan.versions, plan.grads)
+
+
+def _write_tensors(tensors: list, plan: _Plan, out) -> None:
     at = 0
     for i in plan.changed:
         _access.set_value(tensors[i], out[at])
@@ -806,14 +834,9 @@ def _write_back(tensors, optimizers, entry: _Entry, inputs, out) -> tuple[Any, l
             g = _access.wrap(out[at - 1], dtype)
             _access.set_grad(tensors[i], g)
         _access.bump_version(g, how[1])
-    entries = []
-    for opt, how, n in zip(optimizers, plan.optimizers, plan.opt_leaves, strict=True):
-        entries.append(opt._compile_write_back(how, out[at : at + n]))
-        at += n
-    return _outputs(tensors, entry, inputs, out), entries
 
 
-def _outputs(tensors, entry: _Entry, inputs, out) -> Any:
+def _outputs(tensors, entry: _Entry, inputs, out, edges: tuple | None) -> Any:
     plan = entry.plan
     at = plan.out_start
     leaves = []
@@ -829,7 +852,8 @@ def _outputs(tensors, entry: _Entry, inputs, out) -> Any:
             leaves.append(_access.wrap(v, kind[1]))
         elif kind[0] == "diff":
             op = entry.grad_op(kind[2])
-            leaves.append(_access.recorded(v, kind[1], op, tensors, tuple(inputs)))
+            saved = tuple(inputs)
+            leaves.append(_access.recorded(v, kind[1], op, tensors, saved, edges))
         else:
             leaves.append(v)
     return jax.tree_util.tree_unflatten(plan.out_tree, leaves)
@@ -858,19 +882,15 @@ class _Replay:
         self.own = found.tensors[n:]
         self.pids = [o._compile_ids() for o in found.optimizers]
         self.lrs: list = [(None, None)] * len(found.optimizers)
-        plan = entry.plan
-        self.opt_at = len(plan.changed) + sum(1 for g in plan.grads if g[1] != "none")
+        self.read, self.with_grad = _access.reader(self.own)
+        self.n_inputs = len(self.own) + len(self.with_grad)
+        self.edges = _access.edges(self.own)
 
     def settle(self, entries: list, out: list) -> None:
         """Note the state the call left (the next call's inputs)."""
-        own = self.own
-        self.vals = _access.raw_values(own)
-        self.grads = _access.grads(own)
-        self.gvals = _access.raw_values([g for g in self.grads if g is not None])
-        self.flags = _access.flags(own)
-        self.grad_fns = _access.grad_fns(own)
+        self.now = self.read()
         self.entries = entries
-        at, self.states = self.opt_at, []
+        at, self.states = self.entry.plan.opt_start, []
         for n in self.entry.plan.opt_leaves:
             self.states.append(out[at : at + n])
             at += n
@@ -895,9 +915,12 @@ class _Replay:
             out = self.entry.program(*flat)
         except _Abort:
             return _MISS
-        tensors = arg_tensors + self.own if arg_tensors else self.own
+        tensors, edges = self.own, self.edges
+        if arg_tensors:
+            tensors = arg_tensors + tensors
+            edges = _access.edges(arg_tensors) + edges
         optimizers = self.found.optimizers
-        result, entries = _write_back(tensors, optimizers, self.entry, flat, out)
+        result, entries = _write_back(tensors, optimizers, self.entry, flat, out, edges)
         self.settle(entries, out)
         return result
 
@@ -912,30 +935,35 @@ class _Replay:
         return w.tensors
 
     def _inputs(self, arg_tensors: list) -> list | None:
-        own = self.own
-        vals = _access.raw_values(own)
-        if not all(map(operator.is_, vals, self.vals)):
-            vals = _same_avals(own, vals, self.vals)
-        grads = _access.grads(own)
-        if vals is None or not all(map(operator.is_, grads, self.grads)):
+        try:
+            now = self.read()
+        except AttributeError:  # a .grad went away
             return None
-        present = [g for g in grads if g is not None]
-        gvals = _access.raw_values(present)
-        if not all(map(operator.is_, gvals, self.gvals)):
-            gvals = _same_avals(present, gvals, self.gvals)
-        if (
-            gvals is None
-            or _access.flags(own) != self.flags
-            or not all(map(operator.is_, _access.grad_fns(own), self.grad_fns))
-        ):
-            return None
-        flat = [_access.value(t) for t in arg_tensors] + vals
+        if not all(map(operator.is_, now, self.now)):
+            now = self._replaced(now)
+            if now is None:
+                return None
+        n = self.n_inputs
+        if not arg_tensors:
+            return self._optimizer_inputs(list(now[:n]))
+        flat = [_access.value(t) for t in arg_tensors]
+        flat += now[: len(self.own)]
         for t in arg_tensors:
             g = _access.grad_of(t)
             if g is not None:
                 flat.append(_access.value(g))
-        flat += gvals
+        flat += now[len(self.own) : n]
         return self._optimizer_inputs(flat)
+
+    def _replaced(self, now: tuple) -> tuple | None:
+        """``now`` where only arrays were replaced, each by one of the same
+        shape and dtype (an in-place update between calls), else ``None``."""
+        n, before = self.n_inputs, self.now
+        if not all(map(operator.is_, now[n:], before[n:])):
+            return None
+        holders = self.own + [now[n + i] for i in self.with_grad]
+        arrays = _same_avals(holders, now[:n], before[:n])
+        return None if arrays is None else (*arrays, *now[n:])
 
     def _optimizer_inputs(self, flat: list) -> list | None:
         optimizers = self.found.optimizers
