@@ -58,6 +58,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.extend.core import Literal, jaxpr_as_fun
 
 from ..autograd import anomaly as _anomaly
 from ..autograd.grad_mode import is_grad_enabled
@@ -776,6 +777,8 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     program = jax.jit(_body(fn, args, kwargs, found, plan, layout))
     try:
         with _restored(found), _tracing(found):
+            traced = program.trace(*inputs)
+            program = _without_constants(program, traced.jaxpr, inputs)
             results = program(*inputs)
     except Exception as exc:  # noqa: BLE001 - every failure to trace is a break
         return _Entry(None, None, _break_from(exc)), None
@@ -783,6 +786,62 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     if any(kind[0] == "diff" for kind in plan.out_kinds):
         grad_op = _grad_ops(fn, args, kwargs, found, layout)
     return _Entry(program, plan, None, grad_op), (inputs, results)
+
+
+def _without_constants(program, closed, inputs: list) -> Callable:
+    """``program``, or where some outputs depend on no input (a ``.grad``
+    zeroed at the end of a step) a program without them and a function that
+    puts the arrays, computed once, back in their places: each output costs
+    the call time (an immutable array is safely shared from call to call)."""
+    jaxpr = closed.jaxpr
+    constant = _constant_outputs(jaxpr)
+    wide = any(getattr(v.aval, "dtype", None) in _WIDE for v in jaxpr.invars)
+    if not constant or wide or len(constant) == len(jaxpr.outvars):
+        return program
+    outvars = [v for i, v in enumerate(jaxpr.outvars) if i not in constant]
+    main = jax.jit(
+        _once(jaxpr_as_fun(closed.replace(jaxpr=jaxpr.replace(outvars=outvars))))
+    )
+    fixed = jaxpr.replace(outvars=[jaxpr.outvars[i] for i in constant])
+    arrays = jax.jit(jaxpr_as_fun(closed.replace(jaxpr=fixed)))(*inputs)
+    places = list(zip(constant, arrays, strict=True))
+
+    def run(*flat):
+        out = list(main(*flat))
+        for i, array in places:
+            out.insert(i, array)
+        return out
+
+    return run
+
+
+_WIDE = tuple(jnp.dtype(d) for d in ("float64", "int64", "uint64", "complex128"))
+
+
+def _constant_outputs(jaxpr) -> list[int]:
+    """The positions of the outputs computed from no input and no effect."""
+    dynamic = set(map(id, jaxpr.invars))
+    for eqn in jaxpr.eqns:
+        if eqn.effects or any(id(v) in dynamic for v in eqn.invars):
+            dynamic.update(map(id, eqn.outvars))
+    return [
+        i
+        for i, v in enumerate(jaxpr.outvars)
+        if not isinstance(v, Literal) and id(v) not in dynamic
+    ]
+
+
+def _once(fun: Callable) -> Callable:
+    """``fun``, for ``jax.jit`` to trace once only (a second trace is a break)."""
+    traced = []
+
+    def traced_once(*flat):
+        if traced:
+            raise _Abort("the program was traced again unexpectedly")
+        traced.append(True)
+        return fun(*flat)
+
+    return traced_once
 
 
 def _write_back(

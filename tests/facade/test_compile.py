@@ -515,3 +515,31 @@ def test_grad_mode_and_a_global_dict_after_replays() -> None:
     assert out.item() == 8.0 and out.grad_fn is None
     table["v"] = 1.0
     assert compiled(x).item() == 8.0
+
+
+def test_a_grad_zeroed_in_the_step_and_changed_between_calls() -> None:
+    def make():
+        w = ft.tensor([1.0, -1.0], requires_grad=True)
+        x = ft.tensor([2.0, 3.0])
+
+        def step():
+            loss = (w * w * x).sum()
+            loss.backward()
+            with ft.no_grad():
+                w.sub_(0.1 * w.grad)
+            w.grad.zero_()  # a program output that depends on no input
+            return loss
+
+        return w, step
+
+    (w1, s1), (w2, s2) = make(), make()
+    compiled = ft.compile(s1)
+    for i in range(8):
+        if i in (4, 6):
+            for w in (w1, w2):
+                w.grad.add_(1.0)  # between calls, in place
+        assert compiled().item() == pytest.approx(s2().item(), rel=1e-6)
+        np.testing.assert_allclose(_np(w1), _np(w2), rtol=1e-6)
+        np.testing.assert_allclose(_np(w1.grad), _np(w2.grad))
+        assert w1.grad._version == w2.grad._version
+    assert compiled.compile_count == 1
