@@ -58,7 +58,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jax.extend.core import Literal, jaxpr_as_fun
+from jax.extend.core import ClosedJaxpr, Literal, jaxpr_as_fun
 
 from ..autograd import anomaly as _anomaly
 from ..autograd.grad_mode import is_grad_enabled
@@ -721,6 +721,8 @@ class _Entry(NamedTuple):
     plan: _Plan | None
     graph_break: GraphBreak | None
     grad_op: Callable | None = None  # output index -> OpDef differentiating it
+    kept: Any = None  # the program's jaxpr without the outputs in ``places``
+    places: list = []  # (output position, array): outputs computed once
 
 
 def _grad_ops(fn, args, kwargs, found: _Found, layout: list) -> Callable:
@@ -778,33 +780,42 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     try:
         with _restored(found), _tracing(found):
             traced = program.trace(*inputs)
-            program = _without_constants(program, traced.jaxpr, inputs)
+            program, kept, places = _without_constants(program, traced.jaxpr, inputs)
             results = program(*inputs)
     except Exception as exc:  # noqa: BLE001 - every failure to trace is a break
         return _Entry(None, None, _break_from(exc)), None
     grad_op = None
     if any(kind[0] == "diff" for kind in plan.out_kinds):
         grad_op = _grad_ops(fn, args, kwargs, found, layout)
-    return _Entry(program, plan, None, grad_op), (inputs, results)
+    entry = _Entry(program, plan, None, grad_op, kept, places)
+    return entry, (inputs, results)
 
 
-def _without_constants(program, closed, inputs: list) -> Callable:
+def _without_constants(program, closed, inputs: list) -> tuple[Callable, Any, list]:
     """``program``, or where some outputs depend on no input (a ``.grad``
-    zeroed at the end of a step) a program without them and a function that
-    puts the arrays, computed once, back in their places: each output costs
-    the call time (an immutable array is safely shared from call to call)."""
+    zeroed at the end of a step) a program without them that puts the arrays,
+    computed once, back in their places: each output costs call time (an
+    immutable array is safely shared from call to call). Also the jaxpr of the
+    outputs computed on every call and the places (for :func:`_baked`)."""
     jaxpr = closed.jaxpr
+    if any(getattr(v.aval, "dtype", None) in _WIDE for v in jaxpr.invars):
+        return program, None, []
     constant = _constant_outputs(jaxpr)
-    wide = any(getattr(v.aval, "dtype", None) in _WIDE for v in jaxpr.invars)
-    if not constant or wide or len(constant) == len(jaxpr.outvars):
-        return program
+    if len(constant) == len(jaxpr.outvars):
+        return program, None, []
     outvars = [v for i, v in enumerate(jaxpr.outvars) if i not in constant]
-    main = jax.jit(
-        _once(jaxpr_as_fun(closed.replace(jaxpr=jaxpr.replace(outvars=outvars))))
-    )
+    kept = closed.replace(jaxpr=jaxpr.replace(outvars=outvars))
+    if not constant:
+        return program, kept, []
     fixed = jaxpr.replace(outvars=[jaxpr.outvars[i] for i in constant])
     arrays = jax.jit(jaxpr_as_fun(closed.replace(jaxpr=fixed)))(*inputs)
     places = list(zip(constant, arrays, strict=True))
+    return _placing(jax.jit(_once(jaxpr_as_fun(kept))), places), kept, places
+
+
+def _placing(main: Callable, places: list) -> Callable:
+    if not places:
+        return main
 
     def run(*flat):
         out = list(main(*flat))
@@ -813,6 +824,43 @@ def _without_constants(program, closed, inputs: list) -> Callable:
         return out
 
     return run
+
+
+def _baked(entry: _Entry, before: Any, now: Any) -> tuple | None:
+    """A program for calls whose small inputs are, array for array, those of
+    the last two calls (data, a zeroed ``.grad``, a learning rate): they become
+    constants of the program, and the call passes the others only. Returns
+    ``(take, arrays, keep, program)``: ``take(flat)`` must be ``arrays`` (by
+    identity) for ``program(*keep(flat))`` to be the call."""
+    if entry.kept is None:
+        return None
+    same = [
+        i
+        for i, (a, b) in enumerate(zip(before, now, strict=True))
+        if a is b and isinstance(a, jax.Array) and a.size <= _BAKED_SIZE
+    ]
+    if not same or len(same) == len(now):
+        return None
+    jaxpr, consts = entry.kept.jaxpr, list(entry.kept.consts)
+    others = [i for i in range(len(now)) if i not in same]
+    baked = jaxpr.replace(
+        invars=[jaxpr.invars[i] for i in others],
+        constvars=[*jaxpr.constvars, *(jaxpr.invars[i] for i in same)],
+    )
+    arrays = [now[i] for i in same]
+    fun = jaxpr_as_fun(ClosedJaxpr(baked, consts + arrays))
+    program = _placing(jax.jit(_once(fun)), entry.places)
+    return _getter(same), arrays, _getter(others), program
+
+
+_BAKED_SIZE = 1 << 16  # elements: a bigger array stays an argument
+
+
+def _getter(positions: list[int]) -> Callable:
+    if len(positions) == 1:
+        i = positions[0]
+        return lambda flat: (flat[i],)
+    return operator.itemgetter(*positions)
 
 
 _WIDE = tuple(jnp.dtype(d) for d in ("float64", "int64", "uint64", "complex128"))
@@ -941,6 +989,8 @@ class _Replay:
         self.own = found.tensors[n:]
         self.pids = [o._compile_ids() for o in found.optimizers]
         self.lrs: list = [(None, None)] * len(found.optimizers)
+        self.baked: tuple | bool | None = None  # see _run
+        self.before = None
         self.read, self.with_grad = _access.reader(self.own)
         self.n_inputs = len(self.own) + len(self.with_grad)
         self.edges = _access.edges(self.own)
@@ -971,7 +1021,7 @@ class _Replay:
         if flat is None:
             return _MISS
         try:
-            out = self.entry.program(*flat)
+            out = self._run(flat)
         except _Abort:
             return _MISS
         tensors, edges = self.own, self.edges
@@ -982,6 +1032,23 @@ class _Replay:
         result, entries = _write_back(tensors, optimizers, self.entry, flat, out, edges)
         self.settle(entries, out)
         return result
+
+    def _run(self, flat) -> Any:
+        """The program on ``flat``: the baked one while its arrays are there;
+        the second call compares its inputs with the first's to bake one."""
+        baked = self.baked
+        if baked:
+            take, arrays, keep, program = baked
+            if all(map(operator.is_, take(flat), arrays)):
+                return program(*keep(flat))
+            self.baked = False
+        elif baked is None:
+            if self.before is None:
+                self.before = flat
+            else:
+                self.baked = _baked(self.entry, self.before, flat) or False
+                self.before = None
+        return self.entry.program(*flat)
 
     def _arguments(self, args: tuple, kwargs: dict) -> list | None:
         w = _walk_arguments(args, kwargs)
