@@ -780,8 +780,8 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     try:
         with _restored(found), _tracing(found):
             traced = program.trace(*inputs)
-            program, kept, places = _without_constants(program, traced.jaxpr, inputs)
             results = program(*inputs)
+        program, kept, places = _without_constants(program, traced.jaxpr, results)
     except Exception as exc:  # noqa: BLE001 - every failure to trace is a break
         return _Entry(None, None, _break_from(exc)), None
     grad_op = None
@@ -791,26 +791,30 @@ def _trace(fn, args, kwargs, found: _Found) -> tuple[_Entry, Any]:
     return entry, (inputs, results)
 
 
-def _without_constants(program, closed, inputs: list) -> tuple[Callable, Any, list]:
-    """``program``, or where some outputs depend on no input (a ``.grad``
-    zeroed at the end of a step) a program without them that puts the arrays,
-    computed once, back in their places: each output costs call time (an
-    immutable array is safely shared from call to call). Also the jaxpr of the
-    outputs computed on every call and the places (for :func:`_baked`)."""
+def _without_constants(program, closed, results: list) -> tuple[Callable, Any, list]:
+    """Where some outputs depend on no input (a ``.grad`` zeroed at the end of
+    a step), their arrays of the first run are kept and given by every later
+    call (an immutable array is safely shared), so that the arrays stay the
+    same from call to call and :func:`_baked` can make a program without them
+    (each output costs call time). Returns the program giving them, the jaxpr
+    of the other outputs and the kept arrays' places."""
     jaxpr = closed.jaxpr
     if any(getattr(v.aval, "dtype", None) in _WIDE for v in jaxpr.invars):
         return program, None, []
     constant = _constant_outputs(jaxpr)
-    if len(constant) == len(jaxpr.outvars):
-        return program, None, []
     outvars = [v for i, v in enumerate(jaxpr.outvars) if i not in constant]
     kept = closed.replace(jaxpr=jaxpr.replace(outvars=outvars))
-    if not constant:
-        return program, kept, []
-    fixed = jaxpr.replace(outvars=[jaxpr.outvars[i] for i in constant])
-    arrays = jax.jit(jaxpr_as_fun(closed.replace(jaxpr=fixed)))(*inputs)
-    places = list(zip(constant, arrays, strict=True))
-    return _placing(jax.jit(_once(jaxpr_as_fun(kept))), places), kept, places
+    places = [(i, results[i]) for i in constant]
+    if not places:
+        return program, kept, places
+
+    def run(*flat):
+        out = list(program(*flat))
+        for i, array in places:
+            out[i] = array
+        return out
+
+    return run, kept, places
 
 
 def _placing(main: Callable, places: list) -> Callable:
@@ -839,7 +843,7 @@ def _baked(entry: _Entry, before: Any, now: Any) -> tuple | None:
         for i, (a, b) in enumerate(zip(before, now, strict=True))
         if a is b and isinstance(a, jax.Array) and a.size <= _BAKED_SIZE
     ]
-    if not same or len(same) == len(now):
+    if not same and not entry.places:
         return None
     jaxpr, consts = entry.kept.jaxpr, list(entry.kept.consts)
     others = [i for i in range(len(now)) if i not in same]
@@ -857,6 +861,8 @@ _BAKED_SIZE = 1 << 16  # elements: a bigger array stays an argument
 
 
 def _getter(positions: list[int]) -> Callable:
+    if not positions:
+        return lambda flat: ()
     if len(positions) == 1:
         i = positions[0]
         return lambda flat: (flat[i],)
