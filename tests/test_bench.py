@@ -97,6 +97,7 @@ def test_compiled_benchmark_reports_every_figure() -> None:
     figures = report["results"]["compiled"]
     assert figures["seed_us"] > 0 and figures["mlp_us"] > 0
     assert figures["mlp_eager_us"] > 0 and figures["seed_compile_s"] > 0
+    assert 0 < figures["seed_best_us"] <= figures["seed_us"]
     targets = {t["figure"] for t in report["targets"]}
     assert {"seed_speedup_vs_torch", "mlp_eager_vs_torch"} <= targets
 
