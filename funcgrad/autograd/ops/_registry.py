@@ -14,6 +14,7 @@ namespace (``funcgrad.torch.nn.functional``) registers its own the same way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -70,6 +71,17 @@ class OpDef(NamedTuple):
     saves: tuple[int, ...] = ()
     signature: Callable[..., tuple[tuple, dict]] | None = None
     indices: Callable[..., jax.Array] | None = None
+
+    # An entry is registered once and is its own identity: hashing by identity
+    # keeps it cheap as a cache key (a tuple hash would hash every field).
+    def __hash__(self) -> int:
+        return id(self) >> 4
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
 
 
 OPS: dict[str, OpDef] = {}
@@ -181,6 +193,11 @@ def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     >>> contiguous_strides((2, 3, 4))
     (12, 4, 1)
     """
+    return _contiguous_strides(tuple(shape))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     strides, step = [], 1
     for d in reversed(shape):
         strides.append(step)
