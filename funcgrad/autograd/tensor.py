@@ -518,7 +518,10 @@ class Tensor:
             if s.viewed:
                 value = fast.materialise(value)
                 s.value = fast.materialise(s.value)
-            with _dt.scope(self._dtype.x64 and not _is_tracer(value)):
+            if self._dtype.x64 and not _is_tracer(value):
+                with _dt.scope():
+                    s.write(self._chain, value)
+            else:
                 s.write(self._chain, value)
 
     @property
@@ -1020,15 +1023,22 @@ class Tensor:
     def zero_(self) -> Tensor:
         if self._records():
             return self._inplace("zero")
-        return self.fill_(0)
+        return self._fill(0)
 
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             value = value.item()
         if self._records():
             return self._inplace("fill", value=value)
+        return self._fill(value)
+
+    def _fill(self, value) -> Tensor:
+        """``fill_`` not recorded: every element set to ``value``."""
         shape, dtype = self._val.shape, self._val.dtype
-        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+        if self._dtype.x64 and not _is_tracer(self._val):
+            with _dt.scope():
+                self._write(fast.full(shape, _raw(value), dtype))
+        else:
             self._write(fast.full(shape, _raw(value), dtype))
         return self
 
@@ -2282,6 +2292,9 @@ def _inplace_method(op: OpDef):
 generate_methods(Tensor)
 
 
+_OPERANDS = frozenset((Tensor, float, int, bool, complex))
+
+
 def _operand_guard(method):
     """A binary operator that returns ``NotImplemented`` for operands torch does
     not take (strings, lists, None, ...), so Python raises its own TypeError as it
@@ -2289,7 +2302,9 @@ def _operand_guard(method):
 
     @functools.wraps(method)
     def guarded(self, other):
-        if not isinstance(other, Tensor | numbers.Number | np.generic | jax.Array):
+        if type(other) not in _OPERANDS and not isinstance(
+            other, Tensor | numbers.Number | np.generic | jax.Array
+        ):
             return NotImplemented
         return method(self, other)
 

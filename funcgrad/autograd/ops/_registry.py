@@ -74,14 +74,9 @@ class OpDef(NamedTuple):
 
     # An entry is registered once and is its own identity: hashing by identity
     # keeps it cheap as a cache key (a tuple hash would hash every field).
-    def __hash__(self) -> int:
-        return id(self) >> 4
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __ne__(self, other: object) -> bool:
-        return self is not other
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
 
 OPS: dict[str, OpDef] = {}
