@@ -171,9 +171,12 @@ def _is_dense(shape, strides) -> bool:
 
 def _edge(t) -> tuple:
     if not isinstance(t, Tensor) or not t._requires_grad:
-        return (None, 0)
+        return _NO_EDGE
     fn = t.grad_fn
     return (fn if fn is not None else t._accumulator(), 0)
+
+
+_NO_EDGE = (None, 0)
 
 
 def dispatch(op: OpDef | str, *args, **options) -> Tensor:
@@ -190,7 +193,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    values, first, mixed, wide, big, flag = [], None, False, False, False, False
+    n = op.inputs
+    last = len(args) if n is None else n  # the graph inputs: args[:last]
+    values, tensors, first = [], [], None
+    mixed = wide = big = flag = needs = False
+    i = 0
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -201,6 +208,10 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             if d.x64:
                 wide = True
             values.append(a._val)
+            if i < last:
+                tensors.append(a)
+                if a._requires_grad:
+                    needs = True
         else:
             ta = type(a)
             if ta is _ArrayImpl and a.dtype.itemsize == 8:
@@ -210,6 +221,7 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             elif ta is bool:
                 flag = True
             values.append(a)
+        i += 1
     check = op.check
     if check is not None and not (
         # a rule on dtypes alone passes for one floating dtype (checks.dtype_rule)
@@ -241,17 +253,10 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             out = fast.forward(op, values, options, defer=False)
     else:
         out = fast.forward(op, values, options)
-    n = op.inputs
     inputs = args if n is None else args[:n]
-    tensors = [a for a in inputs if isinstance(a, Tensor)]
     enabled = getattr(_grad_state, "enabled", True)
-    record = False
-    if enabled:
-        for t in tensors:
-            if t._requires_grad:
-                record = True
-                break
-    elif type(out) is not _Lazy and any(_is_tracer(v) for v in values):
+    record = needs and enabled
+    if not enabled and type(out) is not _Lazy and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
     jdtype = out.dtype
