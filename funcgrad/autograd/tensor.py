@@ -1114,6 +1114,9 @@ class Tensor:
     def __rpow__(self, base):
         return dispatch("pow.Scalar", self, base=base)
 
+    def __mod__(self, other):
+        return self.remainder(other)
+
     def __matmul__(self, other):
         return matmul(self, other)
 
@@ -2341,7 +2344,7 @@ def _operand_guard(method):
 
 for _name in (
     "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
-    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+    "__pow__ __rpow__ __mod__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
 ).split():
     setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 

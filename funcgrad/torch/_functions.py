@@ -176,6 +176,12 @@ def where(condition: Tensor, input=None, other=None, *, out=None):  # noqa: A002
     if input is None and other is None and out is None:
         found = np.nonzero(np.asarray(condition._value))
         return tuple(Tensor(i, dtype=int64) for i in found)
+    for position, (what, v) in enumerate((("input", input), ("other", other)), 2):
+        if out is not None and not isinstance(v, Tensor):
+            raise TypeError(
+                f"where(): argument '{what}' (position {position}) must be Tensor, "
+                f"not {type(v).__name__}"
+            )
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input, other = _scalar_pair(input, other)
     where_op = OPS["where"]

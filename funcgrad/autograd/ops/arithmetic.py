@@ -95,12 +95,19 @@ def _power(a, b):
     return jnp.where(b < 0, inverse.astype(out.dtype), out)
 
 
+def _no_bool_power(a, b) -> None:
+    """Two bool tensors do not power (PyTorch's kernel has no bool)."""
+    if getattr(a, "dtype", None) is getattr(b, "dtype", 0) and a.dtype.name == "bool":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+
+
 register(
     "pow.Tensor_Tensor",
     aligned(derivative(_power, _pow_base_partial, _pow_exponent_partial)),
     "PowBackward1",
     layout=SAME,
     saves=(0, 1, -1),
+    check=_no_bool_power,
 )
 register("pow.Scalar", lambda a, base: base**a, "PowBackward2", layout=SAME,
          saves=(0, -1))  # fmt: skip

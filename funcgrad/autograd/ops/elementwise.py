@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from .. import checks
+from .. import checks, dtypes
 from ._registry import (
     SAME,
     aligned,
@@ -128,7 +129,9 @@ unary("frac", lambda a: a - jnp.trunc(a), "FracBackward0",
       check=checks.kernel("frac_cpu"))  # fmt: skip
 
 
-def _round_signature(input, *, decimals=None):  # noqa: A002
+def _round_signature(input, *args, decimals=None):  # noqa: A002
+    if args:
+        raise _invalid("round", input, *args)
     if decimals is None:
         return (input,), {}
     decimals = checks.integer(decimals, "decimals")
@@ -251,27 +254,18 @@ register(
 
 
 def _no_zero_divisor(name: str) -> Callable[..., None]:
-    """``fmod``/``remainder``: bool is refused, and an integer division by zero
-    raises, as PyTorch's CPU kernels do (checked on concrete values)."""
-    kernel = checks.kernel(f"{name}_cpu", "nonbool")
+    """``fmod``/``remainder``: their kernels take every dtype but bool (judged
+    on the promoted dtype), and an integer division by zero raises, as
+    PyTorch's CPU kernels do (checked on concrete values)."""
 
     def check(a, other, *args, **options) -> None:
-        kernel(a)
-        if hasattr(other, "grad_fn"):
-            kernel(other)
-            dtype = other.dtype
-        elif isinstance(other, numbers.Number):
-            dtype = None if isinstance(other, float | complex) else a.dtype
-        else:
+        d = dtypes.result_type(a, other)
+        if d.name == "bool":
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+        if d.is_floating_point or d.is_complex:
             return
-        if not hasattr(a, "grad_fn") or a.dtype.is_floating_point:
-            return
-        if dtype is None or dtype.is_floating_point or dtype.is_complex:
-            return
-        raw = getattr(other, "_value", other)
-        if isinstance(raw, jax.core.Tracer):
-            return
-        if not jnp.all(jnp.asarray(raw) != 0):
+        raw = getattr(other, "_val", other)
+        if not isinstance(raw, jax.core.Tracer) and not np.all(np.asarray(raw) != 0):
             raise RuntimeError("ZeroDivisionError")
 
     return check
