@@ -152,7 +152,7 @@ UNARY = (
     "sign neg negative floor ceil round trunc fix frac square relu arcsin arccos "
     "arctan arcsinh arccosh arctanh"
 ).split()
-INTEGRAL = ["int64", "int32", "int16", "int8", "uint8", "bool"]
+INTEGRAL = ["int64", "int32", "uint8", "bool"]
 
 
 @pytest.mark.parametrize("name", UNARY)
@@ -189,7 +189,7 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))
-@pytest.mark.parametrize("dtype", INTEGRAL)
+@pytest.mark.parametrize("dtype", [*INTEGRAL, "int8"])
 def test_binary_on_integers(name, dtype):
     if dtype == "bool":
         arrays = [[True, False, True], [True, True, False]]
@@ -319,7 +319,7 @@ FAMILY = {
 }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     name=st.sampled_from(sorted(FAMILY)),
     shapes=_shapes(),
