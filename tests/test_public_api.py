@@ -190,6 +190,7 @@ TORCH_ALL = {
     "square",
     "tan",
     "trunc",
+    "special",
 }
 
 NN_ALL = {
@@ -388,6 +389,17 @@ NN_UTILS_ALL = {
     "vector_to_parameters",
 }
 
+SPECIAL_ALL = {
+    "erf",
+    "erfc",
+    "exp2",
+    "expit",
+    "expm1",
+    "log1p",
+    "logit",
+    "round",
+}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -405,6 +417,7 @@ PINNED = {
     "funcgrad.torch.accelerator": ACCELERATOR_ALL,
     "funcgrad.torch.autograd.functional": AUTOGRAD_FUNCTIONAL_ALL,
     "funcgrad.torch.nn.utils": NN_UTILS_ALL,
+    "funcgrad.torch.special": SPECIAL_ALL,
 }
 
 

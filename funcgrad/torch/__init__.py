@@ -44,6 +44,7 @@ from . import cuda as cuda
 from . import func as func
 from . import nn as nn
 from . import optim as optim
+from . import special as special
 from . import testing as testing
 from . import utils as utils
 from . import viz as viz
@@ -338,4 +339,5 @@ __all__ = [
     "negative",
     "square",
     "fix",
+    "special",
 ]

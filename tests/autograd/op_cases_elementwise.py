@@ -68,12 +68,16 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: M.rsqrt(a), ((2, 3),), positive=True),
         Case(lambda M, a: _inplace(a, lambda c: c.rsqrt_()), ((3,),), positive=True),
     ],
-    "erf": [Case(lambda M, a: M.erf(a), ((2, 3),))],
+    "erf": [
+        Case(lambda M, a: M.erf(a), ((2, 3),)),
+        Case(lambda M, a: M.special.erf(a), ((3,),)),
+    ],
     "erfc": [Case(lambda M, a: a.erfc(), ((2, 3),))],
     "logit": [
         Case(lambda M, a: a.sigmoid().logit(), ((2, 3),)),
         Case(lambda M, a: M.logit(a.sigmoid(), eps=0.3), ((8,),)),
         Case(lambda M, a: M.logit(a, 0.25), ((8,),)),
+        Case(lambda M, a: M.special.logit(a.sigmoid(), eps=0.1), ((8,),)),
     ],
     "sign": [
         Case(lambda M, a: a.sign(), ((2, 3),)),
@@ -94,6 +98,7 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: M.round(a * 10, decimals=1) * a, ((2, 3),)),
         Case(lambda M, a: (a * 500).round(decimals=-2) + a, ((4,),)),
         Case(lambda M, a: a.round(decimals=0) + a, ((4,),)),
+        Case(lambda M, a: M.special.round(a * 3) + a, ((4,),)),
     ],
     "square": [
         Case(lambda M, a: a.square(), ((2, 3),)),
@@ -190,4 +195,5 @@ CASES: dict[str, list[Case]] = {
     ],
     "relu": [Case(lambda M, a: _inplace(a, lambda c: c.relu_()), ((3,),))],
     "tanh": [Case(lambda M, a: _inplace(a, lambda c: c.tanh_()), ((3,),))],
+    "sigmoid": [Case(lambda M, a: M.special.expit(a), ((2, 3),))],
 }
