@@ -2245,6 +2245,7 @@ def write_out(name: str, out: Tensor, compute, args: tuple) -> Tensor:
     return out.copy_(result)
 
 
+_ARRAYS = (jax.Array, np.ndarray)
 _POSITION = re.compile(r"\(position (\d+)\)")
 
 
@@ -2260,6 +2261,10 @@ def _function(op: OpDef, name: str):
                 f"{type(input).__name__}"
             )
         x = input if isinstance(input, Tensor) else Tensor(input)
+        # raw arrays (``torch.func`` traces) are tensors to torch's argument list
+        args = tuple(Tensor(a) if isinstance(a, _ARRAYS) else a for a in args)
+        kwargs = {k: Tensor(v) if isinstance(v, _ARRAYS) else v
+                  for k, v in kwargs.items()}  # fmt: skip
         compute = functools.partial(_call, op, x, args, kwargs, name)
         try:
             if out is None:

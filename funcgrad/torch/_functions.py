@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jax
 import numpy as np
 
 from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
@@ -167,6 +168,11 @@ def where(condition: Tensor, input=None, other=None, *, out=None):  # noqa: A002
     >>> where(tensor([True, False]), 1.0, 0.0), where(tensor([False, True]))
     (tensor([1., 0.]), (tensor([1]),))
     """
+    # raw arrays (``torch.func`` traces) are tensors here
+    condition, input, other = (
+        Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
+        for a in (condition, input, other)
+    )
     if not isinstance(condition, Tensor):
         got = ", ".join(type(a).__name__ for a in (condition, input, other))
         raise TypeError(

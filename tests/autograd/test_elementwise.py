@@ -336,3 +336,20 @@ def test_family_matches_pytorch_on_random_shapes(name, shapes, dtype, seed, swap
         a, b = rng.standard_normal(shape_a) * 2, rng.standard_normal(shape_b) * 2
     rtol = 1e-5 if dtype == "float32" else 1e-12
     check_like_torch(FAMILY[name], [a, b], dtype, rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda M, t: M.hypot(t, t + 1),
+        lambda M, t: M.where(t > 0.1, t, t * 2),
+        lambda M, t: M.clamp(t, 0.1, 1.0) + M.maximum(t, t * 0.5),
+        lambda M, t: M.lerp(t, t * 2, 0.3) + M.fmod(t, t + 1),
+    ],
+)
+def test_torch_func_transforms_pass_raw_arrays(fn):
+    # inside torch.func transforms the facade's functions meet JAX arrays
+    x = [0.5, 0.0, 2.0]
+    got = ft.func.jacrev(lambda t: fn(ft, t))(ft.tensor(x))
+    want = torch.func.jacrev(lambda t: fn(torch, t))(torch.tensor(x))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
