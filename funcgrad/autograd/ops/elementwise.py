@@ -408,6 +408,9 @@ def _clamp_signature(name: str, sides: str) -> Callable:
     ``clamp_max``): scalar bounds, or tensor bounds (the ``.Tensor`` entry)."""
 
     def signature(input, *bounds, **named):  # noqa: A002
+        if not named and len(bounds) == len(sides):
+            if all(type(b) is float or type(b) is int for b in bounds):
+                return (input, *bounds), {}  # the common case, checked quickly
         if len(bounds) > len(sides):
             raise _invalid(name, input, *bounds)
         given = dict(zip(sides, bounds, strict=False))
