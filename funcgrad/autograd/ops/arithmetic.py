@@ -46,6 +46,7 @@ register(
 )
 
 
+@checks.dtype_rule
 def _integer_power(a, exponent=None, **options) -> None:
     """Integer tensors take no negative integer exponent (PyTorch's rule)."""
     d = getattr(a, "dtype", None)
@@ -95,6 +96,7 @@ def _power(a, b):
     return jnp.where(b < 0, inverse.astype(out.dtype), out)
 
 
+@checks.dtype_rule
 def _no_bool_power(a, b) -> None:
     """Two bool tensors do not power (PyTorch's kernel has no bool)."""
     if getattr(a, "dtype", None) is getattr(b, "dtype", 0) and a.dtype.name == "bool":

@@ -258,6 +258,7 @@ def _no_zero_divisor(name: str) -> Callable[..., None]:
     on the promoted dtype), and an integer division by zero raises, as
     PyTorch's CPU kernels do (checked on concrete values)."""
 
+    @checks.dtype_rule  # every floating call passes
     def check(a, other, *args, **options) -> None:
         d = dtypes.result_type(a, other)
         if d.name == "bool":
