@@ -144,6 +144,53 @@ TORCH_ALL = {
     "where",
     "zeros",
     "zeros_like",
+    # the elementwise family
+    "absolute",
+    "acos",
+    "acosh",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "ceil",
+    "clamp_max",
+    "clamp_min",
+    "cos",
+    "cosh",
+    "erf",
+    "erfc",
+    "exp2",
+    "expm1",
+    "fix",
+    "floor",
+    "fmod",
+    "frac",
+    "hypot",
+    "lerp",
+    "log10",
+    "log1p",
+    "log2",
+    "logit",
+    "negative",
+    "reciprocal",
+    "remainder",
+    "round",
+    "rsqrt",
+    "sign",
+    "sin",
+    "sinh",
+    "square",
+    "tan",
+    "trunc",
+    "special",
 }
 
 NN_ALL = {
@@ -220,6 +267,7 @@ FUNCTIONAL_ALL = {
     "smooth_l1_loss",
     "softmax",
     "tanh",
+    "softplus",
 }
 
 OPTIM_ALL = {
@@ -341,6 +389,17 @@ NN_UTILS_ALL = {
     "vector_to_parameters",
 }
 
+SPECIAL_ALL = {
+    "erf",
+    "erfc",
+    "exp2",
+    "expit",
+    "expm1",
+    "log1p",
+    "logit",
+    "round",
+}
+
 PINNED = {
     "funcgrad": FUNCGRAD_ALL,
     "funcgrad.torch": TORCH_ALL,
@@ -358,6 +417,7 @@ PINNED = {
     "funcgrad.torch.accelerator": ACCELERATOR_ALL,
     "funcgrad.torch.autograd.functional": AUTOGRAD_FUNCTIONAL_ALL,
     "funcgrad.torch.nn.utils": NN_UTILS_ALL,
+    "funcgrad.torch.special": SPECIAL_ALL,
 }
 
 

@@ -40,6 +40,7 @@ from .tensor import register_pytree as register_pytree
 from .tensor import shape_arg as shape_arg
 from .tensor import torch_functions as torch_functions
 from .tensor import wrap_dim as wrap_dim
+from .tensor import write_out as write_out
 
 __all__ = [
     "FLOAT_ONLY_FACTORY",
@@ -73,5 +74,6 @@ __all__ = [
     "set_grad_enabled",
     "shape_arg",
     "torch_functions",
+    "write_out",
     "wrap_dim",
 ]

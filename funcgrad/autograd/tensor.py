@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -1140,6 +1141,9 @@ class Tensor:
     def __rpow__(self, base):
         return dispatch("pow.Scalar", self, base=base)
 
+    def __mod__(self, other):
+        return self.remainder(other)
+
     def __matmul__(self, other):
         return matmul(self, other)
 
@@ -1157,9 +1161,6 @@ class Tensor:
 
     def div(self, other):
         return dispatch("div", self, other)
-
-    def pow(self, exponent):
-        return self.__pow__(exponent)
 
     def matmul(self, other):
         return matmul(self, other)
@@ -1246,15 +1247,6 @@ class Tensor:
     # --- elementwise (one-input ops are generated from the registry) ------------------
     def __abs__(self):
         return dispatch("abs", self)
-
-    def clamp(self, min=None, max=None):
-        if min is None and max is None:
-            raise RuntimeError(
-                "torch.clamp: At least one of 'min' or 'max' must not be None"
-            )
-        return dispatch("clamp", self, min=min, max=max)
-
-    clip = clamp
 
     # --- reductions -------------------------------------------------------------------
     def _reduce(self, name: str, dim, keepdim: bool):
@@ -2213,15 +2205,17 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
     return roots
 
 
-def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict):  # noqa: A002
+def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # noqa: A002
     """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``)."""
     if op.signature is None:
         if args or kwargs:
-            name = op.method or op.function
-            raise TypeError(f"{name}() takes 1 positional argument but more were given")
+            name = name or op.method or op.function
+            raise TypeError(
+                f"{name}() takes 1 positional argument but {len(args) + 1} were given"
+            )
         return dispatch(op, input)
-    inputs, options = op.signature(input, *args, **kwargs)
-    values = dispatch(op, *inputs, **options)
+    inputs, options, *overload = op.signature(input, *args, **kwargs)
+    values = dispatch(overload[0] if overload else op, *inputs, **options)
     if op.indices is None:
         return values
     first = inputs[0]._value
@@ -2232,65 +2226,138 @@ def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict):  # noqa: A002
     )
 
 
-def _method(op: OpDef):
+def _method(op: OpDef, name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
-        return _call(op, self, args, kwargs)
+        return _call(op, self, args, kwargs, name)
 
-    method.__name__ = method.__qualname__ = op.method
+    method.__name__ = method.__qualname__ = name
     method.__doc__ = f"``{op.name}`` of this tensor, recorded as ``{op.node_name}``."
     return method
 
 
-def _function(op: OpDef):
-    def function(input: Tensor, *args, **kwargs) -> Tensor:  # noqa: A002
-        return _call(op, input if isinstance(input, Tensor) else Tensor(input), args,
-                     kwargs)  # fmt: skip
+_OUT_GRAD = (
+    "{}(): functions with out=... arguments don't support automatic "
+    "differentiation, but one of the arguments requires grad."
+)
 
-    function.__name__ = function.__qualname__ = op.function
-    function.__doc__ = f"""``{op.function}`` (``{op.node_name}``).
+
+def write_out(name: str, out: Tensor, compute, args: tuple) -> Tensor:
+    """``torch.<name>(..., out=out)``: the result of ``compute()`` written into
+    ``out`` (cast to its dtype, as PyTorch casts), which is returned. As in
+    PyTorch, no argument may require grad while grad mode is on, and the result
+    dtype must cast to ``out``'s; ``out`` must have the result's shape (PyTorch
+    would resize it).
+
+    >>> out = Tensor(jnp.zeros(2))
+    >>> write_out("neg", out, lambda: Tensor(jnp.ones(2)).neg(), ()) is out
+    True
+    >>> out
+    tensor([-1., -1.])
+    """
+    if not isinstance(out, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}"
+        )
+    if is_grad_enabled() and any(
+        isinstance(a, Tensor) and a._requires_grad for a in (*args, out)
+    ):
+        raise RuntimeError(_OUT_GRAD.format(name))
+    result = compute()
+    if _category(result._dtype) > _category(out._dtype):
+        raise RuntimeError(
+            f"result type {_SCALAR_NAMES[result._dtype.name]} can't be cast to the "
+            f"desired output type {_SCALAR_NAMES[out._dtype.name]}"
+        )
+    if tuple(out.shape) != tuple(result.shape):
+        raise RuntimeError(
+            f"{name}(): out= has shape {list(out.shape)} but the result has shape "
+            f"{list(result.shape)}; funcgrad.torch does not resize out= tensors"
+        )
+    return out.copy_(result)
+
+
+_ARRAYS = (jax.Array, np.ndarray)
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
+def _next_position(m: re.Match) -> str:
+    return f"(position {int(m.group(1)) + 1})"
+
+
+def _function(op: OpDef, name: str):
+    def function(input: Tensor, *args, out=None, **kwargs) -> Tensor:  # noqa: A002
+        if input is None or isinstance(input, numbers.Number | str | list | tuple):
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                f"{type(input).__name__}"
+            )
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        # raw arrays (``torch.func`` traces) are tensors to torch's argument list
+        args = tuple(Tensor(a) if isinstance(a, _ARRAYS) else a for a in args)
+        kwargs = {k: Tensor(v) if isinstance(v, _ARRAYS) else v
+                  for k, v in kwargs.items()}  # fmt: skip
+        compute = functools.partial(_call, op, x, args, kwargs, name)
+        try:
+            if out is None:
+                return compute()
+            return write_out(name, out, compute, (x, *args, *kwargs.values()))
+        except TypeError as e:  # the function counts ``input`` among the positions
+            raise TypeError(_POSITION.sub(_next_position, str(e))) from None
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"""``{name}`` (``{op.node_name}``).
 
     >>> from funcgrad.torch import tensor
-    >>> {op.function}(tensor([1.0])).shape
+    >>> {name}(tensor([1.0])).shape
     torch.Size([1])
     """
     return function
 
 
 def torch_functions() -> dict:
-    """The ``torch.*`` functions generated from the registry (``OpDef.function``).
+    """The ``torch.*`` functions generated from the registry (``OpDef.function``
+    and its ``aliases``).
 
     >>> torch_functions()["exp"](Tensor(jnp.zeros(1)))
     tensor([1.])
     """
-    return {op.function: _function(op) for op in OPS.values() if op.function}
+    return {
+        name: _function(op, name)
+        for op in OPS.values()
+        if op.function
+        for name in (op.function, *op.aliases)
+    }
 
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
-    """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
-    its in-place form (``exp_``) unless the op returns indices too.
+    """Give ``cls`` a method for every registry entry with ``OpDef.method`` (and
+    each of its ``aliases``), and its in-place form (``exp_``) unless the op
+    returns indices too.
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
     """
     for op in OPS.values():
         if op.method:
-            setattr(cls, op.method, _method(op))
-            if op.indices is None:
-                setattr(cls, op.method + "_", _inplace_method(op))
+            for name in (op.method, *op.aliases):
+                setattr(cls, name, _method(op, name))
+                if op.indices is None and op.inplace:
+                    setattr(cls, name + "_", _inplace_method(op, name))
     return cls
 
 
-def _inplace_method(op: OpDef):
+def _inplace_method(op: OpDef, name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         if op.signature is None:
             if args or kwargs:
-                raise TypeError(f"{op.method}_() takes no arguments")
+                raise TypeError(f"{name}_() takes no arguments")
             return self._inplace(op.name)
-        inputs, options = op.signature(self, *args, **kwargs)
-        return self._inplace(op.name, *inputs[1:], **options)
+        inputs, options, *overload = op.signature(self, *args, **kwargs)
+        return self._inplace(overload[0] if overload else op.name, *inputs[1:],
+                             **options)  # fmt: skip
 
-    method.__name__ = method.__qualname__ = op.method + "_"
-    method.__doc__ = f"``{op.method}`` written into this tensor (and its views)."
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"``{name}`` written into this tensor (and its views)."
     return method
 
 
@@ -2318,7 +2385,7 @@ def _operand_guard(method):
 
 for _name in (
     "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
-    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+    "__pow__ __rpow__ __mod__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
 ).split():
     setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 

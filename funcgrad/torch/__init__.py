@@ -44,6 +44,7 @@ from . import cuda as cuda
 from . import func as func
 from . import nn as nn
 from . import optim as optim
+from . import special as special
 from . import testing as testing
 from . import utils as utils
 from . import viz as viz
@@ -53,26 +54,60 @@ from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
 from ._factories import from_numpy as from_numpy
 from ._functions import abs as abs
+from ._functions import absolute as absolute
+from ._functions import acos as acos
+from ._functions import acosh as acosh
 from ._functions import add as add
 from ._functions import addmm as addmm
 from ._functions import allclose as allclose
+from ._functions import arccos as arccos
+from ._functions import arccosh as arccosh
+from ._functions import arcsin as arcsin
+from ._functions import arcsinh as arcsinh
+from ._functions import arctan as arctan
+from ._functions import arctan2 as arctan2
+from ._functions import arctanh as arctanh
 from ._functions import argmax as argmax
 from ._functions import argmin as argmin
+from ._functions import asin as asin
+from ._functions import asinh as asinh
+from ._functions import atan as atan
+from ._functions import atan2 as atan2
+from ._functions import atanh as atanh
 from ._functions import bmm as bmm
 from ._functions import cat as cat
+from ._functions import ceil as ceil
 from ._functions import clamp as clamp
+from ._functions import clamp_max as clamp_max
+from ._functions import clamp_min as clamp_min
 from ._functions import clip as clip
 from ._functions import clone as clone
 from ._functions import concat as concat
 from ._functions import concatenate as concatenate
+from ._functions import cos as cos
+from ._functions import cosh as cosh
 from ._functions import detach as detach
 from ._functions import div as div
 from ._functions import dot as dot
 from ._functions import equal as equal
+from ._functions import erf as erf
+from ._functions import erfc as erfc
 from ._functions import exp as exp
+from ._functions import exp2 as exp2
+from ._functions import expm1 as expm1
+from ._functions import fix as fix
 from ._functions import flatten as flatten
+from ._functions import floor as floor
+from ._functions import fmod as fmod
+from ._functions import frac as frac
+from ._functions import hypot as hypot
 from ._functions import is_tensor as is_tensor
+from ._functions import lerp as lerp
 from ._functions import log as log
+from ._functions import log1p as log1p
+from ._functions import log2 as log2
+from ._functions import log10 as log10
+from ._functions import logit as logit
 from ._functions import matmul as matmul
 from ._functions import max as max
 from ._functions import maximum as maximum
@@ -83,20 +118,31 @@ from ._functions import mm as mm
 from ._functions import mul as mul
 from ._functions import mv as mv
 from ._functions import neg as neg
+from ._functions import negative as negative
 from ._functions import numel as numel
 from ._functions import permute as permute
 from ._functions import pow as pow
+from ._functions import reciprocal as reciprocal
 from ._functions import relu as relu
+from ._functions import remainder as remainder
 from ._functions import reshape as reshape
+from ._functions import round as round
+from ._functions import rsqrt as rsqrt
 from ._functions import sigmoid as sigmoid
+from ._functions import sign as sign
+from ._functions import sin as sin
+from ._functions import sinh as sinh
 from ._functions import sqrt as sqrt
+from ._functions import square as square
 from ._functions import squeeze as squeeze
 from ._functions import stack as stack
 from ._functions import sub as sub
 from ._functions import sum as sum
 from ._functions import t as t
+from ._functions import tan as tan
 from ._functions import tanh as tanh
 from ._functions import transpose as transpose
+from ._functions import trunc as trunc
 from ._functions import unsqueeze as unsqueeze
 from ._functions import where as where
 from ._gather import gather as gather
@@ -248,4 +294,50 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "exp2",
+    "expm1",
+    "log2",
+    "log10",
+    "log1p",
+    "rsqrt",
+    "sign",
+    "reciprocal",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "frac",
+    "clamp_min",
+    "clamp_max",
+    "fmod",
+    "remainder",
+    "erf",
+    "erfc",
+    "logit",
+    "lerp",
+    "hypot",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "arctan2",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "absolute",
+    "negative",
+    "square",
+    "fix",
+    "special",
 ]

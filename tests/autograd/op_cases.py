@@ -370,3 +370,7 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+from . import op_cases_elementwise  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_elementwise.CASES.items()})

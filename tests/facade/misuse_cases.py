@@ -1535,6 +1535,190 @@ CASES = [
         "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1.0)",
         ("raise", "ValueError", "Invalid epsilon value: -1.0"),
     ),
+    # the elementwise family: kernels' dtypes, integer division, argument kinds
+    Case(
+        "ops",
+        "torch.abs(torch.tensor([True, False]))",
+        ("raise", "NotImplementedError", "\"abs_cpu\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "ops",
+        "torch.frac(torch.tensor([1, 2]))",
+        ("raise", "NotImplementedError", "\"frac_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.floor(torch.tensor([True]))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"floor_vml_cpu\" not implemented for 'Bool'",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.round(torch.tensor([1, 2]), decimals=1)",
+        ("raise", "NotImplementedError", "\"round_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([1, 2]), 0)",
+        ("raise", "RuntimeError", "ZeroDivisionError"),
+    ),
+    Case(
+        "ops",
+        "torch.remainder(torch.tensor([5, 6]), torch.tensor([2, 0]))",
+        ("raise", "RuntimeError", "ZeroDivisionError"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([True]), torch.tensor([True]))",
+        ("raise", "NotImplementedError", "\"fmod_cpu\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "ops",
+        "torch.pow(torch.tensor([2, 3]), -2)",
+        (
+            "raise",
+            "RuntimeError",
+            "Integers to negative integer powers are not allowed.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.hypot(torch.tensor([3]), torch.tensor([4]))",
+        ("raise", "NotImplementedError", "\"hypot_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.atan2(torch.ones(2), 2.0)",
+        (
+            "raise",
+            "TypeError",
+            "atan2(): argument 'other' (position 2) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.maximum(torch.ones(2), 0.0)",
+        (
+            "raise",
+            "TypeError",
+            "maximum(): argument 'other' (position 2) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.lerp(torch.ones(2), torch.ones(2, dtype=torch.float64), 0.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "expected dtype float for `end` but got dtype double",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.lerp(torch.tensor([1, 2]), torch.tensor([3, 4]), 0.5)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"lerp_kernel_scalar\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.clamp(torch.ones(2), torch.zeros(2), 1.0)",
+        (
+            "raise",
+            "TypeError",
+            "clamp() received an invalid combination of arguments - got (Tensor, Tensor, float), but expected one of:",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.nn.functional.softplus(torch.tensor([1, 2]))",
+        ("raise", "NotImplementedError", "\"softplus_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.tensor([1, 2]).sqrt_()",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.exp(torch.ones(2, requires_grad=True), out=torch.empty(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "exp(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.exp(torch.ones(2), out=torch.empty(2, dtype=torch.long))",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.sin(1.0)",
+        (
+            "raise",
+            "TypeError",
+            "sin(): argument 'input' (position 1) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.round(torch.ones(2), 1)",
+        (
+            "raise",
+            "TypeError",
+            "round() received an invalid combination of arguments - got (Tensor, int), but expected one of:",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.logit(torch.tensor([0.25, 1.5]), eps=0.1)",
+        ("value", "tensor([-1.0986,  2.1972])"),
+    ),
+    Case(
+        "ops",
+        "torch.sign(torch.tensor([float('nan'), -0.0, 3.0]))",
+        ("value", "tensor([0., 0., 1.])"),
+    ),
+    Case(
+        "ops",
+        "torch.remainder(torch.tensor([-7, 7]), 3)",
+        ("value", "tensor([2, 1])"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([-7, 7]), 3)",
+        ("value", "tensor([-1,  1])"),
+    ),
+    Case(
+        "ops",
+        "torch.where(torch.tensor([True, False]), 1, 0)",
+        ("value", "tensor([1, 0])"),
+    ),
+    Case(
+        "ops",
+        "torch.clamp(torch.tensor([1, 5]), 0.5, 2)",
+        ("value", "tensor([1., 2.])"),
+    ),
+    Case(
+        "ops",
+        "torch.atan2(torch.tensor([1]), torch.tensor([0]))",
+        ("value", "tensor([1.5708])"),
+    ),
 ]
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts

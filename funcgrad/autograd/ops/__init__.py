@@ -18,6 +18,7 @@ from ._registry import OpDef as OpDef
 from ._registry import aligned as aligned
 from ._registry import broadcast_shapes as broadcast_shapes
 from ._registry import contiguous_strides as contiguous_strides
+from ._registry import derivative as derivative
 from ._registry import floating as floating
 from ._registry import is_contiguous as is_contiguous
 from ._registry import op as op
@@ -35,6 +36,7 @@ __all__ = [
     "arithmetic",
     "broadcast_shapes",
     "contiguous_strides",
+    "derivative",
     "elementwise",
     "floating",
     "is_contiguous",

@@ -40,6 +40,7 @@ from ._functional import leaky_relu as leaky_relu
 from ._functional import max_pool2d as max_pool2d
 from ._functional import silu as silu
 from ._functional import smooth_l1_loss as smooth_l1_loss
+from ._functional import softplus as softplus
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -58,6 +59,7 @@ __all__ = [
     "leaky_relu",
     "max_pool2d",
     "silu",
+    "softplus",
     "smooth_l1_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
