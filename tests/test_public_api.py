@@ -144,6 +144,35 @@ TORCH_ALL = {
     "where",
     "zeros",
     "zeros_like",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argsort",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "kthvalue",
+    "linalg",
+    "logsumexp",
+    "median",
+    "msort",
+    "norm",
+    "prod",
+    "sort",
+    "std",
+    "std_mean",
+    "topk",
+    "unique",
+    "var",
+    "var_mean",
+}
+
+LINALG_ALL = {
+    "matrix_norm",
+    "norm",
+    "svdvals",
+    "vector_norm",
 }
 
 NN_ALL = {
@@ -358,6 +387,7 @@ PINNED = {
     "funcgrad.torch.accelerator": ACCELERATOR_ALL,
     "funcgrad.torch.autograd.functional": AUTOGRAD_FUNCTIONAL_ALL,
     "funcgrad.torch.nn.utils": NN_UTILS_ALL,
+    "funcgrad.torch.linalg": LINALG_ALL,
 }
 
 

@@ -24,6 +24,7 @@ MODULES = (
     "torch.optim.lr_scheduler",
     "torch.autograd",
     "torch.autograd.functional",
+    "torch.linalg",
     "torch.func",
     "torch.utils.data",
     "torch.testing",

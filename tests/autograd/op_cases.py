@@ -16,6 +16,7 @@ class Case(NamedTuple):
     fn: Any  # (module, *tensors) -> tensor, or a (values, indices) pair
     shapes: tuple[tuple[int, ...], ...]
     positive: bool = False  # draw inputs in [0.5, 2) (log, sqrt, powers)
+    grad: bool = True  # False: the op has no derivative (backward raises)
 
 
 def _bce(M, z, y):
@@ -370,3 +371,7 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+from . import op_cases_reductions  # noqa: E402
+
+CASES.update(op_cases_reductions.CASES)
