@@ -1240,9 +1240,10 @@ class Tensor:
     def _reduce(self, name: str, dim, keepdim: bool, dtype=None):
         options = {} if dtype is None else {"dtype": dtype}
         if dim is None:
-            return dispatch(name, self, **options)
+            return _in_dtype(dispatch(name, self, **options), options)
         axes = _reductions.dims(dim, self.ndim)
-        return dispatch(f"{name}.dim", self, dim=axes, keepdim=keepdim, **options)
+        out = dispatch(f"{name}.dim", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Sum of all elements, or over ``dim`` (an int or a tuple); integer and
@@ -1267,9 +1268,10 @@ class Tensor:
         dtype = _reductions.int64_if_integral(self, dtype)
         options = {} if dtype is None else {"dtype": dtype}
         if dim is None:
-            return dispatch("prod", self, **options)
+            return _in_dtype(dispatch("prod", self, **options), options)
         axes = (_checks.wrap_dim(dim, self.ndim),) if self.ndim else ()
-        return dispatch("prod.dim_int", self, dim=axes, keepdim=keepdim, **options)
+        out = dispatch("prod.dim_int", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
 
     def _along(self, name: str, op: str, dim, keepdim: bool):
         """``(values, indices)`` of ``op`` along one ``dim`` (``max.dim``...)."""
@@ -1317,6 +1319,8 @@ class Tensor:
 
     def _arg(self, name: str, dim, keepdim: bool) -> Tensor:
         find = _reductions.first_max if name == "argmax" else _reductions.first_min
+        if self._dtype is _dt.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if not self.numel():
                 raise IndexError(f"{name}(): {_EMPTY_REDUCTION.split('. ')[0]}.")
@@ -1360,9 +1364,13 @@ class Tensor:
         """
         stable = "stable" in kwargs
         if stable and args:
+            got = [type(a).__name__ for a in args]
+            got += [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
             raise TypeError(
-                "sort() received an invalid combination of arguments - with stable, "
-                "dim and descending are keyword arguments"
+                "sort() received an invalid combination of arguments - got "
+                f"({', '.join(got)}), but expected one of:\n"
+                " * (int dim = -1, bool descending = False)\n"
+                " * (*, bool stable, int dim = -1, bool descending = False)"
             )
         op = OPS["sort.stable" if stable else "sort"]
         return _call(op, self, args, kwargs, name="sort")
@@ -2249,10 +2257,11 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     options = _norm_dtype(x, dtype, "linalg.vector_norm")
     axes = _reductions.dims(dim, x.ndim)
     _check_inf_norm(x, ord, dim, axes)
-    return dispatch(
+    out = dispatch(
         "linalg_vector_norm", x, ord=float(ord), dim=axes, keepdim=bool(keepdim),
         **options,
     )  # fmt: skip
+    return _in_dtype(out, options)
 
 
 def _matrix_dims(A: Tensor, ord, dim) -> tuple[int, int]:
@@ -2538,7 +2547,7 @@ def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # no
             raise TypeError(f"{name}() takes 1 positional argument but more were given")
         return dispatch(op, input)
     inputs, options = op.signature(input, *args, **kwargs)
-    values = dispatch(op, *inputs, **options)
+    values = _in_dtype(dispatch(op, *inputs, **options), options)
     if op.indices is None:
         return values
     first = inputs[0]._value
@@ -2547,6 +2556,15 @@ def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # no
     return return_types(name or op.method or op.function)(
         values, Tensor._wrap(found, _dt.int64)
     )
+
+
+def _in_dtype(result: Tensor, options: dict) -> Tensor:
+    """An op's ``dtype`` option is its result's dtype, even where a 64-bit input
+    took part (the dispatch would widen a 32-bit result back)."""
+    asked = options.get("dtype")
+    if asked is not None:
+        result._dtype = _dt.to_dtype(asked)
+    return result
 
 
 def _method(op: OpDef):

@@ -1535,6 +1535,406 @@ CASES = [
         "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1.0)",
         ("raise", "ValueError", "Invalid epsilon value: -1.0"),
     ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(5)",
+        ("raise", "RuntimeError", "selected index k out of range"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(-1)",
+        ("raise", "RuntimeError", "selected index k out of range"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(2, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).kthvalue(5)",
+        (
+            "raise",
+            "RuntimeError",
+            "kthvalue(): selected number k out of range for dimension 1",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).kthvalue(0)",
+        (
+            "raise",
+            "RuntimeError",
+            "kthvalue(): selected number k out of range for dimension 1",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).sort(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).prod(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).var(3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).cumsum(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).amax(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).amax((0, 0))",
+        ("raise", "RuntimeError", "dim 0 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).sum((1, -1))",
+        ("raise", "RuntimeError", "dim 1 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).norm(p='abc')",
+        ("raise", "RuntimeError", "linalg.matrix_norm: Order abc not supported."),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3, 3), 3)",
+        ("raise", "RuntimeError", "linalg.matrix_norm: Order 3 not supported."),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(2, 2, 2), 2)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(3, 4), 'fro', dim=1)",
+        ("raise", "RuntimeError", "linalg.matrix_norm: dim must be a 2-tuple. Got 1"),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(3, 4), dim=(0, 1, 1))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.norm: If dim is specified, it must be of length 1 or 2. Got [0, 1, 1]",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3, 4), 'fro', dim=(0, 0))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.matrix_norm: dims must be different. Got (0, 0)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).norm()",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.randn(3), dtype=torch.long)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm: dtype should be floating point or complex, but got Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).max()",
+        (
+            "raise",
+            "RuntimeError",
+            "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).amax()",
+        (
+            "raise",
+            "RuntimeError",
+            "amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).amax(0)",
+        (
+            "raise",
+            "IndexError",
+            "amax(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).argmax()",
+        (
+            "raise",
+            "IndexError",
+            "argmax(): Expected reduction dim to be specified for input.numel() == 0.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).argmax(0)",
+        (
+            "raise",
+            "IndexError",
+            "argmax(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).max(0)",
+        (
+            "raise",
+            "IndexError",
+            "max(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).prod()",
+        ("value", "tensor(1.)"),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).logsumexp(0)",
+        ("value", "tensor([-inf, -inf, -inf])"),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).norm()",
+        ("value", "tensor(0.)"),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.zeros(0, 3), float('inf'))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an identity",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.zeros(0, 3), float('inf'), dim=0)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm cannot compute the inf norm on the dimension 0because this dimension is empty and the operation does not have an identity",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).var()",
+        (
+            "raise",
+            "RuntimeError",
+            "std and var only support floating point and complex dtypes",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).mean()",
+        (
+            "raise",
+            "RuntimeError",
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).mean(dtype=torch.float32)",
+        ("value", "tensor(1.5000)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1, 2], [3, 4]]).prod()",
+        ("value", "tensor(24)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([True, False, True]).sum()",
+        ("value", "tensor(2)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2], dtype=torch.int32).cumsum(0)",
+        ("value", "tensor([1, 3])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2], dtype=torch.int32).amax()",
+        ("value", "tensor(2, dtype=torch.int32)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 0], dtype=torch.uint8).all()",
+        ("value", "tensor(0, dtype=torch.uint8)"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).count_nonzero(5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).argmax(3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]).max(1)",
+        (
+            "value",
+            "torch.return_types.max(\nvalues=tensor([3., 2.]),\nindices=tensor([1, 0]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]).argmin()",
+        ("value", "tensor(5)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([3.0, 1.0, 3.0, 1.0]).sort(descending=True)",
+        (
+            "value",
+            "torch.return_types.sort(\nvalues=tensor([3., 3., 1., 1.]),\nindices=tensor([0, 2, 1, 3]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2.0, float('nan'), 1.0]).sort()",
+        (
+            "value",
+            "torch.return_types.sort(\nvalues=tensor([1., 2., nan]),\nindices=tensor([2, 0, 1]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2.0, float('nan'), 1.0]).max()",
+        ("value", "tensor(nan)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2, 1, 2]).unique(return_inverse=True, return_counts=True)",
+        ("value", "(tensor([1, 2]), tensor([1, 0, 1]), tensor([1, 2]))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1, 2], [0, 1], [1, 2]]).unique(dim=0, return_counts=True)",
+        ("value", "(tensor([[0, 1],\n        [1, 2]]), tensor([1, 2]))"),
+    ),
+    Case(
+        "reduce",
+        "x = torch.tensor([2.0, 1.0, 2.0], requires_grad=True)\nx.unique().sum().backward()",
+        (
+            "raise",
+            "NotImplementedError",
+            "the derivative for '_unique2' is not implemented.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor(3.0).max(0)",
+        ("value", "torch.return_types.max(\nvalues=tensor(3.),\nindices=tensor(0))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor(3.0).sort()",
+        ("value", "torch.return_types.sort(\nvalues=tensor(3.),\nindices=tensor(0))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[2.0, 1.0]]).std(1)",
+        ("value", "tensor([0.7071])"),
+    ),
+    Case(
+        "reduce",
+        "torch.ones(3).cumsum()",
+        (
+            "raise",
+            "TypeError",
+            'cumsum() missing 1 required positional arguments: "dim"',
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3).sort(0, stable=True)",
+        (
+            "raise",
+            "TypeError",
+            "sort() received an invalid combination of arguments - got (int, stable=bool), but expected one of:",
+        ),
+    ),
 ]
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts

@@ -157,6 +157,8 @@ def evenly(a, value, dim=None, keepdim: bool = False):
     """``value`` (a reduction of ``a``), differentiating as PyTorch's
     ``evenly_distribute_backward``: the gradient is split among the elements equal
     to it (NaN matching NaN)."""
+    if not jnp.issubdtype(a.dtype, jnp.inexact):
+        return value
     v = jax.lax.stop_gradient(value)
     full = v if keepdim or dim is None else jnp.expand_dims(v, dim)
     mask = (a == full) | (jnp.isnan(a) & jnp.isnan(full))
@@ -247,8 +249,15 @@ register("max", lambda a: evenly(a, jnp.max(a)), "MaxBackward1", saves=(0, -1))
 register("max.dim", _max_dim, "MaxBackward0", indices=first_max)
 register("min", lambda a: evenly(a, jnp.min(a)), "MinBackward1", saves=(0, -1))
 register("min.dim", _min_dim, "MinBackward0", indices=first_min)
-register("median", _median, "MedianBackward0")
-register("median.dim", _median_dim, "MedianBackward1", indices=median_index)
+_MEDIAN = checks.kernel("median_cpu", "nonbool")
+register("median", _median, "MedianBackward0", check=_MEDIAN)
+register(
+    "median.dim",
+    _median_dim,
+    "MedianBackward1",
+    indices=median_index,
+    check=_MEDIAN,
+)
 register(
     "amax",
     lambda a, dim, keepdim=False: jnp.max(a, dim, keepdims=keepdim),

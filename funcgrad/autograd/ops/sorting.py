@@ -54,6 +54,8 @@ def _topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True): 
 def _topk_args(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     k = checks.integer(k, "k")
     d = checks.wrap_dim(dim, input.ndim)
+    if input.dtype.name == "bool":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     size = input.shape[d] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
@@ -148,6 +150,7 @@ register(
     function="kthvalue",
     signature=_kthvalue_args,
     indices=kth_index,
+    check=checks.kernel("kthvalue_cpu", "nonbool"),
 )
 register("_unique2", _unique_values, "Unique2Backward0", inputs=1)
 register("unique_dim", _unique_slices, "UniqueDimBackward0", inputs=1)
