@@ -2602,7 +2602,8 @@ def torch_functions() -> dict:
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
-    its in-place form (``exp_``) unless the op returns indices too.
+    its in-place form (``exp_``) unless the op returns indices too or torch has
+    none (``OpDef.inplace``).
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
@@ -2610,7 +2611,7 @@ def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     for op in OPS.values():
         if op.method:
             setattr(cls, op.method, _method(op))
-            if op.indices is None:
+            if op.indices is None and op.inplace:
                 setattr(cls, op.method + "_", _inplace_method(op))
     return cls
 

@@ -264,6 +264,7 @@ register(
     "AmaxBackward0",
     method="amax",
     function="amax",
+    inplace=False,
     signature=_extreme_args("amax"),
 )
 register(
@@ -272,6 +273,7 @@ register(
     "AminBackward0",
     method="amin",
     function="amin",
+    inplace=False,
     signature=_extreme_args("amin"),
 )
 register(
@@ -281,6 +283,7 @@ register(
     method="var",
     function="var",
     signature=_spread_args("var"),
+    inplace=False,
 )
 register(
     "std",
@@ -289,6 +292,7 @@ register(
     method="std",
     function="std",
     signature=_spread_args("std"),
+    inplace=False,
 )
 register("var_mean", _var_mean, "VarMeanBackward0")
 register("std_mean", _std_mean, "StdMeanBackward0")
@@ -299,6 +303,7 @@ register(
     "LogsumexpBackward0",
     method="logsumexp",
     function="logsumexp",
+    inplace=False,
     signature=_logsumexp_args,
     dtype="float",
 )
