@@ -191,6 +191,34 @@ TORCH_ALL = {
     "tan",
     "trunc",
     "special",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argsort",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "kthvalue",
+    "linalg",
+    "logsumexp",
+    "median",
+    "msort",
+    "norm",
+    "prod",
+    "sort",
+    "std",
+    "std_mean",
+    "topk",
+    "unique",
+    "var",
+    "var_mean",
+}
+LINALG_ALL = {
+    "matrix_norm",
+    "norm",
+    "svdvals",
+    "vector_norm",
 }
 
 NN_ALL = {
@@ -418,6 +446,7 @@ PINNED = {
     "funcgrad.torch.autograd.functional": AUTOGRAD_FUNCTIONAL_ALL,
     "funcgrad.torch.nn.utils": NN_UTILS_ALL,
     "funcgrad.torch.special": SPECIAL_ALL,
+    "funcgrad.torch.linalg": LINALG_ALL,
 }
 
 

@@ -41,6 +41,8 @@ from .ops import (
     is_contiguous,
     view_strides,
 )
+from .ops import reductions as _reductions
+from .ops import sorting as _sorting
 from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
@@ -383,6 +385,11 @@ def _indices(arg, value, **kwargs) -> Tensor:
     """``argmax``/``argmin`` indices as int64, as in PyTorch."""
     with _dt.scope(not _is_tracer(value)):
         return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
+
+
+def _scalar_index() -> Tensor:
+    """The index a 0-d tensor's ``max(0)``/``argmax(0)`` give: ``tensor(0)``."""
+    return _indices(lambda v: jnp.zeros((), jnp.int32), 0)
 
 
 def _big_ints(values: list, first) -> tuple[list, bool]:
@@ -1249,39 +1256,58 @@ class Tensor:
         return dispatch("abs", self)
 
     # --- reductions -------------------------------------------------------------------
-    def _reduce(self, name: str, dim, keepdim: bool):
+    def _reduce(self, name: str, dim, keepdim: bool, dtype=None):
+        options = {} if dtype is None else {"dtype": dtype}
         if dim is None:
-            return dispatch(name, self)
-        return dispatch(
-            f"{name}.dim", self, dim=_wrap_dims(dim, self.ndim), keepdim=keepdim
-        )
+            return _in_dtype(dispatch(name, self, **options), options)
+        axes = _reductions.dims(dim, self.ndim)
+        out = dispatch(f"{name}.dim", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
-        src = self if dtype is None else self.to(dtype)
-        if not src._dtype.is_floating_point and not src._dtype.is_complex:
-            src = src.to(_dt.int64)  # integer and bool sums are int64, as in torch
-        return src._reduce("sum", dim, keepdim)
+        """Sum of all elements, or over ``dim`` (an int or a tuple); integer and
+        bool tensors sum to ``int64``.
+
+        >>> Tensor(jnp.array([[1, 2], [3, 4]])).sum((0, 1), dtype=_dt.float64)
+        tensor(10., dtype=torch.float64)
+        """
+        dtype = _reductions.int64_if_integral(self, dtype)
+        return self._reduce("sum", dim, keepdim, dtype)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
-        src = self if dtype is None else self.to(dtype)
-        if not (src._dtype.is_floating_point or src._dtype.is_complex):
-            raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a "
-                "floating point or complex dtype. Got: "
-                f"{_SCALAR_NAMES[src._dtype.name]}"
-            )
-        return src._reduce("mean", dim, keepdim)
+        dtype = None if dtype is None else _reductions.as_option(dtype)
+        return self._reduce("mean", dim, keepdim, dtype)
+
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """Product of all elements, or along one ``dim``.
+
+        >>> Tensor(jnp.array([[1.0, 2.0], [3.0, 4.0]])).prod(1)
+        tensor([ 2., 12.])
+        """
+        dtype = _reductions.int64_if_integral(self, dtype)
+        options = {} if dtype is None else {"dtype": dtype}
+        if dim is None:
+            return _in_dtype(dispatch("prod", self, **options), options)
+        axes = (_checks.wrap_dim(dim, self.ndim),) if self.ndim else ()
+        out = dispatch("prod.dim_int", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
+
+    def _along(self, name: str, op: str, dim, keepdim: bool):
+        """``(values, indices)`` of ``op`` along one ``dim`` (``max.dim``...)."""
+        d = _checks.wrap_dim(dim, self.ndim)
+        if self.ndim:
+            _reductions.nonempty(self, name, (d,), whole=False)
+        else:
+            return return_types(name)(dispatch("alias", self), _scalar_index())
+        values = dispatch(op, self, dim=d, keepdim=bool(keepdim))
+        found = _indices(OPS[op].indices, self._value, dim=d, keepdim=bool(keepdim))
+        return return_types(name)(values, found)
 
     def _extreme(self, name: str, dim, keepdim: bool):
         if dim is None:
-            if not self.numel():
-                raise RuntimeError(f"{name}(): {_EMPTY_REDUCTION}")
+            _reductions.nonempty(self, name, (), whole=True)
             return dispatch(name, self)
-        d = _wrap_dim(dim, self.ndim)
-        values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
-        arg = jnp.argmax if name == "max" else jnp.argmin
-        indices = _indices(arg, self._value, axis=d, keepdims=keepdim)
-        return (return_max if name == "max" else return_min)(values, indices)
+        return self._along(name, f"{name}.dim", dim, keepdim)
 
     def max(self, dim=None, keepdim: bool = False):
         """The largest element; with ``dim``, ``(values, indices)`` along it.
@@ -1300,19 +1326,137 @@ class Tensor:
             return dispatch("minimum", self, dim)
         return self._extreme("min", dim, keepdim)
 
-    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+    def median(self, dim=None, keepdim: bool = False):
+        """The lower median of all elements; with ``dim``, ``(values, indices)``.
+
+        >>> Tensor(jnp.array([4.0, 1.0, 3.0, 2.0])).median()
+        tensor(2.)
+        """
+        if dim is None:
+            return dispatch("median", self)
+        return self._along("median", "median.dim", dim, keepdim)
+
+    def _arg(self, name: str, dim, keepdim: bool) -> Tensor:
+        find = _reductions.first_max if name == "argmax" else _reductions.first_min
+        if self._dtype is _dt.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if not self.numel():
-                raise IndexError(f"argmax(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return _indices(jnp.argmax, self._value)
-        return self._extreme("max", dim, keepdim).indices
+                raise IndexError(f"{name}(): {_EMPTY_REDUCTION.split('. ')[0]}.")
+            found = _indices(find, self._value.reshape(-1), dim=0)
+            return found.reshape((1,) * self.ndim) if keepdim else found
+        d = _checks.wrap_dim(dim, self.ndim)
+        if not self.ndim:
+            return _scalar_index()
+        _reductions.nonempty(self, name, (d,), whole=False)
+        return _indices(find, self._value, dim=d, keepdim=bool(keepdim))
+
+    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Position of the (first) largest element, flattened or along ``dim``.
+
+        >>> Tensor(jnp.array([[1.0, 5.0], [5.0, 2.0]])).argmax(), Tensor(
+        ...     jnp.array([[1.0, 5.0], [5.0, 2.0]])).argmax(0)
+        (tensor(1), tensor([1, 0]))
+        """
+        return self._arg("argmax", dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            if not self.numel():
-                raise IndexError(f"argmin(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return _indices(jnp.argmin, self._value)
-        return self._extreme("min", dim, keepdim).indices
+        return self._arg("argmin", dim, keepdim)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable=False):
+        """Positions that sort the tensor along ``dim`` (a stable sort).
+
+        >>> Tensor(jnp.array([3.0, 1.0, 2.0])).argsort(descending=True)
+        tensor([0, 2, 1])
+        """
+        d = _checks.wrap_dim(dim, self.ndim)
+        return _indices(_sorting.order, self._value, dim=d, descending=bool(descending))
+
+    def sort(self, *args, **kwargs):
+        """``(values, indices)`` sorted along ``dim`` (a stable sort; the
+        ``stable=`` keyword selects PyTorch's other overload, ``SortBackward1``).
+
+        >>> Tensor(jnp.array([3.0, 1.0, 2.0])).sort(descending=True)
+        torch.return_types.sort(
+        values=tensor([3., 2., 1.]),
+        indices=tensor([0, 2, 1]))
+        """
+        stable = "stable" in kwargs
+        if stable and args:
+            got = [type(a).__name__ for a in args]
+            got += [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+            raise TypeError(
+                "sort() received an invalid combination of arguments - got "
+                f"({', '.join(got)}), but expected one of:\n"
+                " * (int dim = -1, bool descending = False)\n"
+                " * (*, bool stable, int dim = -1, bool descending = False)"
+            )
+        op = OPS["sort.stable" if stable else "sort"]
+        return _call(op, self, args, kwargs, name="sort")
+
+    def msort(self) -> Tensor:
+        """The tensor sorted along its first dimension (``sort(dim=0)``'s values).
+
+        >>> Tensor(jnp.array([[2.0, 1.0], [0.0, 3.0]])).msort()
+        tensor([[0., 1.],
+                [2., 3.]])
+        """
+        return self.sort(dim=0).values
+
+    def all(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Whether every element (along ``dim``) is nonzero; ``uint8`` input gives
+        ``uint8``, as in PyTorch.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [2.0, 3.0]])).all(1)
+        tensor([False,  True])
+        """
+        return self._logical(jnp.all, dim, keepdim)
+
+    def any(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Whether some element (along ``dim``) is nonzero.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [0.0, 0.0]])).any(1)
+        tensor([ True, False])
+        """
+        return self._logical(jnp.any, dim, keepdim)
+
+    def _logical(self, fn, dim, keepdim: bool) -> Tensor:
+        axes = None if dim is None else _reductions.dims(dim, self.ndim)
+        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+            found = fn(self._value != 0, axes, keepdims=bool(keepdim))
+        if self._dtype is _dt.uint8:
+            return Tensor._wrap(found.astype(jnp.uint8), _dt.uint8)
+        return Tensor._wrap(found, _dt.bool)
+
+    def count_nonzero(self, dim=None) -> Tensor:
+        """How many elements (along ``dim``) are nonzero, as ``int64``.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [2.0, 3.0]])).count_nonzero(0)
+        tensor([2, 1])
+        """
+        axes = None if dim is None else _reductions.dims(dim, self.ndim)
+        return _indices(lambda v: jnp.sum(v != 0, axes), self._value)
+
+    def unique(
+        self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+        return_counts: bool = False, dim=None,
+    ):  # fmt: skip
+        """The distinct elements (or slices along ``dim``), sorted; with the
+        position of each element among them and how often each occurs.
+
+        >>> Tensor(jnp.array([3.0, 1.0, 3.0])).unique(return_counts=True)
+        (tensor([1., 3.]), tensor([1, 2]))
+        """
+        return unique(self, sorted, return_inverse, return_counts, dim)
+
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
+        """``torch.norm``: the vector 2-norm by default, ``p`` a number for other
+        vector norms, ``'fro'``/``'nuc'`` for matrix norms.
+
+        >>> Tensor(jnp.array([3.0, 4.0])).norm(), Tensor(jnp.array([3.0, -4.0])).norm(1)
+        (tensor(5.), tensor(7.))
+        """
+        return norm(self, p, dim, keepdim, dtype=dtype)
 
     # --- shapes -----------------------------------------------------------------------
     # View ops keep PyTorch's strides, so ``reshape`` and ``matmul`` can decide, as
@@ -2080,6 +2224,218 @@ def _check_dot(a: Tensor, b: Tensor) -> None:
         )
 
 
+# --- norms and unique ----------------------------------------------------------------
+
+
+def _floating_input(t: Tensor, name: str) -> None:
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            f"{_SCALAR_NAMES[t._dtype.name]}"
+        )
+
+
+def _norm_dtype(t: Tensor, dtype, name: str) -> dict:
+    """The ``dtype`` option of a norm: empty unless it changes the input's."""
+    if dtype is None:
+        return {}
+    d = _dt.to_dtype(dtype)
+    if not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(
+            f"{name}: dtype should be floating point or complex, but got "
+            f"{_SCALAR_NAMES[d.name]}"
+        )
+    return {} if d is t._dtype else {"dtype": _reductions.as_option(d)}
+
+
+def _check_inf_norm(x: Tensor, ord, dim, axes: tuple[int, ...]) -> None:
+    if not (isinstance(ord, numbers.Real) and ord < 0 or math.isinf(ord)):
+        return
+    if dim is None and x.numel() == 0:
+        raise RuntimeError(
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor "
+            "because the operation does not have an identity"
+        )
+    for d in axes:
+        if x.shape[d] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the inf norm on the dimension {d}"
+                "because this dimension is empty and the operation does not have an "
+                "identity"
+            )
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None):
+    """``torch.linalg.vector_norm``: ``sum(|x|**ord)**(1/ord)`` over ``dim`` (all
+    elements by default; ``ord`` may be ``inf``, ``-inf`` or ``0``).
+
+    >>> vector_norm(Tensor(jnp.array([[3.0, 4.0], [0.0, 1.0]])), dim=1)
+    tensor([5., 1.])
+    """
+    if isinstance(ord, str):
+        raise TypeError(
+            "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str"
+        )
+    _floating_input(x, "linalg.vector_norm")
+    options = _norm_dtype(x, dtype, "linalg.vector_norm")
+    axes = _reductions.dims(dim, x.ndim)
+    _check_inf_norm(x, ord, dim, axes)
+    out = dispatch(
+        "linalg_vector_norm", x, ord=float(ord), dim=axes, keepdim=bool(keepdim),
+        **options,
+    )  # fmt: skip
+    return _in_dtype(out, options)
+
+
+def _matrix_dims(A: Tensor, ord, dim) -> tuple[int, int]:
+    if isinstance(ord, str):
+        supported = ord in ("fro", "nuc")
+    else:
+        supported = abs(ord) in (1, 2, math.inf)
+    if not supported:
+        shown = ord if isinstance(ord, str) else _format_number(ord)
+        raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
+    _floating_input(A, "linalg.matrix_norm")
+    if A.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
+    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dim) != 2:
+        got = " ".join(str(d) for d in dim)
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {got}")
+    d0, d1 = (_checks.wrap_dim(d, A.ndim) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(
+            f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})"
+        )
+    return d0, d1
+
+
+def _format_number(x) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _spectral(A: Tensor, ord, d0: int, d1: int, keepdim: bool, dtype) -> Tensor:
+    """The spectral (``ord=±2``) and nuclear norms: from the singular values of
+    the matrices in dims ``d0, d1`` moved last, as PyTorch computes them."""
+    src = A if dtype is None else A.to(dtype)
+    perm = [d for d in range(A.ndim) if d not in (d0, d1)] + [d0, d1]
+    s = dispatch("_linalg_svd", src.permute(*perm))
+    if ord == "nuc":
+        out = s.sum(-1, keepdim)
+    else:
+        out = s.amax(-1, keepdim) if ord > 0 else s.amin(-1, keepdim)
+    if keepdim:
+        out = out.unsqueeze(-1).permute(*np.argsort(perm).tolist())
+    return out
+
+
+def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
+                dtype=None) -> Tensor:  # fmt: skip
+    """``torch.linalg.matrix_norm``: ``'fro'``, ``'nuc'``, ``±1``, ``±2``, ``±inf``
+    over the matrices in ``dim``.
+
+    >>> matrix_norm(Tensor(jnp.array([[1.0, -2.0], [3.0, 4.0]])), 1)
+    tensor(6.)
+    """
+    d0, d1 = _matrix_dims(A, ord, dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if ord == "nuc" or abs(ord) == 2:
+        return _spectral(A, ord, d0, d1, keepdim, dtype)
+    if math.isinf(ord):
+        d0, d1 = d1, d0
+    if not keepdim and d0 < d1:
+        d1 -= 1
+    rows = vector_norm(A, 1, (d0,), keepdim, dtype=dtype)
+    return rows.amax(d1, keepdim) if ord > 0 else rows.amin(d1, keepdim)
+
+
+def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *,
+                dtype=None) -> Tensor:  # fmt: skip
+    """``torch.linalg.norm``: a vector norm, or a matrix norm when ``ord`` is
+    given for a 2-D input or ``dim`` names two dimensions.
+
+    >>> linalg_norm(Tensor(jnp.array([[1.0, 2.0], [2.0, 4.0]])), "fro")
+    tensor(5.)
+    """
+    if dim is not None:
+        dim = (dim,) if isinstance(dim, int) else tuple(dim)
+        if len(dim) not in (1, 2):
+            raise RuntimeError(
+                "linalg.norm: If dim is specified, it must be of length 1 or 2. Got "
+                f"{list(dim)}"
+            )
+    elif ord is not None and A.ndim not in (1, 2):
+        raise RuntimeError(
+            "linalg.norm: If dim is not specified but ord is, the input must be 1D "
+            f"or 2D. Got {A.ndim}D."
+        )
+    pair = len(dim) == 2 if dim is not None else A.ndim == 2
+    if isinstance(ord, str) or (ord is not None and pair):
+        return matrix_norm(A, ord, dim or (0, 1), keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None,  # noqa: A002
+         dtype=None) -> Tensor:  # fmt: skip
+    """``torch.norm``: the 2-norm of all elements by default; ``p`` a number for
+    the other vector norms, ``'nuc'`` for the nuclear norm.
+
+    >>> norm(Tensor(jnp.array([3.0, 4.0]))), norm(Tensor(jnp.eye(2)), "nuc")
+    (tensor(5.), tensor(2.))
+    """
+    if out is not None:
+        raise NotImplementedError("torch.norm(out=...) is not supported")
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        dim = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm(input, p, dim, keepdim, dtype=dtype)
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def _as_int64(array) -> Tensor:
+    return _indices(jnp.asarray, np.asarray(array))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim=None):  # fmt: skip
+    """``torch.unique``: the distinct elements (or slices along ``dim``) in
+    ascending order, with the inverse positions and the counts when asked.
+    Its result's shape depends on the values, so it needs concrete input.
+
+    >>> unique(Tensor(jnp.array([2.0, 1.0, 2.0])), return_inverse=True)
+    (tensor([1., 2.]), tensor([1, 0, 1]))
+    """
+    if _is_tracer(input._val):
+        raise RuntimeError(
+            "unique() needs concrete values: its result's shape depends on them"
+        )
+    array = np.asarray(input._value)
+    if dim is None:
+        _, first, inverse, counts = np.unique(
+            array.reshape(-1), return_index=True, return_inverse=True,
+            return_counts=True, equal_nan=False,
+        )  # fmt: skip
+        values = dispatch("_unique2", input, jnp.asarray(first))
+        inverse = inverse.reshape(array.shape)
+    else:
+        d = _checks.wrap_dim(dim, input.ndim)
+        _, first, inverse, counts = np.unique(
+            array, return_index=True, return_inverse=True, return_counts=True, axis=d
+        )
+        values = dispatch("unique_dim", input, jnp.asarray(first), dim=d)
+        inverse = inverse.reshape(-1)
+    out = [values]
+    if return_inverse:
+        out.append(_as_int64(inverse))
+    if return_counts:
+        out.append(_as_int64(counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 def backward(
     tensors,
     grad_tensors=None,
@@ -2206,7 +2562,8 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
 
 
 def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # noqa: A002
-    """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``)."""
+    """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``);
+    ``name`` names the return type when the entry has no method of its own."""
     if op.signature is None:
         if args or kwargs:
             name = name or op.method or op.function
@@ -2216,14 +2573,24 @@ def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # no
         return dispatch(op, input)
     inputs, options, *overload = op.signature(input, *args, **kwargs)
     values = dispatch(overload[0] if overload else op, *inputs, **options)
+    values = _in_dtype(values, options)
     if op.indices is None:
         return values
     first = inputs[0]._value
     with _dt.scope(not _is_tracer(first)):
         found = op.indices(first, **options).astype(_dt.int64.storage())
-    return return_types(op.method or op.function)(
+    return return_types(name or op.method or op.function)(
         values, Tensor._wrap(found, _dt.int64)
     )
+
+
+def _in_dtype(result: Tensor, options: dict) -> Tensor:
+    """An op's ``dtype`` option is its result's dtype, even where a 64-bit input
+    took part (the dispatch would widen a 32-bit result back)."""
+    asked = options.get("dtype")
+    if asked is not None:
+        result._dtype = _dt.to_dtype(asked)
+    return result
 
 
 def _method(op: OpDef, name: str):
@@ -2332,7 +2699,7 @@ def torch_functions() -> dict:
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     """Give ``cls`` a method for every registry entry with ``OpDef.method`` (and
     each of its ``aliases``), and its in-place form (``exp_``) unless the op
-    returns indices too.
+    returns indices too or torch has none (``OpDef.inplace``).
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])

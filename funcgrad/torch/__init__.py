@@ -42,6 +42,7 @@ from . import autograd as autograd
 from . import compiler as compiler
 from . import cuda as cuda
 from . import func as func
+from . import linalg as linalg
 from . import nn as nn
 from . import optim as optim
 from . import special as special
@@ -60,6 +61,8 @@ from ._functions import acosh as acosh
 from ._functions import add as add
 from ._functions import addmm as addmm
 from ._functions import allclose as allclose
+from ._functions import amax as amax
+from ._functions import amin as amin
 from ._functions import arccos as arccos
 from ._functions import arccosh as arccosh
 from ._functions import arcsin as arcsin
@@ -86,6 +89,8 @@ from ._functions import concat as concat
 from ._functions import concatenate as concatenate
 from ._functions import cos as cos
 from ._functions import cosh as cosh
+from ._functions import cumprod as cumprod
+from ._functions import cumsum as cumsum
 from ._functions import detach as detach
 from ._functions import div as div
 from ._functions import dot as dot
@@ -102,12 +107,14 @@ from ._functions import fmod as fmod
 from ._functions import frac as frac
 from ._functions import hypot as hypot
 from ._functions import is_tensor as is_tensor
+from ._functions import kthvalue as kthvalue
 from ._functions import lerp as lerp
 from ._functions import log as log
 from ._functions import log1p as log1p
 from ._functions import log2 as log2
 from ._functions import log10 as log10
 from ._functions import logit as logit
+from ._functions import logsumexp as logsumexp
 from ._functions import matmul as matmul
 from ._functions import max as max
 from ._functions import maximum as maximum
@@ -136,14 +143,17 @@ from ._functions import sqrt as sqrt
 from ._functions import square as square
 from ._functions import squeeze as squeeze
 from ._functions import stack as stack
+from ._functions import std as std
 from ._functions import sub as sub
 from ._functions import sum as sum
 from ._functions import t as t
 from ._functions import tan as tan
 from ._functions import tanh as tanh
+from ._functions import topk as topk
 from ._functions import transpose as transpose
 from ._functions import trunc as trunc
 from ._functions import unsqueeze as unsqueeze
+from ._functions import var as var
 from ._functions import where as where
 from ._gather import gather as gather
 from ._gather import index_select as index_select
@@ -169,6 +179,18 @@ from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
+from ._reductions import all as all
+from ._reductions import any as any
+from ._reductions import argsort as argsort
+from ._reductions import count_nonzero as count_nonzero
+from ._reductions import median as median
+from ._reductions import msort as msort
+from ._reductions import norm as norm
+from ._reductions import prod as prod
+from ._reductions import sort as sort
+from ._reductions import std_mean as std_mean
+from ._reductions import unique as unique
+from ._reductions import var_mean as var_mean
 from ._serialization import load as load
 from ._serialization import save as save
 
@@ -340,4 +362,26 @@ __all__ = [
     "square",
     "fix",
     "special",
+    "all",
+    "amax",
+    "amin",
+    "any",
+    "argsort",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "kthvalue",
+    "linalg",
+    "logsumexp",
+    "median",
+    "msort",
+    "norm",
+    "prod",
+    "sort",
+    "std",
+    "std_mean",
+    "topk",
+    "unique",
+    "var",
+    "var_mean",
 ]

@@ -94,24 +94,24 @@ clone = _unary("clone")
 detach = _unary("detach")
 
 
-def sum(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     """Sum of all elements, or over ``dim``.
 
     >>> from funcgrad.torch import ones
     >>> sum(ones(2, 3), dim=1)
     tensor([3., 3.])
     """
-    return _t(input).sum(dim, keepdim)
+    return _t(input).sum(dim, keepdim, dtype=dtype)
 
 
-def mean(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of all elements, or over ``dim``.
 
     >>> from funcgrad.torch import ones
     >>> mean(ones(2, 3))
     tensor(1.)
     """
-    return _t(input).mean(dim, keepdim)
+    return _t(input).mean(dim, keepdim, dtype=dtype)
 
 
 def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001

@@ -25,6 +25,7 @@ MODULES = (
     "torch.special",
     "torch.autograd",
     "torch.autograd.functional",
+    "torch.linalg",
     "torch.func",
     "torch.utils.data",
     "torch.testing",

@@ -16,6 +16,7 @@ class Case(NamedTuple):
     fn: Any  # (module, *tensors) -> tensor, or a (values, indices) pair
     shapes: tuple[tuple[int, ...], ...]
     positive: bool = False  # draw inputs in [0.5, 2) (log, sqrt, powers)
+    grad: bool = True  # False: the op has no derivative (backward raises)
 
 
 def _bce(M, z, y):
@@ -374,3 +375,6 @@ CASES: dict[str, list[Case]] = {
 from . import op_cases_elementwise  # noqa: E402
 
 CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_elementwise.CASES.items()})
+from . import op_cases_reductions  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_reductions.CASES.items()})

@@ -2,14 +2,16 @@
 
 ``_registry`` holds :class:`OpDef` and :func:`register`; each family module
 registers its entries when imported: ``arithmetic``, ``elementwise``,
-``reductions``, ``linalg``, ``shapes``, ``writes``.
+``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``.
 """
 
 from . import arithmetic as arithmetic
 from . import elementwise as elementwise
 from . import linalg as linalg
+from . import norms as norms
 from . import reductions as reductions
 from . import shapes as shapes
+from . import sorting as sorting
 from . import writes as writes
 from ._registry import CROSS as CROSS
 from ._registry import OPS as OPS
@@ -41,10 +43,12 @@ __all__ = [
     "floating",
     "is_contiguous",
     "linalg",
+    "norms",
     "op",
     "reductions",
     "register",
     "shapes",
+    "sorting",
     "unary",
     "view",
     "view_strides",

@@ -55,7 +55,9 @@ class OpDef(NamedTuple):
       full-size input, as PyTorch's elementwise kernels do;
     * ``dtype``: ``"float"`` when integer inputs give the default float dtype;
     * ``saves``: which inputs PyTorch saves for backward (``-1``: the result), so
-      an in-place change to one of them before ``backward()`` is an error.
+      an in-place change to one of them before ``backward()`` is an error;
+    * ``inplace``: ``False`` when torch has no ``Tensor.<method>_`` for the op
+      (reductions change the shape), so none is generated.
 
     >>> OPS["add"].node_name
     'AddBackward0'
