@@ -38,6 +38,7 @@ from .tensor import grad as grad
 from .tensor import matmul as matmul
 from .tensor import register_pytree as register_pytree
 from .tensor import shape_arg as shape_arg
+from .tensor import tensordot as tensordot
 from .tensor import torch_functions as torch_functions
 from .tensor import wrap_dim as wrap_dim
 
@@ -65,6 +66,7 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "matmul",
+    "tensordot",
     "no_grad",
     "op",
     "register",

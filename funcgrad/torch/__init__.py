@@ -54,10 +54,13 @@ from ._device import set_default_device as set_default_device
 from ._factories import from_numpy as from_numpy
 from ._functions import abs as abs
 from ._functions import add as add
+from ._functions import addbmm as addbmm
 from ._functions import addmm as addmm
+from ._functions import addmv as addmv
 from ._functions import allclose as allclose
 from ._functions import argmax as argmax
 from ._functions import argmin as argmin
+from ._functions import baddbmm as baddbmm
 from ._functions import bmm as bmm
 from ._functions import cat as cat
 from ._functions import clamp as clamp
@@ -65,14 +68,20 @@ from ._functions import clip as clip
 from ._functions import clone as clone
 from ._functions import concat as concat
 from ._functions import concatenate as concatenate
+from ._functions import cross as cross
 from ._functions import detach as detach
+from ._functions import diag_embed as diag_embed
 from ._functions import div as div
 from ._functions import dot as dot
 from ._functions import equal as equal
 from ._functions import exp as exp
 from ._functions import flatten as flatten
+from ._functions import flip as flip
+from ._functions import gather as gather
+from ._functions import index_select as index_select
 from ._functions import is_tensor as is_tensor
 from ._functions import log as log
+from ._functions import masked_select as masked_select
 from ._functions import matmul as matmul
 from ._functions import max as max
 from ._functions import maximum as maximum
@@ -88,6 +97,8 @@ from ._functions import permute as permute
 from ._functions import pow as pow
 from ._functions import relu as relu
 from ._functions import reshape as reshape
+from ._functions import roll as roll
+from ._functions import scatter_add as scatter_add
 from ._functions import sigmoid as sigmoid
 from ._functions import sqrt as sqrt
 from ._functions import squeeze as squeeze
@@ -95,12 +106,14 @@ from ._functions import stack as stack
 from ._functions import sub as sub
 from ._functions import sum as sum
 from ._functions import t as t
+from ._functions import take as take
 from ._functions import tanh as tanh
+from ._functions import trace as trace
 from ._functions import transpose as transpose
+from ._functions import tril as tril
+from ._functions import triu as triu
 from ._functions import unsqueeze as unsqueeze
 from ._functions import where as where
-from ._gather import gather as gather
-from ._gather import index_select as index_select
 from ._install import install as install
 from ._missing import missing as _missing
 from ._placed import arange as arange
@@ -125,6 +138,39 @@ from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
 from ._serialization import load as load
 from ._serialization import save as save
+from ._shapes import atleast_1d as atleast_1d
+from ._shapes import atleast_2d as atleast_2d
+from ._shapes import atleast_3d as atleast_3d
+from ._shapes import broadcast_to as broadcast_to
+from ._shapes import chunk as chunk
+from ._shapes import column_stack as column_stack
+from ._shapes import diag as diag
+from ._shapes import diagflat as diagflat
+from ._shapes import dstack as dstack
+from ._shapes import einsum as einsum
+from ._shapes import fliplr as fliplr
+from ._shapes import flipud as flipud
+from ._shapes import ger as ger
+from ._shapes import hstack as hstack
+from ._shapes import inner as inner
+from ._shapes import kron as kron
+from ._shapes import log_softmax as log_softmax
+from ._shapes import meshgrid as meshgrid
+from ._shapes import moveaxis as moveaxis
+from ._shapes import movedim as movedim
+from ._shapes import outer as outer
+from ._shapes import rot90 as rot90
+from ._shapes import scatter as scatter
+from ._shapes import softmax as softmax
+from ._shapes import split as split
+from ._shapes import swapaxes as swapaxes
+from ._shapes import swapdims as swapdims
+from ._shapes import take_along_dim as take_along_dim
+from ._shapes import tensordot as tensordot
+from ._shapes import tile as tile
+from ._shapes import unbind as unbind
+from ._shapes import unflatten as unflatten
+from ._shapes import vstack as vstack
 
 __getattr__ = _missing(__name__)
 
@@ -248,4 +294,50 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "addbmm",
+    "addmv",
+    "baddbmm",
+    "cross",
+    "diag_embed",
+    "flip",
+    "masked_select",
+    "roll",
+    "scatter_add",
+    "take",
+    "trace",
+    "tril",
+    "triu",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_to",
+    "chunk",
+    "column_stack",
+    "diag",
+    "diagflat",
+    "dstack",
+    "einsum",
+    "fliplr",
+    "flipud",
+    "ger",
+    "hstack",
+    "inner",
+    "kron",
+    "log_softmax",
+    "meshgrid",
+    "moveaxis",
+    "movedim",
+    "outer",
+    "rot90",
+    "scatter",
+    "softmax",
+    "split",
+    "swapaxes",
+    "swapdims",
+    "take_along_dim",
+    "tensordot",
+    "tile",
+    "unbind",
+    "unflatten",
+    "vstack",
 ]

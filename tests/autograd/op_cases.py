@@ -370,3 +370,9 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+from . import op_cases_shapes  # noqa: E402
+
+CASES.update(op_cases_shapes.CASES)
+for _name, _cases in op_cases_shapes.CASES_MORE.items():
+    CASES[_name] = CASES[_name] + _cases
