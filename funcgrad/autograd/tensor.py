@@ -1414,7 +1414,8 @@ class Tensor:
         shape = _shape_arg(shape)
         if len(shape) < self.ndim:
             raise RuntimeError(
-                f"expand({self._dtype.name.capitalize()}Type{{{list(self.shape)}}}, "
+                f"expand(torch.{_SCALAR_NAMES[self._dtype.name]}Tensor"
+                f"{{{list(self.shape)}}}, "
                 f"size={list(shape)}): the number of sizes provided ({len(shape)}) "
                 "must be greater or equal to the number of dimensions in the tensor "
                 f"({self.ndim})"
@@ -1505,6 +1506,12 @@ class Tensor:
         size = self.shape[d]
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
+            if step == 0 and size:
+                raise RuntimeError(
+                    "split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {size}"
+                )
+            step = step or 1
             bounds = [(i, min(i + step, size)) for i in range(0, max(size, 1), step)]
             op = "split"
         else:
@@ -1524,6 +1531,10 @@ class Tensor:
         )
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        if chunks <= 0:
+            raise RuntimeError(
+                f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+            )
         size = self.shape[_wrap_dim(dim, self.ndim)]
         return self.split(max(-(-size // chunks), 1), dim)
 
@@ -2474,7 +2485,8 @@ def torch_functions() -> dict:
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
-    its in-place form (``exp_``) unless the op returns indices too.
+    its in-place form (``exp_``) where torch has one (``OpDef.inplace``) and the
+    op does not return indices too.
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
@@ -2482,7 +2494,7 @@ def generate_methods(cls: type[Tensor]) -> type[Tensor]:
     for op in OPS.values():
         if op.method:
             setattr(cls, op.method, _method(op))
-            if op.indices is None:
+            if op.indices is None and op.inplace:
                 setattr(cls, op.method + "_", _inplace_method(op))
     return cls
 

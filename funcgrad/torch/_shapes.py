@@ -58,7 +58,7 @@ def _t(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def _of_method(name: str, example: str, shape: str):
+def _of_method(name: str, example: str, shape: str, pick: str = ""):
     """``torch.<name>(input, ...)``: the Tensor method of that name."""
 
     def function(input: Tensor, *args, **kwargs):  # noqa: A002 - torch's name
@@ -68,7 +68,7 @@ def _of_method(name: str, example: str, shape: str):
     function.__doc__ = f"""``Tensor.{name}`` as a function.
 
     >>> import funcgrad.torch as torch
-    >>> torch.{name}({example}).shape
+    >>> torch.{name}({example}){pick}.shape
     torch.Size({shape})
     """
     return function
@@ -96,9 +96,9 @@ take_along_dim = _of_method(
 scatter = _of_method(
     "scatter", "torch.zeros(2, 3), 1, torch.tensor([[0], [2]]), 1.0", "[2, 3]"
 )
-unbind = _of_method("unbind", "torch.zeros(2, 3), 1)[0", "[2]")
-split = _of_method("split", "torch.zeros(5, 2), [2, 3])[1", "[3, 2]")
-chunk = _of_method("chunk", "torch.zeros(5, 2), 2)[0", "[3, 2]")
+unbind = _of_method("unbind", "torch.zeros(2, 3), 1", "[2]", "[0]")
+split = _of_method("split", "torch.zeros(5, 2), [2, 3]", "[3, 2]", "[1]")
+chunk = _of_method("chunk", "torch.zeros(5, 2), 2", "[3, 2]", "[0]")
 
 
 def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:  # noqa: A002

@@ -1535,6 +1535,593 @@ CASES = [
         "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1.0)",
         ("raise", "ValueError", "Invalid epsilon value: -1.0"),
     ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).repeat(2)",
+        (
+            "raise",
+            "RuntimeError",
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).repeat(2, -1)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -3: [6, -3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).roll((1, 2), (0,))",
+        (
+            "raise",
+            "RuntimeError",
+            "shifts and dimensions must align. shifts: 2, dims:1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).roll(1, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).flip(0, 0)",
+        ("raise", "RuntimeError", "dim 0 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "shapes",
+        "torch.flip(torch.zeros(3, 3), (2,))",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).fliplr()",
+        ("raise", "RuntimeError", "Input must be >= 2-d."),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).rot90()",
+        ("raise", "RuntimeError", "expected total dims >= 2, but got total dims = 1"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).rot90(1, (0, 0))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).rot90(1, (0,))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected total rotation dims == 2, but got dims = 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).tril()",
+        ("raise", "RuntimeError", "tril: input tensor must have at least 2 dimensions"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).triu()",
+        ("raise", "RuntimeError", "triu: input tensor must have at least 2 dimensions"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(2, 3, 3).trace()",
+        (
+            "raise",
+            "RuntimeError",
+            "trace: expected a matrix, but got tensor with dim 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.diag_embed(torch.zeros(3), 0, 0, 0)",
+        ("raise", "RuntimeError", "diagonal dimensions cannot be identical 0, 0"),
+    ),
+    Case(
+        "shapes",
+        "torch.diag(torch.zeros(2, 3, 3))",
+        ("raise", "RuntimeError", "diag(): Supports 1D or 2D tensors. Got 3D"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).take(torch.tensor([9]))",
+        (
+            "raise",
+            "IndexError",
+            "out of range: tried to access index 9 on a tensor of 9 elements.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).take(torch.tensor([1.0]))",
+        (
+            "raise",
+            "RuntimeError",
+            "take(): Expected a long tensor for index, but got Float",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).masked_select(torch.zeros(3, 3))",
+        ("raise", "RuntimeError", "masked_select: expected BoolTensor for mask"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).masked_select(torch.ones(2, dtype=torch.bool))",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([[0, 1, 2]]).float(), torch.zeros(3, 3))",
+        ("raise", "RuntimeError", "scatter(): Expected dtype int32/int64 for index"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([0, 1, 2]), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Index tensor must have the same number of dimensions as self tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.zeros(4, 3, dtype=torch.long), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected index [4, 3] to be no larger than self [3, 3] apart from dimension 0 and to be no larger size than src [3, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([[5, 0, 0]]), 1.0)",
+        (
+            "raise",
+            "RuntimeError",
+            "index 5 is out of bounds for dimension 0 with size 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter_add(0, torch.zeros(2, 3, dtype=torch.long), torch.ones(1, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected index [2, 3] to be no larger than self [3, 3] apart from dimension 0 and to be no larger size than src [1, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).gather(0, torch.tensor([[0.0]]))",
+        ("raise", "RuntimeError", "gather(): Expected dtype int32/int64 for index"),
+    ),
+    Case(
+        "shapes",
+        "torch.cross(torch.zeros(2, 4), torch.zeros(2, 4), dim=1)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.cross: inputs dimension 1 must have length 3. Got 4 and 4",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cross(torch.zeros(3, 3), torch.zeros(3, 2), dim=0)",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.baddbmm(torch.zeros(2, 3), torch.zeros(2, 3, 3), torch.zeros(2, 3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 1.  Target sizes: [2, 3, 3].  Tensor sizes: [2, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.baddbmm(torch.zeros(2, 3, 3), torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.addmv(torch.zeros(3), torch.zeros(3, 3), torch.zeros(4))",
+        ("raise", "RuntimeError", "size mismatch, got input (3), mat (3x3), vec (4)"),
+    ),
+    Case(
+        "shapes",
+        "torch.addmv(torch.zeros(3), torch.zeros(3), torch.zeros(3))",
+        ("raise", "RuntimeError", "vector + matrix @ vector expected, got 1, 1, 1"),
+    ),
+    Case(
+        "shapes",
+        "torch.addbmm(torch.zeros(3, 3), torch.zeros(2, 3, 3), torch.zeros(3, 3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "batch1 and batch2 must have same number of batches, got 2 and 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.addbmm(torch.zeros(3, 3), torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        ("raise", "RuntimeError", "Incompatible matrix sizes for bmm (3x3 and 4x3)"),
+    ),
+    Case(
+        "shapes",
+        "torch.addmm(torch.zeros(2, 3), torch.zeros(3, 3), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [3, 3].  Tensor sizes: [2, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.bmm(torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.outer(torch.zeros(3, 3), torch.zeros(3))",
+        ("raise", "RuntimeError", "outer: Expected 1-D argument self, but got 2-D"),
+    ),
+    Case(
+        "shapes",
+        "torch.inner(torch.zeros(3), torch.zeros(4))",
+        (
+            "raise",
+            "RuntimeError",
+            "inner() the last dimension must match on both input tensors but got shapes [3] and [4]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=([0], [0, 1]))",
+        ("raise", "RuntimeError", "both dimension lists should have same length"),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(4, 4), dims=1)",
+        (
+            "raise",
+            "RuntimeError",
+            "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=3)",
+        (
+            "raise",
+            "RuntimeError",
+            "tensordot expects dims < ndim_a or ndim_b, but got dims=3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=-1)",
+        ("raise", "RuntimeError", "tensordot expects dims >= 0, but got dims=-1"),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij,jk", torch.zeros(3, 3), torch.zeros(4, 4))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij,jk->ik", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): fewer operands were provided than specified in the equation",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ijk", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij->ijk", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): output subscript k does not appear in the equation for any input operand",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij->ii", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): output subscript i appears more than once in the output",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("i1", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ii", torch.zeros(3, 4))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 4 != 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("...i,...i", torch.zeros(2, 3), torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): dimension 0 covered by ellipsis in operand 1has size 3 which does not broadcast with previously seen ellipsis with size 2 for the respective dimension",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cat([torch.zeros(3, 3), torch.zeros(3)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Tensors must have same number of dimensions: got 2 and 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cat([torch.zeros(3, 3), torch.zeros(3, 3)], dim=2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.stack([])",
+        ("raise", "RuntimeError", "stack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.stack([torch.zeros(3), torch.zeros(3)], dim=3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.hstack([])",
+        ("raise", "RuntimeError", "hstack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.vstack([torch.zeros(3, 3), torch.zeros(3, 4)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.dstack([torch.zeros(3), torch.zeros(4)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Sizes of tensors must match except in dimension 2. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.column_stack([])",
+        ("raise", "RuntimeError", "column_stack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), 0, 5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), (0, 1), (1,))",
+        (
+            "raise",
+            "RuntimeError",
+            "movedim: Invalid source or destination dims: source ([0, 1] dims) should contain the same number of dims as destination ([1] dims)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), (0, 0), (1, 0))",
+        ("raise", "RuntimeError", "movedim: repeated dim in `source` ([0, 0])"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).unflatten(0, (2, 2))",
+        (
+            "raise",
+            "RuntimeError",
+            "unflatten: Provided sizes [2, 2] don't multiply up to the size of dim 0 (3) in the input tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).unflatten(0, ())",
+        ("raise", "RuntimeError", "unflatten: sizes must be non-empty"),
+    ),
+    Case(
+        "shapes",
+        "torch.broadcast_to(torch.zeros(3, 3), (3,))",
+        (
+            "raise",
+            "RuntimeError",
+            "expand(torch.FloatTensor{[3, 3]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.broadcast_to(torch.zeros(3, 3), (2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension 1.  Target sizes: [2, 4, 3].  Tensor sizes: [3, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.meshgrid(torch.zeros(3), torch.zeros(3), indexing="xz")',
+        (
+            "raise",
+            "RuntimeError",
+            'torch.meshgrid: indexing must be one of "xy" or "ij", but received: xz',
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.meshgrid()",
+        ("raise", "RuntimeError", "meshgrid expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.take_along_dim(torch.zeros(3, 3), torch.tensor([[0]]).float(), 0)",
+        (
+            "raise",
+            "RuntimeError",
+            "torch.take_along_dim(): dtype of indices should be Long but got Float",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.take_along_dim(torch.zeros(3, 3), torch.tensor([0]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "torch.take_along_dim(): input and indices should have the same number of dimensions, but got 2 dimensions for input, and 1 dimensions for indices",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.swapaxes(torch.zeros(3, 3), 0, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.chunk(torch.zeros(3, 3), 0)",
+        (
+            "raise",
+            "RuntimeError",
+            "chunk expects `chunks` to be greater than 0, got: 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).split(0)",
+        (
+            "raise",
+            "RuntimeError",
+            "split_size can only be 0 if dimension size is 0, but got dimension size of 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).split([1, 1])",
+        (
+            "raise",
+            "RuntimeError",
+            "split_with_sizes expects split_sizes to sum exactly to 3 (input tensor's size at dimension 0), but got split_sizes=[1, 1]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.softmax(torch.zeros(3, 3), 5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.softmax(torch.arange(3), 0)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.index_select(torch.zeros(3, 3), 2, torch.tensor([0]))",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
 ]
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts

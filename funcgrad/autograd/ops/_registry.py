@@ -49,7 +49,9 @@ class OpDef(NamedTuple):
       full-size input, as PyTorch's elementwise kernels do;
     * ``dtype``: ``"float"`` when integer inputs give the default float dtype;
     * ``saves``: which inputs PyTorch saves for backward (``-1``: the result), so
-      an in-place change to one of them before ``backward()`` is an error.
+      an in-place change to one of them before ``backward()`` is an error;
+    * ``inplace``: whether torch has the in-place method ``<method>_`` (``tril_``
+      yes, ``roll_`` no): generated only where it has.
 
     >>> OPS["add"].node_name
     'AddBackward0'
@@ -70,6 +72,7 @@ class OpDef(NamedTuple):
     saves: tuple[int, ...] = ()
     signature: Callable[..., tuple[tuple, dict]] | None = None
     indices: Callable[..., jax.Array] | None = None
+    inplace: bool = True
 
 
 OPS: dict[str, OpDef] = {}

@@ -178,6 +178,7 @@ register(
     method="cross",
     function="cross",
     signature=_cross_args,
+    inplace=False,
 )
 
 
@@ -200,4 +201,5 @@ register(
     method="trace",
     function="trace",
     signature=_trace_args,
+    inplace=False,
 )

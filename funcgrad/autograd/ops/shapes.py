@@ -142,7 +142,14 @@ def _repeat_args(input, *sizes):  # noqa: A002 - torch's name
     return (input,), {"repeats": repeats}
 
 
-register("repeat", _repeat, "RepeatBackward0", method="repeat", signature=_repeat_args)
+register(
+    "repeat",
+    _repeat,
+    "RepeatBackward0",
+    method="repeat",
+    signature=_repeat_args,
+    inplace=False,
+)
 
 
 def _roll_args(input, shifts, dims=None):  # noqa: A002
@@ -165,6 +172,7 @@ register(
     method="roll",
     function="roll",
     signature=_roll_args,
+    inplace=False,
 )
 
 
@@ -188,6 +196,7 @@ register(
     method="flip",
     function="flip",
     signature=_flip_args,
+    inplace=False,
 )
 
 
@@ -246,6 +255,7 @@ register(
     method="diag_embed",
     function="diag_embed",
     signature=_diag_embed_args,
+    inplace=False,
 )
 register(
     "diagonal_copy",
@@ -288,13 +298,14 @@ register(
     method="take",
     function="take",
     signature=_take_args,
+    inplace=False,
 )
 
 
 def _masked_select_args(input, mask):  # noqa: A002
     if mask.dtype.name != "bool":
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    shape = broadcast_shapes(tuple(mask.shape), tuple(input.shape))
     values = concrete(mask)
     if values is None:
         raise RuntimeError(
@@ -313,6 +324,7 @@ register(
     method="masked_select",
     function="masked_select",
     signature=_masked_select_args,
+    inplace=False,
 )
 
 
@@ -337,6 +349,7 @@ register(
     method="index_select",
     function="index_select",
     signature=_index_select_args,
+    inplace=False,
 )
 
 
@@ -407,4 +420,5 @@ register(
     method="gather",
     function="gather",
     signature=_gather_args,
+    inplace=False,
 )
