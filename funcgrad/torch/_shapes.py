@@ -472,8 +472,8 @@ def einsum(equation: str, *operands) -> Tensor:
     tensor([[ 5., 14.],
             [14., 50.]], grad_fn=<ViewBackward0>)
     """
-    if not isinstance(equation, str):
-        raise TypeError("einsum(): the sublist format is not supported yet")
+    if not isinstance(equation, str):  # the sublist format: op, [0, 1], op, [1, 2]
+        equation, operands = _from_sublists((equation, *operands))
     operands = list(_listed(operands))
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
@@ -505,6 +505,28 @@ def einsum(equation: str, *operands) -> Tensor:
         for i, (op, labs) in enumerate(zip(operands, labels, strict=True))
     ]
     return _contract(ops, _path(equation, operands), out_ndim, total, dim_counts)
+
+
+def _from_sublists(args: tuple) -> tuple[str, tuple]:
+    def letters(sub) -> str:
+        out = ""
+        for n in sub:
+            if n is Ellipsis:
+                out += "..."
+            elif not 0 <= n < _ELLIPSIS:
+                raise ValueError(
+                    "einsum(): subscript in subscript list is not within the valid "
+                    "range [0, 52)"
+                )
+            else:
+                out += _letter(n)
+        return out
+
+    equation = ",".join(letters(sub) for sub in args[1::2])
+    if len(args) % 2:
+        equation += "->" + letters(args[-1])
+        return equation, args[:-1:2]
+    return equation, args[::2]
 
 
 def _contract(ops: list, path, out_ndim: int, total: int, dim_counts: list) -> Tensor:

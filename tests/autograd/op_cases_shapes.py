@@ -161,6 +161,8 @@ CASES_MORE: dict[str, list[Case]] = {
             ((2, 3), (3, 4), (4, 5)),
         ),
         Case(lambda M, a, b: M.einsum("i,i->", a, b), ((3,), (3,))),
+        Case(lambda M, a, b: M.einsum(a, [0, 1], b, [1, 2], [0, 2]), ((2, 3), (3, 4))),
+        Case(lambda M, a, b: M.einsum(a, [..., 1], b, [1]), ((2, 3), (3,))),
         Case(lambda M, a, b: M.einsum("ij,ij->i", a, b), ((2, 3), (2, 3))),
     ],
     "mul": [

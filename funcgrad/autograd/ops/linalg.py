@@ -38,7 +38,7 @@ register(
     lambda bias, a, b, beta=1, alpha=1: _scaled(bias, a @ b, beta, alpha, 2),
     "AddmmBackward0",
     saves=_PRODUCT_SAVES,
-    check=lambda bias, a, b, **_: _ADDMM(a),
+    check=checks.dtype_rule(lambda bias, a, b, **_: _ADDMM(a)),
 )
 
 
@@ -68,7 +68,7 @@ register(
     lambda bias, a, b, beta=1, alpha=1: _scaled(bias, a @ b, beta, alpha, 3),
     "BaddbmmBackward0",
     saves=_PRODUCT_SAVES,
-    check=lambda bias, a, b, **_: _BMM(a),
+    check=checks.dtype_rule(lambda bias, a, b, **_: _BMM(a)),
     method="baddbmm",
     function="baddbmm",
     signature=_baddbmm_args,
@@ -97,7 +97,7 @@ register(
     ),
     "AddbmmBackward0",
     saves=_PRODUCT_SAVES,
-    check=lambda bias, a, b, **_: _BMM(a),
+    check=checks.dtype_rule(lambda bias, a, b, **_: _BMM(a)),
     method="addbmm",
     function="addbmm",
     signature=_addbmm_args,
@@ -124,7 +124,7 @@ register(
     lambda bias, a, v, beta=1, alpha=1: _scaled(bias, a @ v, beta, alpha, 1),
     "AddmvBackward0",
     saves=_PRODUCT_SAVES,
-    check=lambda bias, a, v, **_: _MV(a),
+    check=checks.dtype_rule(lambda bias, a, v, **_: _MV(a)),
     method="addmv",
     function="addmv",
     signature=_addmv_args,
