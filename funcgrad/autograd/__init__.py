@@ -41,6 +41,7 @@ from .tensor import matrix_norm as matrix_norm
 from .tensor import norm as norm
 from .tensor import register_pytree as register_pytree
 from .tensor import shape_arg as shape_arg
+from .tensor import tensordot as tensordot
 from .tensor import torch_functions as torch_functions
 from .tensor import unique as unique
 from .tensor import vector_norm as vector_norm
@@ -73,6 +74,7 @@ __all__ = [
     "linalg_norm",
     "matmul",
     "matrix_norm",
+    "tensordot",
     "no_grad",
     "norm",
     "op",

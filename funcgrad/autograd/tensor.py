@@ -43,6 +43,7 @@ from .ops import (
 )
 from .ops import reductions as _reductions
 from .ops import sorting as _sorting
+from .ops.shapes import index_like
 from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
@@ -1129,16 +1130,31 @@ class Tensor:
         opts = {"alpha": alpha} if alpha != 1 else {}
         return self._inplace("index_add", source, jnp.asarray(idx), dim=d, **opts)
 
-    def scatter_(self, dim: int, index, src) -> Tensor:
+    def scatter_(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        return self._scatter(dim, index, src, value, self._inplace)
+
+    def scatter(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        """``src`` (a tensor: ``ScatterBackward0``, or a number:
+        ``ScatterBackward1``) written at ``index`` along ``dim``, out of place.
+
+        >>> Tensor(jnp.zeros((2, 2))).scatter(1, Tensor(jnp.array([[1], [0]])), 5.0)
+        tensor([[0., 5.],
+                [5., 0.]])
+        """
+        return self._scatter(
+            dim, index, src, value, lambda op, *a, **k: dispatch(op, self, *a, **k)
+        )
+
+    def _scatter(self, dim, index, src, value, run) -> Tensor:
         d = _wrap_dim(dim, self.ndim)
-        idx = np.asarray(_raw(index))
-        if idx.size and (idx.min() < 0 or idx.max() >= self.shape[d]):
-            bad = int(idx.max() if idx.max() >= self.shape[d] else idx.min())
-            raise RuntimeError(
-                f"index {bad} is out of bounds for dimension {d} with size "
-                f"{self.shape[d]}"
-            )
-        return self._inplace("scatter", src, jnp.asarray(idx), dim=d)
+        if src is None:
+            src = value
+        if isinstance(src, Tensor):
+            index_like("scatter", self, d, index, src)
+            return run("scatter", src, index._value, dim=d)
+        index_like("scatter", self, d, index)
+        value = src.item() if isinstance(src, Tensor) else src
+        return run("scatter.value", index._value, dim=d, value=value)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -1562,7 +1578,8 @@ class Tensor:
         shape = _shape_arg(shape)
         if len(shape) < self.ndim:
             raise RuntimeError(
-                f"expand({self._dtype.name.capitalize()}Type{{{list(self.shape)}}}, "
+                f"expand(torch.{_SCALAR_NAMES[self._dtype.name]}Tensor"
+                f"{{{list(self.shape)}}}, "
                 f"size={list(shape)}): the number of sizes provided ({len(shape)}) "
                 "must be greater or equal to the number of dimensions in the tensor "
                 f"({self.ndim})"
@@ -1654,6 +1671,12 @@ class Tensor:
         size = self.shape[d]
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
+            if step == 0 and size:
+                raise RuntimeError(
+                    "split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {size}"
+                )
+            step = step or 1
             bounds = [(i, min(i + step, size)) for i in range(0, max(size, 1), step)]
             op = "split"
         else:
@@ -1673,6 +1696,10 @@ class Tensor:
         )
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        if chunks <= 0:
+            raise RuntimeError(
+                f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+            )
         size = self.shape[_wrap_dim(dim, self.ndim)]
         return self.split(max(-(-size // chunks), 1), dim)
 
@@ -1704,6 +1731,163 @@ class Tensor:
         return self._as_view(
             "unfold", tuple(st) + (inner,), dimension=d, size=size, step=step
         )
+
+    def unflatten(self, dim: int, sizes) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        sizes = _shape_arg((sizes,))
+        if not sizes:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        if sizes.count(-1) > 1:
+            raise RuntimeError(
+                "unflatten got an unexpected error:\nonly one dimension can be inferred"
+            )
+        known = int(np.prod([n for n in sizes if n != -1]))
+        size = self.shape[d] if self.ndim else 1
+        if -1 in sizes and known and size % known == 0:
+            sizes = tuple(size // known if n == -1 else n for n in sizes)
+        elif known != size or -1 in sizes:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                f"size of dim {dim} ({size}) in the input tensor"
+            )
+        return self.view(self.shape[:d] + sizes + self.shape[d + 1 :])
+
+    def movedim(self, source, destination) -> Tensor:
+        """``source`` dimensions moved to ``destination`` (a ``permute`` view).
+
+        >>> Tensor(jnp.zeros((2, 3, 4))).movedim(0, -1).shape
+        torch.Size([3, 4, 2])
+        """
+        src, dst = _moved_dims(self.ndim, source, destination)
+        order = [None] * self.ndim
+        for s, d in zip(src, dst, strict=True):
+            order[d] = s
+        rest = iter(i for i in range(self.ndim) if i not in src)
+        return self.permute(tuple(next(rest) if o is None else o for o in order))
+
+    moveaxis = movedim
+    swapdims = transpose
+
+    def broadcast_to(self, size) -> Tensor:
+        return self.expand(size)
+
+    def tile(self, *dims) -> Tensor:
+        reps = _shape_arg(dims)
+        return self.repeat((1,) * (self.ndim - len(reps)) + reps)
+
+    def fliplr(self) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def rot90(self, k: int = 1, dims=(0, 1)) -> Tensor:
+        """Rotated by 90 degrees ``k`` times in the plane of ``dims``; an odd ``k``
+        gives PyTorch's transposed layout.
+
+        >>> Tensor(jnp.arange(4.0).reshape(2, 2)).rot90()
+        tensor([[1., 3.],
+                [0., 2.]])
+        """
+        dims = tuple(dims)
+        if len(dims) != 2:
+            raise RuntimeError(
+                f"expected total rotation dims == 2, but got dims = {len(dims)}"
+            )
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"expected total dims >= 2, but got total dims = {self.ndim}"
+            )
+        d0, d1 = _wrap_dim(dims[0], self.ndim), _wrap_dim(dims[1], self.ndim)
+        if d0 == d1:
+            raise RuntimeError(
+                "expected rotation dims to be different, but got dim0 = "
+                f"{dims[0]} and dim1 = {dims[1]}"
+            )
+        k = _checks.integer(k, "k") % 4
+        out = dispatch("rot90", self, k=k, dims=(d0, d1))
+        if k % 2:  # a flip then a transpose, as torch computes it
+            strides = list(contiguous_strides(self.shape))
+            strides[d0], strides[d1] = strides[d1], strides[d0]
+            out._strides = tuple(strides)
+        return out
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor's diagonal matrix, or a matrix's ``diagonal``-th diagonal.
+
+        >>> Tensor(jnp.array([1.0, 2.0])).diag()
+        tensor([[1., 0.],
+                [0., 2.]])
+        """
+        if self.ndim == 1:
+            return self.diag_embed(diagonal, 0, 1)
+        if self.ndim != 2:
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+        return dispatch("diagonal_copy", self, offset=_checks.integer(diagonal))
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return self.contiguous().view(-1).diag_embed(offset, 0, 1)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        for name, t in (("self", self), ("vec2", vec2)):
+            if t.ndim != 1:
+                raise RuntimeError(
+                    f"outer: Expected 1-D argument {name}, but got {t.ndim}-D"
+                )
+        return self.reshape(self.shape[0], 1) * vec2
+
+    ger = outer
+
+    def inner(self, other: Tensor) -> Tensor:
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(
+                "inner() the last dimension must match on both input tensors but got "
+                f"shapes {list(self.shape)} and {list(other.shape)}"
+            )
+        return tensordot(self, other, ([-1], [-1]))
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product (``UnsafeViewBackward0`` over a broadcast product).
+
+        >>> Tensor(jnp.eye(2)).kron(Tensor(jnp.ones((1, 2))))
+        tensor([[1., 1., 0., 0.],
+                [0., 0., 1., 1.]])
+        """
+        n = max(self.ndim, other.ndim)
+        a_shape = (1,) * (n - self.ndim) + tuple(self.shape)
+        b_shape = (1,) * (n - other.ndim) + tuple(other.shape)
+        a = dispatch("_unsafe_view", self, shape=_interleaved(a_shape, 1))
+        b = dispatch("_unsafe_view", other, shape=_interleaved(b_shape, 0))
+        out = tuple(x * y for x, y in zip(a_shape, b_shape, strict=True))
+        return dispatch("_unsafe_view", a * b, shape=out)
+
+    def take_along_dim(self, indices: Tensor, dim=None) -> Tensor:
+        if indices.dtype.name != "int64":
+            raise RuntimeError(
+                "torch.take_along_dim(): dtype of indices should be Long but got "
+                f"{_SCALAR_NAMES[indices.dtype.name]}"
+            )
+        if dim is None:
+            return self.view(-1).gather(0, indices.view(-1))
+        d = _wrap_dim(dim, self.ndim)
+        if self.ndim != indices.ndim:
+            raise RuntimeError(
+                "torch.take_along_dim(): input and indices should have the same "
+                f"number of dimensions, but got {self.ndim} dimensions for input, "
+                f"and {indices.ndim} dimensions for indices"
+            )
+        a_shape, i_shape = list(self.shape), list(indices.shape)
+        a_shape[d] = i_shape[d] = 1
+        shape = broadcast_shapes(tuple(a_shape), tuple(i_shape))
+        a = self.broadcast_to(shape[:d] + (self.shape[d],) + shape[d + 1 :])
+        i = indices.broadcast_to(shape[:d] + (indices.shape[d],) + shape[d + 1 :])
+        return a.gather(d, i)
 
     # --- copies and casts -------------------------------------------------------------
     def clone(self):
@@ -1766,6 +1950,81 @@ class _HookHandle:
 
     def remove(self) -> None:
         self._hooks.pop(self._id, None)
+
+
+def _moved_dims(ndim: int, source, destination) -> tuple[tuple, tuple]:
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) "
+            f"should contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    src = tuple(_wrap_dim(d, ndim) for d in src)
+    dst = tuple(_wrap_dim(d, ndim) for d in dst)
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    return src, dst
+
+
+def _interleaved(shape: tuple, at: int) -> tuple[int, ...]:
+    """``shape`` with a unit axis beside each dimension (``kron``'s layout)."""
+    out: list[int] = []
+    for n in shape:
+        out += [n, 1] if at else [1, n]
+    return tuple(out)
+
+
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Contract ``dims`` of ``a`` with ``dims`` of ``b`` as PyTorch does: permute,
+    reshape to matrices, ``mm``, reshape back (the nodes torch records).
+
+    >>> tensordot(Tensor(jnp.ones((2, 3))), Tensor(jnp.ones((3, 4))), 1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(
+                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"
+            )
+        dims1, dims2 = tuple(range(-dims, 0)), tuple(range(dims))
+    else:
+        dims1, dims2 = (tuple(d) if isinstance(d, list | tuple) else (d,) for d in dims)
+    if len(dims1) != len(dims2):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._dtype is not b._dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    t1, t2, csize = a, b, 1
+    for d1, d2 in zip(dims1, dims2, strict=True):
+        s1, s2 = a.shape[_wrap_dim(d1, a.ndim)], b.shape[_wrap_dim(d2, b.ndim)]
+        if s2 == 1:
+            t1 = t1.sum(d1, keepdim=True)
+        elif s1 == 1:
+            t2 = t2.sum(d2, keepdim=True)
+        elif s1 != s2:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {s1} in "
+                f"dim {d1} and second has size {s2} in dim {d2}"
+            )
+        else:
+            csize *= s1
+    c1 = [_wrap_dim(d, a.ndim) for d in dims1]
+    c2 = [_wrap_dim(d, b.ndim) for d in dims2]
+    keep1 = [i for i in range(a.ndim) if i not in c1]
+    keep2 = [i for i in range(b.ndim) if i not in c2]
+    sizes = [t1.shape[i] for i in keep1] + [t2.shape[i] for i in keep2]
+    size1 = int(np.prod([t1.shape[i] for i in keep1]))
+    size2 = int(np.prod([t2.shape[i] for i in keep2]))
+    m1 = t1.permute(keep1 + c1)
+    m2 = t2.permute(c2 + keep2)
+    if size1 == 1 and size2 == 1:  # a full contraction: torch 2.13's dot path
+        if m1.is_contiguous() and m2.is_contiguous():
+            return m1.flatten().dot(m2.flatten()).reshape(sizes)
+        return (m1.squeeze() * m2.squeeze()).sum().reshape(sizes)
+    return m1.reshape(size1, csize).mm(m2.reshape(csize, size2)).reshape(sizes)
 
 
 def _shape_arg(shape) -> tuple[int, ...]:
@@ -1919,17 +2178,7 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
     out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
 
 
-def _check_expand(target: tuple, shape: tuple) -> None:
-    """PyTorch's error when ``shape`` does not broadcast to ``target`` (copy_)."""
-    lead = len(target) - len(shape)
-    for i, d in enumerate(shape):
-        have = target[lead + i] if lead + i >= 0 else 1
-        if d != have and d != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({have}) must match the existing "
-                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
-                f"{list(target)}.  Tensor sizes: {list(shape)}"
-            )
+_check_expand = _checks.expand
 
 
 def _split_key(t: Tensor, key) -> tuple:

@@ -59,7 +59,9 @@ from ._functions import absolute as absolute
 from ._functions import acos as acos
 from ._functions import acosh as acosh
 from ._functions import add as add
+from ._functions import addbmm as addbmm
 from ._functions import addmm as addmm
+from ._functions import addmv as addmv
 from ._functions import allclose as allclose
 from ._functions import amax as amax
 from ._functions import amin as amin
@@ -77,6 +79,7 @@ from ._functions import asinh as asinh
 from ._functions import atan as atan
 from ._functions import atan2 as atan2
 from ._functions import atanh as atanh
+from ._functions import baddbmm as baddbmm
 from ._functions import bmm as bmm
 from ._functions import cat as cat
 from ._functions import ceil as ceil
@@ -89,9 +92,11 @@ from ._functions import concat as concat
 from ._functions import concatenate as concatenate
 from ._functions import cos as cos
 from ._functions import cosh as cosh
+from ._functions import cross as cross
 from ._functions import cumprod as cumprod
 from ._functions import cumsum as cumsum
 from ._functions import detach as detach
+from ._functions import diag_embed as diag_embed
 from ._functions import div as div
 from ._functions import dot as dot
 from ._functions import equal as equal
@@ -102,10 +107,13 @@ from ._functions import exp2 as exp2
 from ._functions import expm1 as expm1
 from ._functions import fix as fix
 from ._functions import flatten as flatten
+from ._functions import flip as flip
 from ._functions import floor as floor
 from ._functions import fmod as fmod
 from ._functions import frac as frac
+from ._functions import gather as gather
 from ._functions import hypot as hypot
+from ._functions import index_select as index_select
 from ._functions import is_tensor as is_tensor
 from ._functions import kthvalue as kthvalue
 from ._functions import lerp as lerp
@@ -115,6 +123,7 @@ from ._functions import log2 as log2
 from ._functions import log10 as log10
 from ._functions import logit as logit
 from ._functions import logsumexp as logsumexp
+from ._functions import masked_select as masked_select
 from ._functions import matmul as matmul
 from ._functions import max as max
 from ._functions import maximum as maximum
@@ -133,8 +142,10 @@ from ._functions import reciprocal as reciprocal
 from ._functions import relu as relu
 from ._functions import remainder as remainder
 from ._functions import reshape as reshape
+from ._functions import roll as roll
 from ._functions import round as round
 from ._functions import rsqrt as rsqrt
+from ._functions import scatter_add as scatter_add
 from ._functions import sigmoid as sigmoid
 from ._functions import sign as sign
 from ._functions import sin as sin
@@ -147,16 +158,18 @@ from ._functions import std as std
 from ._functions import sub as sub
 from ._functions import sum as sum
 from ._functions import t as t
+from ._functions import take as take
 from ._functions import tan as tan
 from ._functions import tanh as tanh
 from ._functions import topk as topk
+from ._functions import trace as trace
 from ._functions import transpose as transpose
+from ._functions import tril as tril
+from ._functions import triu as triu
 from ._functions import trunc as trunc
 from ._functions import unsqueeze as unsqueeze
 from ._functions import var as var
 from ._functions import where as where
-from ._gather import gather as gather
-from ._gather import index_select as index_select
 from ._install import install as install
 from ._missing import missing as _missing
 from ._placed import arange as arange
@@ -193,6 +206,39 @@ from ._reductions import unique as unique
 from ._reductions import var_mean as var_mean
 from ._serialization import load as load
 from ._serialization import save as save
+from ._shapes import atleast_1d as atleast_1d
+from ._shapes import atleast_2d as atleast_2d
+from ._shapes import atleast_3d as atleast_3d
+from ._shapes import broadcast_to as broadcast_to
+from ._shapes import chunk as chunk
+from ._shapes import column_stack as column_stack
+from ._shapes import diag as diag
+from ._shapes import diagflat as diagflat
+from ._shapes import dstack as dstack
+from ._shapes import einsum as einsum
+from ._shapes import fliplr as fliplr
+from ._shapes import flipud as flipud
+from ._shapes import ger as ger
+from ._shapes import hstack as hstack
+from ._shapes import inner as inner
+from ._shapes import kron as kron
+from ._shapes import log_softmax as log_softmax
+from ._shapes import meshgrid as meshgrid
+from ._shapes import moveaxis as moveaxis
+from ._shapes import movedim as movedim
+from ._shapes import outer as outer
+from ._shapes import rot90 as rot90
+from ._shapes import scatter as scatter
+from ._shapes import softmax as softmax
+from ._shapes import split as split
+from ._shapes import swapaxes as swapaxes
+from ._shapes import swapdims as swapdims
+from ._shapes import take_along_dim as take_along_dim
+from ._shapes import tensordot as tensordot
+from ._shapes import tile as tile
+from ._shapes import unbind as unbind
+from ._shapes import unflatten as unflatten
+from ._shapes import vstack as vstack
 
 __getattr__ = _missing(__name__)
 
@@ -384,4 +430,50 @@ __all__ = [
     "unique",
     "var",
     "var_mean",
+    "addbmm",
+    "addmv",
+    "baddbmm",
+    "cross",
+    "diag_embed",
+    "flip",
+    "masked_select",
+    "roll",
+    "scatter_add",
+    "take",
+    "trace",
+    "tril",
+    "triu",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_to",
+    "chunk",
+    "column_stack",
+    "diag",
+    "diagflat",
+    "dstack",
+    "einsum",
+    "fliplr",
+    "flipud",
+    "ger",
+    "hstack",
+    "inner",
+    "kron",
+    "log_softmax",
+    "meshgrid",
+    "moveaxis",
+    "movedim",
+    "outer",
+    "rot90",
+    "scatter",
+    "softmax",
+    "split",
+    "swapaxes",
+    "swapdims",
+    "take_along_dim",
+    "tensordot",
+    "tile",
+    "unbind",
+    "unflatten",
+    "vstack",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
+from ..autograd import Tensor, dispatch, torch_functions
 from ..autograd import check_mm as _check_mm
 from ..autograd import matmul as matmul
 from ..autograd import wrap_dim as _wrap_dim
 from ..autograd import write_out as write_out
+from ..autograd.checks import expand as _expand_check
 from ..autograd.dtypes import bool as bool_
 from ..autograd.dtypes import get_default_dtype, int64
 from ..autograd.ops import OPS
@@ -223,19 +224,21 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return _t(input).mm(mat2)
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
-    """``input + mat1 @ mat2`` (``input`` broadcast), one ``AddmmBackward0`` node.
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcast), one
+    ``AddmmBackward0`` node.
 
     >>> from funcgrad.torch import ones
-    >>> addmm(ones(3), ones(2, 4), ones(4, 3))
-    tensor([[5., 5., 5.],
-            [5., 5., 5.]])
+    >>> addmm(ones(3), ones(2, 4), ones(4, 3), alpha=2)
+    tensor([[9., 9., 9.],
+            [9., 9., 9.]])
     """
     mat1, mat2 = _t(mat1), _t(mat2)
     _check_mm(mat1, mat2)
     bias = _t(input)
-    broadcast_shapes(bias.shape, (mat1.shape[0], mat2.shape[1]))
-    return dispatch("addmm", bias, mat1, mat2)
+    _expand_check((mat1.shape[0], mat2.shape[1]), tuple(bias.shape))
+    scales = {k: v for k, v in (("beta", beta), ("alpha", alpha)) if v != 1}
+    return dispatch("addmm", bias, mat1, mat2, **scales)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:

@@ -378,3 +378,8 @@ CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_elementwise.CASES.ite
 from . import op_cases_reductions  # noqa: E402
 
 CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_reductions.CASES.items()})
+from . import op_cases_shapes  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_shapes.CASES.items()})
+for _name, _cases in op_cases_shapes.CASES_MORE.items():
+    CASES[_name] = CASES[_name] + _cases
