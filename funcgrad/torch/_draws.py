@@ -90,9 +90,29 @@ def _check_range(low: int, high: int, d: _dt.dtype) -> None:
         raise RuntimeError(f"to - 1 is out of bounds for {_CNAMES[d.name]}")
 
 
+_DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
+
+
+def _representable(d: _dt.dtype, low: int, high: int) -> tuple[int, int]:
+    """PyTorch's adjustment of float bounds: ``low`` up, ``high`` down to the
+    nearest values the dtype holds (so that every draw lies in the range)."""
+    digits = _DIGITS.get(d.name)
+    if digits is None:
+        return low, high
+    as_float = np.dtype(d._np).type
+    up = int(as_float(low + 1))
+    if up < low:
+        low = up + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
+    down = int(as_float(high - 1))
+    if down >= high:
+        high = down - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
+    return low, high
+
+
 def _ints(g, d: _dt.dtype, shape, low: int, high: int) -> np.ndarray:
     _check_range(low, high, d)
-    return _sampling.from_to(g, math.prod(shape), low, high, d.name)
+    low, high = _representable(d, low, high)
+    return _sampling.from_to(g, math.prod(shape), low, high)
 
 
 def _randint_args(args: tuple, low, high, size) -> tuple[int, int, Any]:
@@ -461,6 +481,11 @@ def random_(self: Tensor, *args: int, generator=None, **bounds: Any) -> Tensor:
     None)`` (up to the dtype's largest)."""
     if len(args) == 1 and not bounds:
         low, high = 0, args[0]
+    elif "from_" in bounds and "to" not in bounds and len(args) < 2:
+        raise TypeError(
+            "random_() received an invalid combination of arguments - got (from=int, "
+            "), but expected one of:"
+        )
     else:
         low, high = (*args, None, None)[:2] if args else (0, None)
         low, high = bounds.get("from_", low), bounds.get("to", high)

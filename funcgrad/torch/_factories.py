@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import warnings
 from typing import Any
 
 import jax
@@ -287,20 +289,35 @@ def eye(
 # (its compiler contracts it to an FMA) in the accumulate type (float64 for float32
 # and float64), and in blocks of two vectors (8 float32 or 4 float64 lanes) from a
 # base rounded to the dtype, ``base + lane * step``; the tail element by element.
+# Over 32768 elements the range is split evenly across PyTorch's threads (one per
+# core by default) and each part is blocked from its own start.
 _LANES = {"float32": 8, "float64": 4}
+_GRAIN = 32768
+
+
+def _parts(n: int) -> list[tuple[int, int]]:
+    """PyTorch's ``parallel_for`` split of ``range(n)`` (one part per thread)."""
+    if n < _GRAIN:
+        return [(0, n)]
+    threads = min(len(os.sched_getaffinity(0)), -(-n // _GRAIN))
+    size = -(-n // threads)
+    return [(b, min(n, b + size)) for b in range(0, n, size)]
 
 
 def _arange_float(start: float, step: float, n: int, d: _dt.dtype) -> np.ndarray:
-    idx = np.arange(n, dtype=np.float64)
-    out = _random._fma64(step, idx, float(start))
-    lanes = _LANES.get(d.name)
-    blocked = n - n % (2 * lanes) if lanes else 0
-    if blocked:
-        store = np.float32 if d.name == "float32" else np.float64
-        base = out[:blocked:lanes].astype(store).astype(np.float64)
-        lane = np.arange(lanes, dtype=np.float64)
-        block = _random._fma64(lane[None, :], step, base[:, None])
-        out[:blocked] = block.reshape(-1)
+    half = d.itemsize == 2  # float16/bfloat16: float32 arithmetic, 16 lanes
+    acc, fma = (np.float32, _random._fma32) if half else (np.float64, _random._fma64)
+    step, start = acc(step), acc(start)
+    out = fma(step, np.arange(n, dtype=acc), start)
+    lanes = 16 if half else _LANES[d.name]
+    store = np.dtype(d._np)
+    lane = np.arange(lanes, dtype=acc)
+    for lo, hi in _parts(n):
+        blocked = (hi - lo) - (hi - lo) % (2 * lanes)
+        if blocked:
+            base = out[lo : lo + blocked : lanes].astype(store).astype(acc)
+            block = fma(lane[None, :], step, base[:, None])
+            out[lo : lo + blocked] = block.reshape(-1)
     return out
 
 
@@ -342,6 +359,14 @@ def arange(
     else:
         n = math.ceil((float(end) - float(start)) / float(step))
     _checks.allocation((n,), d)
+    if out is not None and out.numel() not in (0, n):
+        warnings.warn(
+            f"The number of elements in the out tensor of shape {list(out.shape)} is "
+            f"{out.numel()} which does not match the computed number of elements "
+            f"{n}. Note that this may occur as a result of rounding error. The out "
+            f"tensor will be resized to a tensor of shape ({n},).",
+            stacklevel=3,
+        )
     if integral:
         values = int(start) + int(step) * np.arange(n, dtype=np.int64)
     else:
@@ -385,6 +410,23 @@ def _spaced(start, end, steps: int, kind) -> np.ndarray:
     return np.where(half, up, down).astype(kind)
 
 
+def _spaced_half(start, end, steps: int, half) -> np.ndarray:
+    """``linspace`` in float16/bfloat16: every operation rounded to the dtype."""
+    s, e = half(start), half(end)
+    if steps == 1:
+        return np.array([s], half)
+    f32 = np.float32
+    step = half(f32(half(f32(e) - f32(s))) / f32(half(steps - 1)))
+    i = np.arange(steps)
+
+    def times(k: np.ndarray) -> np.ndarray:
+        return (f32(step) * k.astype(half).astype(f32)).astype(half).astype(f32)
+
+    up = (f32(s) + times(i)).astype(half)
+    down = (f32(e) - times(steps - 1 - i)).astype(half)
+    return np.where(i < steps // 2, up, down)
+
+
 def linspace(
     start,
     end,
@@ -405,10 +447,11 @@ def linspace(
     d = out_dtype("linspace", out, _checks.dtype("linspace", dtype))
     d = d or _dt.get_default_dtype()
     _checks.allocation((steps,), d)
-    if d.is_floating_point and d.name != "float64":
-        values = _spaced(start, end, steps, np.float32)
+    if d.itemsize == 2 and d.is_floating_point:
+        values = _spaced_half(start, end, steps, np.dtype(d._np).type)
     elif d.is_floating_point:
-        values = _spaced(start, end, steps, np.float64)
+        kind = np.float64 if d.name == "float64" else np.float32
+        values = _spaced(start, end, steps, kind)
     else:
         values = _int_spaced(int(start), int(end), steps)
     result = _make(lambda store: jnp.asarray(values, store), d, requires_grad)
@@ -424,6 +467,29 @@ def _int_spaced(start: int, end: int, steps: int) -> np.ndarray:
     up = _random._fma64(step, i.astype(np.float64), float(start))
     down = _random._fma64(-step, (steps - 1 - i).astype(np.float64), float(end))
     return np.trunc(np.where(i < steps // 2, up, down)).astype(np.int64)
+
+
+def _exponents(start, end, steps: int, d: _dt.dtype) -> list[float]:
+    """``logspace``'s float64 exponents: the bounds in the dtype (truncated for
+    integers), their difference in it too, then ``start + step * i`` (or from
+    ``end`` for the second half), rounded once for float32, twice otherwise."""
+    kind = np.dtype(d._np).type if d.is_floating_point else None
+    if kind is None:
+        s, e = int(start), int(end)
+        diff = float(e - s)
+    else:
+        s, e = kind(start), kind(end)
+        diff = float(kind(e - s))
+    if steps == 1:
+        return [float(s)]
+    step = diff / (steps - 1)
+    i = np.arange(steps, dtype=np.float64)
+    if kind == np.float32:  # PyTorch's build contracts this instance to FMAs
+        up = _random._fma64(step, i, float(s))
+        down = _random._fma64(-step, steps - 1 - i, float(e))
+    else:
+        up, down = float(s) + step * i, float(e) - step * (steps - 1 - i)
+    return np.where(i < steps // 2, up, down).tolist()
 
 
 def logspace(
@@ -448,9 +514,7 @@ def logspace(
     d = out_dtype("logspace", out, _checks.dtype("logspace", dtype))
     d = d or _dt.get_default_dtype()
     _checks.allocation((steps,), d)
-    kind = np.float32 if d.is_floating_point and d.name != "float64" else np.float64
-    exps = _spaced(start, end, steps, kind).astype(np.float64).tolist()
-    values = np.array([math.pow(base, x) for x in exps], np.float64)
+    values = np.array([math.pow(base, x) for x in _exponents(start, end, steps, d)])
     if not d.is_floating_point:
         values = np.trunc(values).astype(np.int64)
     result = _make(lambda store: jnp.asarray(values, store), d, requires_grad)

@@ -6,7 +6,7 @@ takes them (row-major over the output):
 
 * ``random_(from, to)`` / ``randint``: ``(word % (to - from)) + from``, the word one
   ``random()`` (32 bits), or one ``random64()`` (two words, the first high) when
-  the range is 2**32 or more and the dtype is int64, float32 or float64;
+  the range is 2**28 or more (so that the modulo's bias stays small);
   ``random_()`` without bounds: ``random64() % 2**63`` for int64 and
   ``% (2**53 + 1)`` for float64, ``random() % (max + 1)`` for the smaller
   integers, ``% (2**24 + 1)`` for float32, ``& 1`` for bool;
@@ -36,20 +36,19 @@ import numpy as np
 from ._random import Generator
 
 _F32, _F64 = np.float32, np.float64
-_WIDE = ("int64", "float32", "float64", "bfloat16")  # random64() for big ranges
+_WIDE = 2**28  # ranges this large or larger take random64()
 RANDPERM_LIMIT = 2**32 // 20
 
 
-def from_to(g: Generator, n: int, low: int, high: int, dtype: str) -> np.ndarray:
-    """``n`` integers of ``random_(low, high)`` for a tensor of ``dtype`` (as int64
-    values; the caller casts).
+def from_to(g: Generator, n: int, low: int, high: int) -> np.ndarray:
+    """``n`` integers of ``random_(low, high)`` (int64; the caller casts).
 
-    >>> from_to(Generator().manual_seed(0), 4, 0, 10, "int64").tolist()
+    >>> from_to(Generator().manual_seed(0), 4, 0, 10).tolist()
     [4, 9, 3, 0]
     """
     span = (high - low) % 2**64
     with g._lock:
-        words = g._u64(n) if span >= 2**32 and dtype in _WIDE else g._u32(n)
+        words = g._u64(n) if span >= _WIDE else g._u32(n)
     wrapped = (words % np.uint64(span) + np.uint64(low % 2**64)).astype(np.uint64)
     return wrapped.view(np.int64)
 
