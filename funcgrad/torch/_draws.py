@@ -7,6 +7,7 @@ numbers (see :mod:`~funcgrad.torch._sampling` for how each one is drawn).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import jax.numpy as jnp
@@ -74,6 +75,24 @@ def _fill_(t: Tensor, values: np.ndarray) -> Tensor:
 # --- integers ------------------------------------------------------------------------
 
 
+def _warn_float_range(low: int, high: int, d: _dt.dtype) -> None:
+    """PyTorch's warning for float bounds beyond the exactly representable ints."""
+    digits, cname = {"float32": (24, "float"), "float64": (53, "double")}.get(
+        d.name, (None, None)
+    )
+    if digits is None:
+        return
+    for name, v in (("from", low), ("to - 1", high - 1)):
+        if not -(2**digits) <= v <= 2**digits:
+            warnings.warn(
+                f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
+                f"precision limitations {cname} can support discrete uniform "
+                "distribution only within this range. This warning will become an "
+                "error in version 1.7 release, please fix the code in advance",
+                stacklevel=4,
+            )
+
+
 def _check_range(low: int, high: int, d: _dt.dtype) -> None:
     if low >= high:
         raise RuntimeError(
@@ -82,6 +101,7 @@ def _check_range(low: int, high: int, d: _dt.dtype) -> None:
         )
     bounds = _INT_RANGE.get(d.name)
     if bounds is None:
+        _warn_float_range(low, high, d)
         return
     lo, hi = bounds
     if not lo <= low <= hi:
@@ -282,7 +302,7 @@ def normal(
         return _normal_numbers(mean, std, size, g, out, dtype, requires_grad)
     _no_grad_inputs("normal", mean, std)
     if isinstance(std, Tensor):
-        if bool((std._value < 0).any()):
+        if (np.asarray(std._value) < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
     elif std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_cfmt(std)}")

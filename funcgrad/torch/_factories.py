@@ -72,7 +72,8 @@ def write_out(out: Tensor | None, result: Tensor, fname: str) -> Tensor:
     """
     if out is None:
         return result
-    value = result._value.astype(out._value.dtype)
+    with _dt.scope(out.dtype.x64):
+        value = result._value.astype(out._value.dtype)
     if tuple(out.shape) != tuple(result.shape):
         if out._storage is not None or out._base is not None:
             raise RuntimeError(
