@@ -272,119 +272,127 @@ def test_randint_forms_match_torch(torch) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_randperm_matches_torch(torch, seed: int) -> None:
+@pytest.mark.parametrize("dtype", ["int64", "int32", "float32", "float64"])
+def test_randperm_matches_torch(torch, seed: int, dtype: str) -> None:
     for n in (0, 1, 2, 5, 100, 1000):
-        for dtype in ("int64", "int32", "float32", "float64"):
-            _draw_both(
-                torch, seed, lambda m, n=n: m.randperm(n, dtype=getattr(m, dtype))
-            )
+        _draw_both(torch, seed, lambda m, n=n: m.randperm(n, dtype=getattr(m, dtype)))
     g = (torch.Generator().manual_seed(9), ft.Generator().manual_seed(9))
     _same(ft.randperm(50, generator=g[1]).numpy(), torch.randperm(50, generator=g[0]))
 
 
-@pytest.mark.parametrize("seed", SEEDS[:3])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_normal_overloads_match_torch(torch, seed: int, dtype: str) -> None:
-    for shape in ((3,), (17,), (4, 5), (40,)):
-        n = int(np.prod(shape))
-
-        def means(m):
-            return m.arange(float(n), dtype=getattr(m, dtype)).reshape(shape)
-
-        def stds(m):
-            return m.linspace(0.1, 2, n, dtype=getattr(m, dtype)).reshape(shape)
-
-        for draw in (
-            lambda m: m.normal(means(m), stds(m)),
-            lambda m: m.normal(means(m), 0.3),
-            lambda m: m.normal(1.5, stds(m)),
-            lambda m: m.normal(-2.0, 0.7, shape, dtype=getattr(m, dtype)),
-            lambda m: m.normal(-2.0, 0.7, size=shape, dtype=getattr(m, dtype)),
-            # broadcast: a row of standard deviations against a matrix of means
-            lambda m: m.normal(
-                m.zeros(3, shape[-1], dtype=getattr(m, dtype)),
-                m.ones(shape[-1], dtype=getattr(m, dtype)),
-            ),  # fmt: skip
-        ):
-            _draw_both(torch, seed, draw)
+SHAPES = [(3,), (17,), (4, 5), (40,)]
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_bernoulli_matches_torch(torch, seed: int, dtype: str) -> None:
-    for shape in ((3,), (17,), (4, 5), (40,)):
-        n = int(np.prod(shape))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_normal_overloads_match_torch(torch, seed: int, dtype: str, shape) -> None:
+    n = int(np.prod(shape))
 
-        def probs(m):
-            return m.linspace(0, 1, n, dtype=getattr(m, dtype)).reshape(shape)
+    def means(m):
+        return m.arange(float(n), dtype=getattr(m, dtype)).reshape(shape)
 
-        def zeros(m, dt=dtype):
-            return m.zeros(shape, dtype=getattr(m, dt))
+    def stds(m):
+        return m.linspace(0.1, 2, n, dtype=getattr(m, dtype)).reshape(shape)
 
-        for draw in (
-            lambda m: m.bernoulli(probs(m)),
-            lambda m: m.bernoulli(zeros(m), 0.3),
-            lambda m: m.bernoulli(zeros(m), p=0.5),
-            lambda m: probs(m).bernoulli(),
-            lambda m: zeros(m).bernoulli_(m.linspace(0, 1, shape[-1],
-                                                     dtype=getattr(m, dtype))),
-            lambda m: zeros(m, "int32").bernoulli_(0.6),
-            lambda m: m.bernoulli(probs(m), out=m.zeros(1, dtype=m.int64)),
-        ):  # fmt: skip
-            _draw_both(torch, seed, draw)
+    def row(m, fill):
+        return m.full((shape[-1],), fill, dtype=getattr(m, dtype))
+
+    for draw in (
+        lambda m: m.normal(means(m), stds(m)),
+        lambda m: m.normal(means(m), 0.3),
+        lambda m: m.normal(1.5, stds(m)),
+        lambda m: m.normal(-2.0, 0.7, shape, dtype=getattr(m, dtype)),
+        lambda m: m.normal(-2.0, 0.7, size=shape, dtype=getattr(m, dtype)),
+        # broadcast: a row of standard deviations against a matrix of means
+        lambda m: m.normal(m.zeros(3, shape[-1], dtype=getattr(m, dtype)), row(m, 2.0)),
+        lambda m: m.normal(0.0, 1.0, shape, out=m.zeros(1, dtype=getattr(m, dtype))),
+    ):
+        _draw_both(torch, seed, draw)
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_multinomial_matches_torch(torch, seed: int, dtype: str) -> None:
-    for shape in ((4,), (3, 6), (2, 50)):
-        n = int(np.prod(shape))
+@pytest.mark.parametrize("shape", SHAPES)
+def test_bernoulli_matches_torch(torch, seed: int, dtype: str, shape) -> None:
+    n = int(np.prod(shape))
 
-        def weights(m):
-            return m.linspace(0.1, 1, n, dtype=getattr(m, dtype)).reshape(shape) ** 2
+    def probs(m):
+        return m.linspace(0, 1, n, dtype=getattr(m, dtype)).reshape(shape)
 
-        for k, replacement in (
-            (1, False),
-            (1, True),
-            (3, False),
-            (3, True),
-            (20, True),
-        ):
-            if k > shape[-1] and not replacement:
-                continue
-            _draw_both(torch, seed, lambda m: m.multinomial(weights(m), k, replacement))
-        _draw_both(torch, seed, lambda m: weights(m).multinomial(2))
+    def zeros(m, dt=dtype):
+        return m.zeros(shape, dtype=getattr(m, dt))
+
+    def row(m):
+        return m.linspace(0, 1, shape[-1], dtype=getattr(m, dtype))
+
+    for draw in (
+        lambda m: m.bernoulli(probs(m)),
+        lambda m: m.bernoulli(zeros(m), 0.3),
+        lambda m: m.bernoulli(zeros(m), p=0.5),
+        lambda m: probs(m).bernoulli(),
+        lambda m: zeros(m).bernoulli_(row(m)),
+        lambda m: zeros(m, "int32").bernoulli_(0.6),
+        lambda m: m.bernoulli(probs(m), out=m.zeros(1, dtype=m.int64)),
+    ):
+        _draw_both(torch, seed, draw)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(4,), (3, 6), (2, 50)])
+def test_multinomial_matches_torch(torch, seed: int, dtype: str, shape) -> None:
+    n = int(np.prod(shape))
+
+    def weights(m):
+        return m.linspace(0.1, 1, n, dtype=getattr(m, dtype)).reshape(shape) ** 2
+
+    for k, replacement in ((1, False), (1, True), (3, False), (3, True), (20, True)):
+        if k > shape[-1] and not replacement:
+            continue
+        _draw_both(
+            torch, seed, lambda m, k=k, r=replacement: m.multinomial(weights(m), k, r)
+        )
+    _draw_both(torch, seed, lambda m: weights(m).multinomial(2))
     # Zero weights are never drawn while nonzero ones remain.
     _draw_both(torch, seed, lambda m: m.multinomial(m.tensor([0.0, 1.0, 0.0, 2.0]), 2))
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])
-def test_inplace_draws_match_torch(torch, seed: int) -> None:
-    for dtype in ("float32", "float64"):
-        for shape in ((3,), (17,), (4, 5), (40,)):
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_float_inplace_draws_match_torch(torch, seed: int, dtype: str, shape) -> None:
+    def empty(m):
+        return m.empty(shape, dtype=getattr(m, dtype))
 
-            def empty(m):
-                return m.empty(shape, dtype=getattr(m, dtype))
+    for draw in (
+        lambda m: empty(m).uniform_(-3, 5),
+        lambda m: empty(m).uniform_(),
+        lambda m: empty(m).normal_(1, 2),
+        lambda m: empty(m).exponential_(2.5),
+        lambda m: empty(m).exponential_(),
+        lambda m: m.rand_like(empty(m)),
+        lambda m: m.randn_like(empty(m)),
+        lambda m: m.randint_like(empty(m), 3, 9),
+    ):
+        _draw_both(torch, seed, draw)
 
-            for draw in (
-                lambda m: empty(m).uniform_(-3, 5),
-                lambda m: empty(m).uniform_(),
-                lambda m: empty(m).normal_(1, 2),
-                lambda m: empty(m).exponential_(2.5),
-                lambda m: empty(m).exponential_(),
-                lambda m: m.rand_like(empty(m)),
-                lambda m: m.randn_like(empty(m)),
-                lambda m: m.randint_like(empty(m), 3, 9),
-            ):
-                _draw_both(torch, seed, draw)
-    for dtype in ("int64", "int32", "int16", "uint8", "bool", "float32", "float64"):
-        for draw in (
-            lambda m: m.empty(30, dtype=getattr(m, dtype)).random_(),
-            lambda m: m.empty(30, dtype=getattr(m, dtype)).random_(2),
-            lambda m: m.empty(30, dtype=getattr(m, dtype)).random_(0, 2),
-            lambda m: m.empty(30, dtype=getattr(m, dtype)).random_(1, None),
-        ):
-            _draw_both(torch, seed, draw)
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+@pytest.mark.parametrize(
+    "dtype", ["int64", "int32", "int16", "uint8", "bool", "float32", "float64"]
+)
+def test_random_matches_torch(torch, seed: int, dtype: str) -> None:
+    def empty(m):
+        return m.empty(30, dtype=getattr(m, dtype))
+
+    for draw in (
+        lambda m: empty(m).random_(),
+        lambda m: empty(m).random_(2),
+        lambda m: empty(m).random_(0, 2),
+        lambda m: empty(m).random_(1, None),
+    ):
+        _draw_both(torch, seed, draw)
 
 
 def test_inplace_draws_keep_the_tensor_and_bump_its_version() -> None:
