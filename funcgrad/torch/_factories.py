@@ -87,15 +87,39 @@ def write_out(out: Tensor | None, result: Tensor, fname: str) -> Tensor:
 
 def _infer_dtype(data) -> _dt.dtype:
     """PyTorch's inference: bools -> bool, ints -> int64, any float -> the default
-    dtype (float32 unless ``set_default_dtype``), complex -> its complex dtype."""
+    dtype (float32 unless ``set_default_dtype``), complex -> its complex dtype;
+    a NumPy scalar among them counts with its own dtype, and the element dtypes
+    are promoted together (``[np.float64(1), 2.0]`` is float64).
+
+    >>> _infer_dtype([1, 2.5]), _infer_dtype([np.float64(1.5)])
+    (torch.float32, torch.float64)
+    """
     arr = np.asarray(data)
     if arr.dtype.kind == "b":
         return _dt.bool
     if arr.dtype.kind in "iu":
-        return _dt.int64
-    if arr.dtype.kind == "c":
-        return _dt.default_complex()
-    return _dt.get_default_dtype()
+        found = _dt.int64
+    elif arr.dtype.kind == "c":
+        found = _dt.default_complex()
+    else:
+        found = _dt.get_default_dtype()
+    if isinstance(data, list | tuple) and arr.dtype.kind != "c":
+        kinds = {type(x) for x in np.asarray(data, dtype=object).ravel().tolist()}
+        if any(issubclass(k, np.generic) for k in kinds):
+            return _promote_leaves(np.asarray(data, dtype=object).ravel())
+    return found
+
+
+def _promote_leaves(leaves: np.ndarray) -> _dt.dtype:
+    """The promotion of every element's own dtype (NumPy scalars keep theirs)."""
+    out = None
+    for x in leaves:
+        if isinstance(x, np.generic):
+            d = _dt.from_jax(np.dtype(type(x)))
+        else:
+            d = _infer_dtype(x)
+        out = d if out is None else _dt.promote_types(out, d)
+    return out
 
 
 def tensor(
@@ -255,6 +279,8 @@ def empty(
     """
     shape = _checks.size("empty", size)
     d = out_dtype("empty", out, _checks.dtype("empty", dtype))
+    if out is not None and tuple(out.shape) == tuple(shape):
+        return out  # PyTorch leaves the values as they are
     return write_out(out, _filled(0, shape, d, requires_grad), "empty")
 
 
@@ -318,6 +344,7 @@ def _arange_float(start: float, step: float, n: int, d: _dt.dtype) -> np.ndarray
         if blocked:
             base = out[lo : lo + blocked : lanes].astype(store).astype(acc)
             block = fma(lane[None, :], step, base[:, None])
+            block[:, 0] = base  # the first lane is the base itself (keeps -0.0)
             out[lo : lo + blocked] = block.reshape(-1)
     return out
 
@@ -348,7 +375,7 @@ def arange(
     integral = not (d.is_floating_point or d.is_complex)
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if integral and int(step) == 0:
+    if d is _dt.int64 and int(step) == 0:
         raise ValueError("step must be nonzero")
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
