@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import dtypes as _dt
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.ops import broadcast_shapes
-from ..autograd.tensor import Tensor
+from ..autograd.tensor import Size, Tensor
 from . import _checks, _random, _sampling
 from ._factories import _make, out_dtype, write_out
 
@@ -135,32 +135,33 @@ def _ints(g, d: _dt.dtype, shape, low: int, high: int) -> np.ndarray:
     return _sampling.from_to(g, math.prod(shape), low, high)
 
 
-def _randint_args(args: tuple, low, high, size) -> tuple[int, int, Any]:
-    args = list(args)
-    if size is None and args and not _checks._is_int(args[-1]):
-        size = args.pop()
-    if len(args) == 2 and low is None and high is None:
-        low, high = args
-    elif len(args) == 1 and high is None:
-        high = args[0]
-    elif args:
-        raise TypeError("randint() received an invalid combination of arguments")
-    if high is None or size is None:
-        raise TypeError(
-            "randint() received an invalid combination of arguments - got "
-            f"({', '.join(type(a).__name__ for a in args)}), but expected one of:"
-        )
-    for name, v in (("low", low), ("high", high)):
-        if v is not None and not _checks._is_int(v):
-            raise TypeError(
-                "randint() received an invalid combination of arguments - got "
-                f"({name}={type(v).__name__}), but expected one of:"
-            )
-    if not isinstance(size, tuple | list):
-        raise TypeError(
-            "randint() received an invalid combination of arguments - got "
-            f"(size={type(size).__name__}), but expected one of:"
-        )
+def _invalid(fname: str, args: tuple, keywords: dict) -> TypeError:
+    """PyTorch's argument-parser error, naming the types it was given."""
+    got = [type(a).__name__ for a in args]
+    got += [f"{k}={type(v).__name__}" for k, v in sorted(keywords.items())]
+    return TypeError(
+        f"{fname}() received an invalid combination of arguments - got "
+        f"({', '.join(got)}), but expected one of:"
+    )
+
+
+def _randint_args(args: tuple, keywords: dict) -> tuple[int, int, Any]:
+    """``(low, high, size)`` from ``randint``'s forms, or PyTorch's TypeError."""
+    given = {k: v for k, v in keywords.items() if v is not None}
+    rest = list(args)
+    size = given.get("size")
+    if size is None and rest and not _checks._is_int(rest[-1]):
+        size = rest.pop()
+    low, high = given.get("low"), given.get("high")
+    if len(rest) == 2 and low is None and high is None:
+        low, high = rest
+    elif len(rest) == 1 and high is None:
+        high = rest[0]
+    elif rest:
+        raise _invalid("randint", args, given)
+    ints = all(v is None or _checks._is_int(v) for v in (low, high))
+    if high is None or not isinstance(size, tuple | list | Size) or not ints:
+        raise _invalid("randint", args, given)
     return int(low or 0), int(high), _checks.size("randint", (size,))
 
 
@@ -182,8 +183,11 @@ def randint(
     >>> randint(0, 10, (5,))
     tensor([4, 9, 3, 0, 3])
     """
-    low, high, shape = _randint_args(args, low, high, size)
-    _checks.generator("randint", args, generator)
+    keywords = dict(low=low, high=high, size=size)
+    if generator is not None and not isinstance(generator, _random.Generator):
+        keywords["generator"] = generator
+        raise _invalid("randint", args, {k: v for k, v in keywords.items() if v})
+    low, high, shape = _randint_args(args, keywords)
     d = out_dtype("randint", out, _checks.dtype("randint", dtype)) or _dt.int64
     g = _random.draw(generator)
     result = _values(d, _ints(g, d, shape, low, high), shape, requires_grad)
@@ -207,7 +211,8 @@ def randint_like(
     tensor([4., 9., 3.])
     """
     d = _checks.dtype("randint_like", dtype) or input.dtype
-    low, high, shape = _randint_args((*args, tuple(input.shape)), low, high, None)
+    keywords = dict(low=low, high=high, size=tuple(input.shape))
+    low, high, shape = _randint_args(args, keywords)
     result = _ints(_random.draw(generator), d, shape, low, high)
     return _values(d, result, shape, requires_grad)
 
