@@ -31,7 +31,10 @@ consecutive and interleaved draws, and ``nn.init.uniform_``/``normal_`` with
 bounds, for many seeds: bit-for-bit equal. A torch build without AVX2 uses libm
 ``logf``/``cosf``/``sinf`` for the float32 path instead, which differs from
 these numbers in the last bit for a fraction of a percent of the values.
-float16/bfloat16 are drawn in float32 and rounded (not torch's numbers).
+float16/bfloat16 are drawn in float32 and rounded: PyTorch's numbers for
+``rand``/``uniform_``, and for ``randn``/``normal_`` of up to 16 elements or a
+multiple of 16; the last 16 of other sizes can differ (PyTorch recomputes them in
+half precision).
 
 :func:`next_key` is separate: a JAX PRNG key stream for code that needs a JAX
 key, seeded by the same ``manual_seed`` but never consuming the torch stream.

@@ -497,3 +497,25 @@ def test_normal_with_inputs_that_require_grad_is_refused_clearly() -> None:
         ft.normal(mean, 1.0)
     with ft.no_grad():
         assert ft.normal(mean, 1.0).shape == (3,)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_draws_match_torch(torch, dtype: str) -> None:
+    def empty(m, n=300):
+        return m.empty(n, dtype=getattr(m, dtype))
+
+    for draw in (
+        lambda m: m.rand(300, dtype=getattr(m, dtype)),
+        lambda m: empty(m).uniform_(-2.5, 3.1),
+        lambda m: m.randn(7, dtype=getattr(m, dtype)),
+        lambda m: m.randn(64, dtype=getattr(m, dtype)),
+        lambda m: empty(m, 32).normal_(2, 3),
+        lambda m: empty(m, 30).exponential_(2),
+        lambda m: m.randint(0, 100, (50,), dtype=getattr(m, dtype)),
+        lambda m: m.randperm(100, dtype=getattr(m, dtype)),
+    ):
+        for seed in (0, 3):
+            torch.manual_seed(seed)
+            ft.manual_seed(seed)
+            want = draw(torch).float().numpy()
+            np.testing.assert_array_equal(draw(ft).float().numpy(), want)
