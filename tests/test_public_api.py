@@ -126,6 +126,7 @@ TORCH_ALL = {
     "randint_like",
     "randn",
     "randn_like",
+    "random",
     "randperm",
     "relu",
     "reshape",

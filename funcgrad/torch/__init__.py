@@ -44,6 +44,7 @@ from . import cuda as cuda
 from . import func as func
 from . import nn as nn
 from . import optim as optim
+from . import random as random
 from . import testing as testing
 from . import utils as utils
 from . import viz as viz
@@ -241,6 +242,7 @@ __all__ = [
     "randint_like",
     "randn",
     "randn_like",
+    "random",
     "randperm",
     "relu",
     "reshape",

@@ -53,6 +53,7 @@ import numpy as np
 
 from ..autograd import dtypes as _dt
 from ..autograd.tensor import Tensor
+from . import _device
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed (torch.initial_seed())
 # PyTorch's CPUGeneratorImplState: seed, left, seeded, next, 624 state words (as
@@ -242,7 +243,7 @@ class Generator:
 
     def __init__(self, device: Any = "cpu") -> None:
         self._lock = threading.RLock()
-        self.device = device
+        self.device = _device.device(device)
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:

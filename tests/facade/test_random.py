@@ -519,3 +519,19 @@ def test_half_precision_draws_match_torch(torch, dtype: str) -> None:
             ft.manual_seed(seed)
             want = draw(torch).float().numpy()
             np.testing.assert_array_equal(draw(ft).float().numpy(), want)
+
+
+def test_torch_random_module_matches_torch(torch) -> None:
+    assert set(ft.random.__all__) <= set(dir(torch.random))
+    for m in (torch, ft):
+        m.random.manual_seed(4)
+        with m.random.fork_rng():
+            m.rand(7)
+        m.random.seed  # noqa: B018 - present
+    torch.random.manual_seed(4)
+    ft.random.manual_seed(4)
+    with torch.random.fork_rng(), ft.random.fork_rng():
+        _same(ft.rand(3).numpy(), torch.rand(3).numpy())
+    _same(ft.rand(3).numpy(), torch.rand(3).numpy())  # the fork left no trace
+    assert ft.Generator().device == ft.device("cpu")
+    assert str(ft.Generator().device) == str(torch.Generator().device)
