@@ -18,7 +18,8 @@ takes them (row-major over the output):
 * ``randperm(n)``: Fisher-Yates, ``i <-> i + random() % (n - i)`` for ``i`` from 0
   (PyTorch's algorithm below 2**32 / 20 elements);
 * ``multinomial``: without replacement, or one sample, ``argmax``/``topk`` of
-  ``p / q`` with ``q`` exponential(1) draws in ``p``'s dtype; with replacement,
+  ``p / q`` with ``q`` exponential(1) draws in ``p``'s dtype (equal ratios, as
+  zero weights give, in the order PyTorch's ``topk`` leaves them); with replacement,
   a float64 uniform per sample searched in the row's cumulative sums (summed
   and normalised in ``p``'s dtype, the last one set to 1).
 
@@ -34,6 +35,7 @@ import math
 import numpy as np
 
 from ._random import Generator
+from ._topk_order import topk_indices
 
 _F32, _F64 = np.float32, np.float64
 _WIDE = 2**28  # ranges this large or larger take random64()
@@ -152,8 +154,17 @@ def multinomial_fast(g: Generator, p: np.ndarray, n_sample: int) -> np.ndarray:
     ratio = p.astype(kind) / q
     if n_sample == 1:
         return np.argmax(ratio, axis=-1)[:, None].astype(np.int64)
-    order = np.argsort(-ratio, axis=-1, kind="stable")
-    return order[:, :n_sample].astype(np.int64)
+    return np.stack([_top(row, n_sample) for row in ratio])
+
+
+def _top(row: np.ndarray, k: int) -> np.ndarray:
+    """``topk(row, k)``'s indices: a NumPy sort when the top ``k`` are distinct
+    values, PyTorch's selection order (see ``_topk_order``) when some tie."""
+    order = np.argsort(-row, kind="stable")
+    top = row[order[:k]]
+    if np.isnan(row).any() or (row >= top[-1]).sum() > k or np.unique(top).size < k:
+        return topk_indices(row, k)
+    return order[:k].astype(np.int64)
 
 
 def multinomial_replacement(g: Generator, p: np.ndarray, n_sample: int) -> np.ndarray:

@@ -354,8 +354,17 @@ def test_multinomial_matches_torch(torch, seed: int, dtype: str, shape) -> None:
             torch, seed, lambda m, k=k, r=replacement: m.multinomial(weights(m), k, r)
         )
     _draw_both(torch, seed, lambda m: weights(m).multinomial(2))
-    # Zero weights are never drawn while nonzero ones remain.
+    # Zero weights are never drawn while nonzero ones remain; past them, the
+    # zero-weight indices come in the order PyTorch's topk leaves equal values.
     _draw_both(torch, seed, lambda m: m.multinomial(m.tensor([0.0, 1.0, 0.0, 2.0]), 2))
+    _draw_both(torch, seed, lambda m: m.multinomial(m.tensor([0.0, 1.0, 0.0, 2.0]), 4))
+    _draw_both(
+        torch,
+        seed,
+        lambda m: m.multinomial(
+            weights(m) * m.tensor(np.arange(n).reshape(shape) % 2), shape[-1]
+        ),
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS[:3])
@@ -535,3 +544,17 @@ def test_torch_random_module_matches_torch(torch) -> None:
     _same(ft.rand(3).numpy(), torch.rand(3).numpy())  # the fork left no trace
     assert ft.Generator().device == ft.device("cpu")
     assert str(ft.Generator().device) == str(torch.Generator().device)
+
+
+def test_topk_order_of_equal_values_is_pytorchs(torch) -> None:
+    from funcgrad.torch._topk_order import topk_indices
+
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        n = int(rng.integers(1, 300))
+        k = int(rng.integers(1, n + 1)) if trial % 3 else max(1, n // 64)
+        v = rng.integers(0, int(rng.integers(1, 6)), n).astype(np.float32)
+        if trial % 5 == 0:
+            v[rng.random(n) < 0.1] = np.nan
+        want = torch.topk(torch.from_numpy(v), k).indices.numpy()
+        np.testing.assert_array_equal(topk_indices(v, k), want)
