@@ -480,7 +480,12 @@ def multinomial(
 
 
 def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None):
-    """Fill with ``U(from, to)`` samples (``Tensor.uniform_``)."""
+    """Fill with ``U(from, to)`` samples (``Tensor.uniform_``).
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(3)).uniform_(-1, 1)
+    tensor([-0.0075,  0.5364, -0.8230])
+    """
     _float_dtype(self.dtype, "check_uniform_bounds")
     if from_ > to:
         raise RuntimeError(
@@ -492,7 +497,12 @@ def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=Non
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
-    """Fill with ``N(mean, std**2)`` samples (``Tensor.normal_``)."""
+    """Fill with ``N(mean, std**2)`` samples (``Tensor.normal_``).
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(2)).normal_(0.0, 2.0)
+    tensor([ 3.0820, -0.5869])
+    """
     _float_dtype(self.dtype)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_cfmt(std)}")
@@ -503,7 +513,12 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
 def random_(self: Tensor, *args: int, generator=None, **bounds: Any) -> Tensor:
     """Fill with integers: ``random_()`` (``[0, 2**mantissa]`` or the dtype's
     non-negative range), ``random_(to)``, ``random_(from, to)``, ``random_(from,
-    None)`` (up to the dtype's largest)."""
+    None)`` (up to the dtype's largest).
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(4, jnp.int32)).random_(0, 10)
+    tensor([4, 9, 3, 0], dtype=torch.int32)
+    """
     if len(args) == 1 and not bounds:
         low, high = 0, args[0]
     elif "from_" in bounds and "to" not in bounds and len(args) < 2:
@@ -525,13 +540,23 @@ def random_(self: Tensor, *args: int, generator=None, **bounds: Any) -> Tensor:
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator=None) -> Tensor:
-    """Fill with 0/1 draws of probability ``p`` (a number or a tensor)."""
+    """Fill with 0/1 draws of probability ``p`` (a number or a tensor).
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(4)).bernoulli_(0.5)
+    tensor([0., 0., 1., 0.])
+    """
     values = _bernoulli_values(_random.draw(generator), self.shape, p)
     return _fill_(self, values)
 
 
 def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
-    """Fill with exponential samples of rate ``lambd``."""
+    """Fill with exponential samples of rate ``lambd``.
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(2)).exponential_(2.0)
+    tensor([1.7542, 0.6152])
+    """
     if not self.dtype.is_floating_point:
         raise RuntimeError(
             "Exponential distribution is a continuous probability distribution. "
