@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import dtypes as _dt
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.ops import broadcast_shapes
-from ..autograd.tensor import Size, Tensor
+from ..autograd.tensor import Size, Tensor, dispatch
 from . import _checks, _random, _sampling
 from ._factories import _make, out_dtype, write_out
 
@@ -61,15 +61,29 @@ def _values(d: _dt.dtype, values: np.ndarray, shape, requires_grad: bool) -> Ten
     return _make(lambda store: jnp.asarray(arr, store), d, requires_grad)
 
 
-def _fill_(t: Tensor, values: np.ndarray) -> Tensor:
-    """Overwrite ``t`` in place with ``values`` (its shape), as a random ``*_`` op:
-    a recorded write keeps PyTorch's errors and gives a zero gradient."""
-    if t._records():
-        t.zero_()
+def _fill_(t: Tensor, values: np.ndarray, op: str, *inputs: Tensor) -> Tensor:
+    """Overwrite ``t`` in place with ``values`` (its shape), as the random ``*_``
+    op ``op`` does: recorded (``UniformBackward0``..., a zero gradient, PyTorch's
+    errors for leaves and views) when ``t`` or ``inputs`` require grad."""
+    values = np.asarray(values).reshape(tuple(t.shape)).astype(t.dtype._np)
+    if t._records(*inputs):
+        return t._inplace(op, *inputs, values)
     with _dt.scope(t.dtype.x64):
-        value = jnp.asarray(np.asarray(values).reshape(t.shape), t._value.dtype)
+        value = jnp.asarray(values, t._value.dtype)
     t._write(value)
     return t
+
+
+def _recorded(op: str, inputs: tuple, result: Tensor) -> Tensor:
+    """``result`` (drawn) as the output of ``op`` on ``inputs`` when one of them
+    requires grad: PyTorch's node, with zero gradients."""
+    if not is_grad_enabled() or not any(
+        isinstance(t, Tensor) and t.requires_grad for t in inputs
+    ):
+        return result
+    with _dt.scope(result.dtype.x64):
+        noise = np.asarray(result._value)
+    return dispatch(op, *inputs, noise)
 
 
 # --- integers ------------------------------------------------------------------------
@@ -271,16 +285,6 @@ def _float_dtype(d: _dt.dtype, kernel: str = "normal_kernel_cpu") -> _dt.dtype:
     return d
 
 
-def _no_grad_inputs(fname: str, *tensors: Any) -> None:
-    if is_grad_enabled() and any(
-        isinstance(t, Tensor) and t.requires_grad for t in tensors
-    ):
-        raise NotImplementedError(
-            f"funcgrad.torch.{fname}: inputs that require grad are not supported "
-            "(PyTorch gives them zero gradients); pass them detached"
-        )
-
-
 def normal(
     mean: Any,
     std: Any = 1.0,
@@ -305,7 +309,6 @@ def normal(
     g = _random.draw(generator)
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         return _normal_numbers(mean, std, size, g, out, dtype, requires_grad)
-    _no_grad_inputs("normal", mean, std)
     if isinstance(std, Tensor):
         if (np.asarray(std._value) < 0).any():
             raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -325,7 +328,13 @@ def normal(
     else:
         x = g.normal(shape, kind, 0.0, float(std))
     x = x + np.asarray(mean._value if isinstance(mean, Tensor) else mean, kind)
-    return write_out(out, _values(d, x.astype(kind), shape, False), "normal")
+    result = _values(d, x.astype(kind), shape, False)
+    if out is None:
+        inputs = tuple(a for a in (mean, std) if isinstance(a, Tensor))
+        names = {(True, True): "Tensor_Tensor", (True, False): "Tensor_float"}
+        variant = names.get((isinstance(mean, Tensor), isinstance(std, Tensor)))
+        result = _recorded(f"normal.{variant or 'float_Tensor'}", inputs, result)
+    return write_out(out, result, "normal")
 
 
 def _normal_numbers(mean, std, size, g, out, dtype, requires_grad) -> Tensor:
@@ -387,11 +396,12 @@ def bernoulli(
     >>> bernoulli(Tensor(jnp.array([0.1, 0.5, 0.9, 1.0])))
     tensor([0., 0., 1., 1.])
     """
-    _no_grad_inputs("bernoulli", input)
     d = out_dtype("bernoulli", out, None) or input.dtype
     g = _random.draw(generator)
     values = _bernoulli_values(g, input.shape, input if p is None else p)
     result = _values(d, values, input.shape, False)
+    if out is None and p is None:
+        result = _recorded("bernoulli", (input,), result)
     return write_out(out, result, "bernoulli")
 
 
@@ -493,7 +503,7 @@ def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=Non
             f"from={_cfmt(from_)} > to={_cfmt(to)}"
         )
     values = _random.draw(generator).uniform(self.shape, self.dtype, from_, to)
-    return _fill_(self, values)
+    return _fill_(self, values, "uniform_")
 
 
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None):
@@ -507,7 +517,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_cfmt(std)}")
     values = _random.draw(generator).normal(self.shape, self.dtype, mean, std)
-    return _fill_(self, values)
+    return _fill_(self, values, "normal_")
 
 
 def random_(self: Tensor, *args: int, generator=None, **bounds: Any) -> Tensor:
@@ -532,11 +542,12 @@ def random_(self: Tensor, *args: int, generator=None, **bounds: Any) -> Tensor:
     g = _random.draw(generator)
     n, name = math.prod(self.shape), self.dtype.name
     if high is None and low == 0:
-        return _fill_(self, _sampling.full_range(g, n, name))
+        return _fill_(self, _sampling.full_range(g, n, name), "random_")
     if high is None:
         top = _INT_RANGE.get(name, (0, 2**53 if name == "float64" else 2**24))[1]
         high = top + 1
-    return _fill_(self, _ints(g, self.dtype, self.shape, int(low), int(high)))
+    op = "random_.to" if len(args) == 1 and not bounds else "random_.from"
+    return _fill_(self, _ints(g, self.dtype, self.shape, int(low), int(high)), op)
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator=None) -> Tensor:
@@ -547,7 +558,9 @@ def bernoulli_(self: Tensor, p: Any = 0.5, *, generator=None) -> Tensor:
     tensor([0., 0., 1., 0.])
     """
     values = _bernoulli_values(_random.draw(generator), self.shape, p)
-    return _fill_(self, values)
+    if isinstance(p, Tensor):
+        return _fill_(self, values, "bernoulli_.Tensor", p)
+    return _fill_(self, values, "bernoulli_.float")
 
 
 def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
@@ -568,7 +581,8 @@ def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
             f"exponential_ expects lambda > 0.0, but found lambda={_cfmt(lambd)}"
         )
     g = _random.draw(generator)
-    return _fill_(self, _sampling.exponential(g, math.prod(self.shape), lambd))
+    values = _sampling.exponential(g, math.prod(self.shape), lambd)
+    return _fill_(self, values, "exponential_")
 
 
 def _bernoulli_method(self: Tensor, p: Any = None, *, generator=None) -> Tensor:

@@ -500,12 +500,27 @@ def test_draws_refused_inside_transforms_are_refused_for_new_draws_too() -> None
     assert len(calls) == 6
 
 
-def test_normal_with_inputs_that_require_grad_is_refused_clearly() -> None:
-    mean = ft.zeros(3, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="require grad"):
-        ft.normal(mean, 1.0)
-    with ft.no_grad():
-        assert ft.normal(mean, 1.0).shape == (3,)
+def test_draws_from_tensors_that_require_grad_record_zero_gradients(torch) -> None:
+    for m in (torch, ft):
+        m.manual_seed(0)
+    for draw in (
+        lambda m, x: m.normal(x, x),
+        lambda m, x: m.normal(x, 0.5),
+        lambda m, x: m.normal(1.0, x),
+        lambda m, x: m.bernoulli(x),
+        lambda m, x: (x * 2).uniform_(),
+        lambda m, x: (x * 2).bernoulli_(x.detach()),
+        lambda m, x: (x * 1)[None][0].normal_(),
+    ):
+        got = []
+        for m in (torch, ft):
+            x = m.full((3,), 0.5, requires_grad=True)
+            y = draw(m, x)
+            y.sum().backward()
+            got.append((y.detach().numpy(), y.grad_fn.name(), x.grad.numpy()))
+        _same(got[1][0], got[0][0])
+        assert got[1][1] == got[0][1]
+        _same(got[1][2], got[0][2])
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])

@@ -2,10 +2,11 @@
 
 ``_registry`` holds :class:`OpDef` and :func:`register`; each family module
 registers its entries when imported: ``arithmetic``, ``elementwise``,
-``reductions``, ``linalg``, ``shapes``, ``writes``.
+``reductions``, ``linalg``, ``shapes``, ``writes``, ``draws``.
 """
 
 from . import arithmetic as arithmetic
+from . import draws as draws
 from . import elementwise as elementwise
 from . import linalg as linalg
 from . import reductions as reductions
@@ -35,6 +36,7 @@ __all__ = [
     "arithmetic",
     "broadcast_shapes",
     "contiguous_strides",
+    "draws",
     "elementwise",
     "floating",
     "is_contiguous",
