@@ -158,6 +158,8 @@ def integer(value: Any, what: str = "dim") -> int:
     ...
     TypeError: argument 'dim' must be int, not float
     """
+    if type(value) is int:
+        return value
     if getattr(value, "ndim", 0) == 0 and not isinstance(value, bool | np.bool_):
         if getattr(getattr(value, "dtype", None), "name", None) == "bool":
             raise RuntimeError(NOT_INTEGRAL)
@@ -169,7 +171,26 @@ def integer(value: Any, what: str = "dim") -> int:
 
 
 def _first_dtype(args: tuple):
-    return next((a.dtype for a in args if hasattr(a, "grad_fn")), None)
+    for a in args:
+        if type(a) not in _SCALAR_TYPES and hasattr(a, "grad_fn"):
+            return a.dtype
+    return None
+
+
+_SCALAR_TYPES = frozenset((bool, int, float, complex))
+
+
+def dtype_rule(check: Callable[..., None]) -> Callable[..., None]:
+    """Mark ``check`` as a rule on dtypes alone that every call passes whose
+    tensors share one floating dtype and whose scalars are not ``bool``: the
+    dispatcher then skips it for such calls (the common float32 case). A check
+    that also looks at shapes or values must not carry the mark.
+
+    >>> dtype_rule(lambda *args: None).dtype_rule
+    True
+    """
+    check.dtype_rule = True
+    return check
 
 
 def kernel(
@@ -190,6 +211,7 @@ def kernel(
     NotImplementedError: "mse_cpu" not implemented for 'Long'
     """
 
+    @dtype_rule
     def check(*args, **options) -> None:
         d = _first_dtype(args)
         if d is None:
@@ -217,6 +239,7 @@ _BOOL_HINT = (
 )
 
 
+@dtype_rule
 def subtraction(*args, **options) -> None:
     """``sub``'s rule: bool tensors do not subtract (torch's two messages)."""
     bools = [
@@ -236,6 +259,7 @@ def subtraction(*args, **options) -> None:
         )
 
 
+@dtype_rule
 def negation(*args, **options) -> None:
     """``neg``'s rule: a bool tensor does not negate."""
     if _first_dtype(args) is not None and _first_dtype(args).name == "bool":
@@ -248,6 +272,7 @@ def negation(*args, **options) -> None:
 def no_bool(name: str) -> Callable[..., None]:
     """An op whose kernel refuses bool inputs with a RuntimeError (``relu``)."""
 
+    @dtype_rule
     def check(*args, **options) -> None:
         d = _first_dtype(args)
         if d is not None and d.name == "bool":
@@ -256,6 +281,7 @@ def no_bool(name: str) -> Callable[..., None]:
     return check
 
 
+@dtype_rule
 def mean(*args, **options) -> None:
     """``mean`` cannot infer a result dtype for integer and bool input."""
     d = _first_dtype(args)

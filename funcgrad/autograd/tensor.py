@@ -190,9 +190,7 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    if op.check is not None:
-        op.check(*args, **options)
-    values, first, mixed, wide, big = [], None, False, False, False
+    values, first, mixed, wide, big, flag = [], None, False, False, False, False
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -204,11 +202,23 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
                 wide = True
             values.append(a._val)
         else:
-            if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
+            ta = type(a)
+            if ta is _ArrayImpl and a.dtype.itemsize == 8:
                 wide = True  # a raw 64-bit array (an index, a target)
-            elif type(a) is int and not -(2**31) <= a < 2**31:
+            elif ta is int and not -(2**31) <= a < 2**31:
                 big = True  # a Python int past int32
+            elif ta is bool:
+                flag = True
             values.append(a)
+    check = op.check
+    if check is not None and not (
+        # a rule on dtypes alone passes for one floating dtype (checks.dtype_rule)
+        first is not None
+        and first.is_floating_point
+        and not (mixed or flag)
+        and getattr(check, "dtype_rule", False)
+    ):
+        check(*args, **options)
     if big and not wide:
         values, wide = _big_ints(values, first)
     values = tuple(values)
@@ -508,7 +518,10 @@ class Tensor:
             if s.viewed:
                 value = fast.materialise(value)
                 s.value = fast.materialise(s.value)
-            with _dt.scope(self._dtype.x64 and not _is_tracer(value)):
+            if self._dtype.x64 and not _is_tracer(value):
+                with _dt.scope():
+                    s.write(self._chain, value)
+            else:
                 s.write(self._chain, value)
 
     @property
@@ -936,7 +949,9 @@ class Tensor:
                 f"output with shape {list(self.shape)} doesn't match the broadcast "
                 f"shape {list(out.shape)}"
             )
-        if _category(out._dtype) > _category(self._dtype):
+        if out._dtype is not self._dtype and _category(out._dtype) > _category(
+            self._dtype
+        ):
             raise RuntimeError(
                 f"result type {_SCALAR_NAMES[out._dtype.name]} can't be cast to the "
                 f"desired output type {_SCALAR_NAMES[self._dtype.name]}"
@@ -1008,15 +1023,22 @@ class Tensor:
     def zero_(self) -> Tensor:
         if self._records():
             return self._inplace("zero")
-        return self.fill_(0)
+        return self._fill(0)
 
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             value = value.item()
         if self._records():
             return self._inplace("fill", value=value)
+        return self._fill(value)
+
+    def _fill(self, value) -> Tensor:
+        """``fill_`` not recorded: every element set to ``value``."""
         shape, dtype = self._val.shape, self._val.dtype
-        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+        if self._dtype.x64 and not _is_tracer(self._val):
+            with _dt.scope():
+                self._write(fast.full(shape, _raw(value), dtype))
+        else:
             self._write(fast.full(shape, _raw(value), dtype))
         return self
 
@@ -1302,7 +1324,8 @@ class Tensor:
     def _as_view(self, op: str, strides: tuple[int, ...], **options) -> Tensor:
         out = dispatch(op, self, **options)
         strides = tuple(strides)
-        out._strides = None if strides == contiguous_strides(out.shape) else strides
+        plain = strides == contiguous_strides(out._val.shape)
+        out._strides = None if plain else strides
         step = (OPS[op], tuple(sorted(options.items())) if options else ())
         return self._share(out, step)
 
@@ -1444,9 +1467,10 @@ class Tensor:
         return self._as_view(op, tuple(strides[i] for i in keep), dim=dims)
 
     def unsqueeze(self, dim: int):
-        d = _wrap_dim(dim, self.ndim + 1)
+        shape = self._val.shape
+        d = _wrap_dim(dim, len(shape) + 1)
         strides = list(self._layout())
-        inserted = 1 if d >= self.ndim else self.shape[d] * strides[d]
+        inserted = 1 if d >= len(shape) else shape[d] * strides[d]
         strides.insert(d, inserted)
         return self._as_view("unsqueeze", tuple(strides), dim=d)
 
@@ -1909,8 +1933,10 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     >>> z.grad_fn, z.grad_fn.next_functions[0][0]
     (<SqueezeBackward4 object at 0x...>, <MmBackward0 object at 0x...>)
     """
-    a = Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
-    b = Tensor(b) if isinstance(b, jax.Array | np.ndarray) else b
+    if type(a) is not Tensor and isinstance(a, jax.Array | np.ndarray):
+        a = Tensor(a)
+    if type(b) is not Tensor and isinstance(b, jax.Array | np.ndarray):
+        b = Tensor(b)
     for pos, (name, x) in enumerate((("input", a), ("other", b)), start=1):
         if not isinstance(x, Tensor):
             raise TypeError(
@@ -2266,6 +2292,9 @@ def _inplace_method(op: OpDef):
 generate_methods(Tensor)
 
 
+_OPERANDS = frozenset((Tensor, float, int, bool, complex))
+
+
 def _operand_guard(method):
     """A binary operator that returns ``NotImplemented`` for operands torch does
     not take (strings, lists, None, ...), so Python raises its own TypeError as it
@@ -2273,7 +2302,9 @@ def _operand_guard(method):
 
     @functools.wraps(method)
     def guarded(self, other):
-        if not isinstance(other, Tensor | numbers.Number | np.generic | jax.Array):
+        if type(other) not in _OPERANDS and not isinstance(
+            other, Tensor | numbers.Number | np.generic | jax.Array
+        ):
             return NotImplemented
         return method(self, other)
 

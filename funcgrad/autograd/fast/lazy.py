@@ -94,8 +94,11 @@ _out_avals: dict = _r.cache("output avals", {}, "compiled")
 
 
 def run(op, values: tuple, options: dict, defer: bool = True):
-    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can (and
+    """``op(*values, **options)``: a :class:`Lazy` when it can be deferred (and
     ``defer``), else computed now (one compiled call from the op's second use).
+
+    Defers only when the op's compiled forward is warm and every input is a
+    concrete array, a Python scalar or a pending value.
 
     >>> from ..ops import OPS
     >>> import jax.numpy as jnp
@@ -104,24 +107,14 @@ def run(op, values: tuple, options: dict, defer: bool = True):
     """
     if not _r.enabled:
         return op.forward(*values, **options)
-    out = None if _anomaly.enabled or not defer else _defer(op, values, options)
-    if out is None:
+    if _anomaly.enabled or not defer:
         return forward(op, concrete(values), options)
-    return out
-
-
-def _defer(op, values: tuple, options: dict) -> Lazy | None:
-    """A :class:`Lazy` for ``op(*values, **options)``, or ``None`` to run it now.
-
-    Defers only when the op's compiled forward is warm and every input is a
-    concrete array, a Python scalar or a pending value.
-    """
     okey = (op, tuple(options.items())) if options else (op, ())
     try:
         if okey not in _fwd_jit:
-            return None
+            return forward(op, concrete(values), options)
     except TypeError:  # unhashable options
-        return None
+        return forward(op, concrete(values), options)
     avals, size = [], 1
     for v in values:
         t = type(v)
@@ -138,10 +131,10 @@ def _defer(op, values: tuple, options: dict) -> Lazy | None:
             avals.append(t)
         elif v is None:
             avals.append(None)
-        else:
-            return None  # a tracer, a NumPy array, a list...
-    if size > MAX_PENDING:
-        return None  # the caller computes the chain so far, then runs this op
+        else:  # a tracer, a NumPy array, a list...
+            return forward(op, concrete(values), options)
+    if size > MAX_PENDING:  # compute the chain so far, then run this op
+        return forward(op, concrete(values), options)
     key = (okey, tuple(avals))
     out = _out_avals.get(key, False)
     if out is False:
@@ -149,7 +142,7 @@ def _defer(op, values: tuple, options: dict) -> Lazy | None:
         if len(_out_avals) > 4 * _r.CACHE_SIZE:
             _out_avals.pop(next(iter(_out_avals)), None)
     if out is None:
-        return None
+        return forward(op, concrete(values), options)
     return Lazy(op, (okey, options), values, out, size)
 
 

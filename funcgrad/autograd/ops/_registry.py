@@ -14,6 +14,7 @@ namespace (``funcgrad.torch.nn.functional``) registers its own the same way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -70,6 +71,12 @@ class OpDef(NamedTuple):
     saves: tuple[int, ...] = ()
     signature: Callable[..., tuple[tuple, dict]] | None = None
     indices: Callable[..., jax.Array] | None = None
+
+    # An entry is registered once and is its own identity: hashing by identity
+    # keeps it cheap as a cache key (a tuple hash would hash every field).
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
 
 OPS: dict[str, OpDef] = {}
@@ -181,6 +188,11 @@ def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     >>> contiguous_strides((2, 3, 4))
     (12, 4, 1)
     """
+    return _contiguous_strides(tuple(shape))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     strides, step = [], 1
     for d in reversed(shape):
         strides.append(step)
