@@ -585,6 +585,68 @@ def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
     return _fill_(self, values, "exponential_")
 
 
+def _continuous(self: Tensor, name: str) -> None:
+    if not self.dtype.is_floating_point:
+        raise RuntimeError(
+            f"{name} distribution is a continuous probability distribution. dtype "
+            f"must be a floating point but you specified {_CNAMES[self.dtype.name]}"
+        )
+
+
+def cauchy_(
+    self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None
+) -> Tensor:
+    """Fill with Cauchy samples (``Tensor.cauchy_``).
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(2)).cauchy_()
+    tensor([10.5977,  0.7648])
+    """
+    _continuous(self, "Cauchy")
+    if not sigma > 0:
+        raise RuntimeError(
+            f"cauchy_ expects sigma > 0.0, but found sigma={_cfmt(sigma)}"
+        )
+    g = _random.draw(generator)
+    values = _sampling.cauchy(g, math.prod(self.shape), median, sigma)
+    return _fill_(self, values, "cauchy_")
+
+
+def log_normal_(
+    self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None
+) -> Tensor:
+    """Fill with samples whose logarithm is ``N(mean, std**2)``.
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(2)).log_normal_(0.0, 1.0)
+    tensor([4.6692, 0.7457])
+    """
+    _float_dtype(self.dtype, "log_normal_cpu")
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_cfmt(std)}")
+    g = _random.draw(generator)
+    values = _sampling.log_normal(g, math.prod(self.shape), mean, std)
+    return _fill_(self, values, "log_normal_")
+
+
+def geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
+    """Fill with the number of trials to the first success of probability ``p``.
+
+    >>> _ = _random.manual_seed(0)
+    >>> Tensor(jnp.zeros(4)).geometric_(0.5)
+    tensor([1., 1., 2., 1.])
+    """
+    if not 0 < p < 1:
+        raise RuntimeError(
+            f"geometric_ expects p to be in (0, 1), but got p={_cfmt(p)}"
+        )
+    if self.dtype.name == "bool":
+        raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
+    g = _random.draw(generator)
+    values = _sampling.geometric(g, math.prod(self.shape), p)
+    return _fill_(self, values, "geometric_")
+
+
 def _bernoulli_method(self: Tensor, p: Any = None, *, generator=None) -> Tensor:
     return bernoulli(self, p, generator=generator)
 
@@ -610,7 +672,8 @@ def extend_tensor(cls: type[Tensor]) -> None:
         method.__doc__ = fn.__doc__
         return method
 
-    for fn in (uniform_, normal_, random_, bernoulli_, exponential_):
+    draws = (uniform_, normal_, random_, bernoulli_, exponential_, cauchy_)
+    for fn in (*draws, log_normal_, geometric_):
         setattr(cls, fn.__name__, wrap(fn, fn.__name__))
     cls.bernoulli = wrap(_bernoulli_method, "bernoulli")
     cls.multinomial = wrap(_multinomial_method, "multinomial")

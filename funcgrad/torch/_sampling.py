@@ -15,6 +15,11 @@ takes them (row-major over the output):
   ``bernoulli_(p)`` with a number: a float64 uniform per element;
 * ``exponential_(lambda)``: ``(-1 / lambda) * log1p(-u)`` in float64 (libm's
   ``log1p``), rounded to the tensor's dtype;
+* ``cauchy_(median, sigma)``: ``median + sigma * tan(pi * (u - 0.5))``,
+  ``log_normal_(mean, std)``: ``exp(z * std + mean)`` (one rounding) with ``z``
+  the scalar Box-Muller normals (the cached second one included),
+  ``geometric_(p)``: ``ceil(log(u) / log(1 - p))``; all in float64 with libm,
+  ``u`` a float64 uniform;
 * ``randperm(n)``: Fisher-Yates, ``i <-> i + random() % (n - i)`` for ``i`` from 0
   (PyTorch's algorithm below 2**32 / 20 elements);
 * ``multinomial``: without replacement, or one sample, ``argmax``/``topk`` of
@@ -34,7 +39,7 @@ import math
 
 import numpy as np
 
-from ._random import Generator
+from ._random import Generator, _fma64
 from ._topk_order import topk_indices
 
 _F32, _F64 = np.float32, np.float64
@@ -115,6 +120,44 @@ def exponential(g: Generator, n: int, lambd: float) -> np.ndarray:
     scale = -1.0 / float(lambd)
     logs = np.fromiter(map(math.log1p, (-u).tolist()), _F64, n)
     return scale * logs
+
+
+def _libm(fn, values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(fn, values.tolist()), _F64, values.size)
+
+
+def cauchy(g: Generator, n: int, median: float, sigma: float) -> np.ndarray:
+    """``n`` float64 draws of ``cauchy_(median, sigma)``.
+
+    >>> cauchy(Generator().manual_seed(0), 2, 0.0, 1.0).round(4).tolist()
+    [10.5977, 0.7648]
+    """
+    with g._lock:
+        u = g._unit(n, _F64)
+    t = _libm(math.tan, math.pi * (u - 0.5))
+    return float(median) + float(sigma) * t
+
+
+def log_normal(g: Generator, n: int, mean: float, std: float) -> np.ndarray:
+    """``n`` float64 draws of ``log_normal_(mean, std)``.
+
+    >>> log_normal(Generator().manual_seed(0), 2, 0.0, 1.0).round(4).tolist()
+    [4.6692, 0.7457]
+    """
+    with g._lock:
+        z = g._scalar_normals(n)
+    return _libm(math.exp, _fma64(z, float(std), float(mean)))
+
+
+def geometric(g: Generator, n: int, p: float) -> np.ndarray:
+    """``n`` draws of ``geometric_(p)`` (float64 whole numbers).
+
+    >>> geometric(Generator().manual_seed(0), 4, 0.5).tolist()
+    [1.0, 1.0, 2.0, 1.0]
+    """
+    with g._lock:
+        u = g._unit(n, _F64)
+    return np.ceil(_libm(math.log, u) / math.log(1.0 - float(p)))
 
 
 def randperm(g: Generator, n: int) -> np.ndarray:

@@ -25,6 +25,11 @@ CASES: dict[str, list[Case]] = {
     "exponential_": [
         Case(_seeded(lambda M, a: _nonleaf(a).exponential_(2.0)), ((4,),))
     ],
+    "cauchy_": [Case(_seeded(lambda M, a: _nonleaf(a).cauchy_(0.5, 2.0)), ((4,),))],
+    "log_normal_": [
+        Case(_seeded(lambda M, a: _nonleaf(a).log_normal_(0.1, 0.5)), ((5,),))
+    ],
+    "geometric_": [Case(_seeded(lambda M, a: _nonleaf(a).geometric_(0.3)), ((6,),))],
     "random_.from": [Case(_seeded(lambda M, a: _nonleaf(a).random_(2, 9)), ((5,),))],
     "random_.to": [Case(_seeded(lambda M, a: _nonleaf(a).random_(7)), ((5,),))],
     "random_": [Case(_seeded(lambda M, a: _nonleaf(a).random_()), ((3,),))],

@@ -1029,6 +1029,43 @@ CASES = [
         ),
     ),
     Case(
+        "random",
+        "torch.empty(3).cauchy_(0, -1)",
+        ("raise", "RuntimeError", "cauchy_ expects sigma > 0.0, but found sigma=-1"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).log_normal_(1, 0)",
+        ("raise", "RuntimeError", "log_normal_ expects std > 0.0, but found std=0"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).geometric_(1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "geometric_ expects p to be in (0, 1), but got p=1.5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).cauchy_()",
+        (
+            "raise",
+            "RuntimeError",
+            "Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified int",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).log_normal_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"log_normal_cpu\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
         "factory",
         "torch.zeros(3, out=torch.empty(3, dtype=torch.int32), dtype=torch.float32)",
         (

@@ -380,6 +380,10 @@ def test_float_inplace_draws_match_torch(torch, seed: int, dtype: str, shape) ->
         lambda m: empty(m).normal_(1, 2),
         lambda m: empty(m).exponential_(2.5),
         lambda m: empty(m).exponential_(),
+        lambda m: empty(m).cauchy_(0.5, 2.0),
+        lambda m: empty(m).log_normal_(0.1, 0.6),
+        lambda m: empty(m).log_normal_(),
+        lambda m: empty(m).geometric_(0.3),
         lambda m: m.rand_like(empty(m)),
         lambda m: m.randn_like(empty(m)),
         lambda m: m.randint_like(empty(m), 3, 9),
@@ -401,6 +405,13 @@ def test_random_matches_torch(torch, seed: int, dtype: str) -> None:
         lambda m: empty(m).random_(0, 2),
         lambda m: empty(m).random_(1, None),
     ):
+        _draw_both(torch, seed, draw)
+    if dtype == "bool":
+        for m in (torch, ft):
+            with pytest.raises(NotImplementedError, match="geometric_cpu"):
+                empty(m).geometric_(0.2)
+        return
+    for draw in (lambda m: empty(m).geometric_(0.2),):
         _draw_both(torch, seed, draw)
 
 

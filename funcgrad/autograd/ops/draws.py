@@ -1,5 +1,6 @@
-"""Random draws in the graph: ``uniform_ normal_ exponential_ random_ bernoulli_``
-on a tensor that requires grad, and ``normal``/``bernoulli`` of tensors that do.
+"""Random draws in the graph: ``uniform_ normal_ exponential_ cauchy_
+log_normal_ geometric_ random_ bernoulli_`` on a tensor that requires grad, and
+``normal``/``bernoulli`` of tensors that do.
 
 The numbers are drawn outside, by the facade's generator, and reach the forward
 as its last argument (a constant, not a graph input); the forward returns them in
@@ -28,6 +29,9 @@ for _name, _node in (
     ("uniform_", "UniformBackward0"),
     ("normal_", "NormalBackward0"),
     ("exponential_", "ExponentialBackward0"),
+    ("cauchy_", "CauchyBackward0"),
+    ("log_normal_", "LogNormalBackward0"),
+    ("geometric_", "GeometricBackward0"),
     ("random_.from", "RandomBackward0"),
     ("random_.to", "RandomBackward1"),
     ("random_", "RandomBackward2"),
