@@ -261,9 +261,8 @@ def _check_randperm_dtype(n: int, d: _dt.dtype) -> None:
     if d.name == "bool":
         raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
     limits = {"float32": (2**24 + 1, "2^24+1"), "float16": (2049, "2049")}
-    limits["bfloat16"] = (257, "257")
-    if d.name in limits and n > limits[d.name][0]:
-        lim, text = limits[d.name]
+    limit, text = limits.get(d.name, (None, ""))
+    if limit is not None and n > limit:
         raise RuntimeError(
             f"n cannot be greater than {text} for {_checks.scalar_name(d)} type."
         )
