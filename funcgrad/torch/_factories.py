@@ -86,40 +86,49 @@ def write_out(out: Tensor | None, result: Tensor, fname: str) -> Tensor:
 
 
 def _infer_dtype(data) -> _dt.dtype:
-    """PyTorch's inference: bools -> bool, ints -> int64, any float -> the default
+    """PyTorch's inference: bools -> bool, ints -> int64, floats -> the default
     dtype (float32 unless ``set_default_dtype``), complex -> its complex dtype;
-    a NumPy scalar among them counts with its own dtype, and the element dtypes
-    are promoted together (``[np.float64(1), 2.0]`` is float64).
+    a tensor, NumPy array or NumPy scalar among them counts with its own dtype,
+    and the elements' dtypes are promoted together.
 
     >>> _infer_dtype([1, 2.5]), _infer_dtype([np.float64(1.5)])
     (torch.float32, torch.float64)
     """
-    arr = np.asarray(data)
-    if arr.dtype.kind == "b":
-        return _dt.bool
-    if arr.dtype.kind in "iu":
-        found = _dt.int64
-    elif arr.dtype.kind == "c":
-        found = _dt.default_complex()
-    else:
-        found = _dt.get_default_dtype()
-    if isinstance(data, list | tuple) and arr.dtype.kind != "c":
-        kinds = {type(x) for x in np.asarray(data, dtype=object).ravel().tolist()}
-        if any(issubclass(k, np.generic) for k in kinds):
-            return _promote_leaves(np.asarray(data, dtype=object).ravel())
-    return found
-
-
-def _promote_leaves(leaves: np.ndarray) -> _dt.dtype:
-    """The promotion of every element's own dtype (NumPy scalars keep theirs)."""
+    found: set = set()
+    _element_dtypes(data, found)
     out = None
-    for x in leaves:
-        if isinstance(x, np.generic):
-            d = _dt.from_jax(np.dtype(type(x)))
-        else:
-            d = _infer_dtype(x)
+    for d in found:
         out = d if out is None else _dt.promote_types(out, d)
-    return out
+    return out if out is not None else _dt.get_default_dtype()
+
+
+_PYTHON = (bool, int, float, complex)
+
+
+def _python_dtype(kind: type) -> _dt.dtype:
+    if kind is bool:
+        return _dt.bool
+    if kind is int:
+        return _dt.int64
+    return _dt.default_complex() if kind is complex else _dt.get_default_dtype()
+
+
+def _element_dtypes(data, found: set) -> None:
+    """Add the dtype of every element of ``data`` to ``found`` (a list of plain
+    numbers is read by the types present, not element by element)."""
+    if isinstance(data, Tensor):
+        found.add(data.dtype)
+    elif isinstance(data, np.ndarray | np.generic):
+        found.add(_dt.from_jax(data.dtype))
+    elif isinstance(data, list | tuple | range):
+        kinds = set(map(type, data))
+        if kinds <= set(_PYTHON):
+            found.update(_python_dtype(k) for k in kinds)
+            return
+        for x in data:
+            _element_dtypes(x, found)
+    elif isinstance(data, _PYTHON):
+        found.add(_python_dtype(type(data)))
 
 
 def tensor(
@@ -142,7 +151,7 @@ def tensor(
         d = dtype if dtype is not None else _dt.from_jax(arr.dtype)
     else:
         values, overflow = _checks.data(data)
-        d = dtype if dtype is not None else _infer_dtype(values)
+        d = dtype if dtype is not None else _infer_dtype(data)
         if (
             overflow
             and not (d.is_floating_point or d.is_complex)
