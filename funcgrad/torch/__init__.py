@@ -45,6 +45,7 @@ from . import func as func
 from . import linalg as linalg
 from . import nn as nn
 from . import optim as optim
+from . import random as random
 from . import special as special
 from . import testing as testing
 from . import utils as utils
@@ -53,6 +54,8 @@ from ._compile import compile as compile
 from ._device import device as device
 from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
+from ._draws import get_rng_state as get_rng_state
+from ._draws import set_rng_state as set_rng_state
 from ._factories import from_numpy as from_numpy
 from ._functions import abs as abs
 from ._functions import absolute as absolute
@@ -174,24 +177,33 @@ from ._install import install as install
 from ._missing import missing as _missing
 from ._placed import arange as arange
 from ._placed import as_tensor as as_tensor
+from ._placed import bernoulli as bernoulli
 from ._placed import empty as empty
 from ._placed import empty_like as empty_like
 from ._placed import eye as eye
 from ._placed import full as full
 from ._placed import full_like as full_like
 from ._placed import linspace as linspace
+from ._placed import logspace as logspace
+from ._placed import multinomial as multinomial
+from ._placed import normal as normal
 from ._placed import ones as ones
 from ._placed import ones_like as ones_like
 from ._placed import rand as rand
 from ._placed import rand_like as rand_like
+from ._placed import randint as randint
+from ._placed import randint_like as randint_like
 from ._placed import randn as randn
 from ._placed import randn_like as randn_like
+from ._placed import randperm as randperm
 from ._placed import tensor as tensor
 from ._placed import zeros as zeros
 from ._placed import zeros_like as zeros_like
 from ._random import Generator as Generator
+from ._random import default_generator as default_generator
 from ._random import initial_seed as initial_seed
 from ._random import manual_seed as manual_seed
+from ._random import seed as seed
 from ._reductions import all as all
 from ._reductions import any as any
 from ._reductions import argsort as argsort
@@ -246,6 +258,7 @@ __all__ = [
     "Generator",
     "accelerator",
     "cuda",
+    "default_generator",
     "device",
     "get_default_device",
     "install",
@@ -262,6 +275,7 @@ __all__ = [
     "as_tensor",
     "autograd",
     "bfloat16",
+    "bernoulli",
     "bmm",
     "bool",
     "cat",
@@ -298,6 +312,7 @@ __all__ = [
     "full_like",
     "gather",
     "get_default_dtype",
+    "get_rng_state",
     "half",
     "index_select",
     "inference_mode",
@@ -311,6 +326,7 @@ __all__ = [
     "is_tensor",
     "linspace",
     "log",
+    "logspace",
     "long",
     "manual_seed",
     "matmul",
@@ -321,10 +337,12 @@ __all__ = [
     "minimum",
     "mm",
     "mul",
+    "multinomial",
     "mv",
     "neg",
     "nn",
     "no_grad",
+    "normal",
     "optim",
     "numel",
     "ones",
@@ -334,13 +352,18 @@ __all__ = [
     "promote_types",
     "rand",
     "rand_like",
+    "randint",
+    "randint_like",
     "randn",
     "randn_like",
+    "random",
+    "randperm",
     "relu",
     "reshape",
     "result_type",
     "set_default_dtype",
     "set_grad_enabled",
+    "set_rng_state",
     "short",
     "sigmoid",
     "sqrt",
@@ -352,6 +375,7 @@ __all__ = [
     "tanh",
     "load",
     "save",
+    "seed",
     "utils",
     "tensor",
     "testing",

@@ -383,3 +383,6 @@ from . import op_cases_shapes  # noqa: E402
 CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_shapes.CASES.items()})
 for _name, _cases in op_cases_shapes.CASES_MORE.items():
     CASES[_name] = CASES[_name] + _cases
+from . import op_cases_draws  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_draws.CASES.items()})

@@ -639,6 +639,522 @@ CASES = [
         ),
     ),
     Case(
+        "random",
+        "torch.randint(5, 5, (2,))",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(5, 2, (2,))",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=2",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(0, 300, (2,), dtype=torch.uint8)",
+        ("raise", "RuntimeError", "to - 1 is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.randint(-1, 3, (2,), dtype=torch.uint8)",
+        ("raise", "RuntimeError", "from is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.randint(0, 2**40, (2,), dtype=torch.int32)",
+        ("raise", "RuntimeError", "to - 1 is out of bounds for int"),
+    ),
+    Case(
+        "random",
+        "torch.randint(0.5, 3, (2,))",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (float, int, tuple), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(3)",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (int), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(-1)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -1: [-1]",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(3.5)",
+        (
+            "raise",
+            "TypeError",
+            "randperm(): argument 'n' (position 1) must be int, not float",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(300, dtype=torch.int8)",
+        (
+            "raise",
+            "RuntimeError",
+            "value cannot be converted to type int8_t without overflow",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(3, dtype=torch.bool)",
+        ("raise", "NotImplementedError", "\"randperm\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "random",
+        "torch.randperm(2**24 + 5, dtype=torch.float32)",
+        ("raise", "RuntimeError", "n cannot be greater than 2^24+1 for Float type."),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0.5, 0.5]), 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([-0.5, 0.5]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "probability tensor contains either `inf`, `nan` or element < 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([-0.5, 0.5]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry < 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0., 0.]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (sum of probabilities <= 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0., 0.]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (sum of probabilities <= 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([1, 2]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "multinomial only supports floating-point dtypes for input, got: Long",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor(1.), 1)",
+        ("raise", "RuntimeError", "prob_dist must be 1 or 2 dim"),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0.5]), 0)",
+        ("raise", "RuntimeError", "cannot sample n_sample <= 0 samples"),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([float('inf'), 1.]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "probability tensor contains either `inf`, `nan` or element < 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([float('nan'), 1.]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry < 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([1., float('inf')]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry = infinity or NaN)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.ones(2, 2, 2), 1)",
+        ("raise", "RuntimeError", "prob_dist must be 1 or 2 dim"),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([1.5]))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([-0.5]))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([1, 0]))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"bernoulli_tensor_cpu_p_\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.zeros(2), 1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "bernoulli_ expects p to be in [0, 1], but got p=1.5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(2).bernoulli_(-0.1)",
+        (
+            "raise",
+            "RuntimeError",
+            "bernoulli_ expects p to be in [0, 1], but got p=-0.1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.normal(0., -1., (2,))",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), -1.)",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), torch.tensor([-1., 1.]))",
+        ("raise", "RuntimeError", "normal expects all elements of std >= 0.0"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), torch.zeros(3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.normal(0., 1.)",
+        (
+            "raise",
+            "TypeError",
+            "normal() received an invalid combination of arguments - got (float, float), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).exponential_(-1.)",
+        (
+            "raise",
+            "RuntimeError",
+            "exponential_ expects lambda > 0.0, but found lambda=-1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).exponential_(0.)",
+        (
+            "raise",
+            "RuntimeError",
+            "exponential_ expects lambda > 0.0, but found lambda=0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).exponential_()",
+        (
+            "raise",
+            "RuntimeError",
+            "Exponential distribution is a continuous probability distribution. dtype must be a floating point but you specified Int",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).uniform_(2, 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "uniform_ expects to return a [from, to) range, but found from=2 > to=1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).uniform_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"check_uniform_bounds\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).normal_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"normal_kernel_cpu\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).normal_(0, -1)",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).random_(5, 2)",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=2",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.uint8).random_(-5, 5)",
+        ("raise", "RuntimeError", "from is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.rand_like(torch.zeros(2, dtype=torch.int64))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"check_uniform_bounds\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randn(3, dtype=torch.int64)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"normal_kernel_cpu\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.set_rng_state(torch.zeros(10, dtype=torch.uint8))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.set_rng_state(torch.zeros(5056))",
+        ("raise", "TypeError", "RNG state must be a torch.ByteTensor"),
+    ),
+    Case(
+        "random",
+        "torch.manual_seed(2**64)",
+        ("raise", "ValueError", "Overflow when unpacking long long"),
+    ),
+    Case(
+        "random",
+        "torch.randint(5, size=(2,), generator=3)",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (int, generator=int, size=tuple), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.ones(2, requires_grad=True).uniform_()",
+        (
+            "raise",
+            "RuntimeError",
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).cauchy_(0, -1)",
+        ("raise", "RuntimeError", "cauchy_ expects sigma > 0.0, but found sigma=-1"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).log_normal_(1, 0)",
+        ("raise", "RuntimeError", "log_normal_ expects std > 0.0, but found std=0"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).geometric_(1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "geometric_ expects p to be in (0, 1), but got p=1.5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).cauchy_()",
+        (
+            "raise",
+            "RuntimeError",
+            "Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified int",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).log_normal_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"log_normal_cpu\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(3, out=torch.empty(3, dtype=torch.int32), dtype=torch.float32)",
+        (
+            "raise",
+            "RuntimeError",
+            "dtype Float does not match dtype of out parameter (Int)",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.ones(2, out=torch.empty(2, requires_grad=True))",
+        (
+            "raise",
+            "RuntimeError",
+            "aten::ones(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(3, out=5)",
+        ("raise", "TypeError", "zeros(): argument 'out' must be Tensor, not int"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, 0)",
+        ("raise", "RuntimeError", "step must be nonzero"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, -1)",
+        (
+            "raise",
+            "RuntimeError",
+            "upper bound and lower bound inconsistent with step sign",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, float('inf'))",
+        ("raise", "RuntimeError", "unsupported range: 0 -> inf"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(1, 4, 0.5, dtype=torch.int64)",
+        ("raise", "ValueError", "step must be nonzero"),
+    ),
+    Case(
+        "factory",
+        "torch.linspace(0, 1, -1)",
+        ("raise", "RuntimeError", "number of steps must be non-negative"),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(0, 1, -2)",
+        ("raise", "RuntimeError", "number of steps must be non-negative"),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(torch.zeros(2), 1, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "logspace only supports 0-dimensional start and end tensors, but got start with 1 dimension(s).",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, 0.1)",
+        (
+            "value",
+            "tensor([0.0000, 0.1000, 0.2000, 0.3000, 0.4000, 0.5000, 0.6000, 0.7000, 0.8000,\n        0.9000])",
+        ),
+    ),
+    Case("factory", "torch.arange(0, 1, 0.1).shape", ("value", "torch.Size([10])")),
+    Case(
+        "factory",
+        "torch.linspace(0, 1, 7).tolist()",
+        (
+            "value",
+            "[0.0, 0.1666666716337204, 0.3333333432674408, 0.5, 0.6666666269302368, 0.8333333134651184, 1.0]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(0, 2, 5).tolist()",
+        ("value", "[1.0, 3.1622776985168457, 10.0, 31.62277603149414, 100.0]"),
+    ),
+    Case("factory", "torch.tensor([1.5])", ("value", "tensor([1.5000])")),
+    Case(
         "data",
         "torch.tensor(None)",
         ("raise", "RuntimeError", "Could not infer dtype of NoneType"),

@@ -2,10 +2,12 @@
 
 ``_registry`` holds :class:`OpDef` and :func:`register`; each family module
 registers its entries when imported: ``arithmetic``, ``elementwise``,
-``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``.
+``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``,
+``draws``.
 """
 
 from . import arithmetic as arithmetic
+from . import draws as draws
 from . import elementwise as elementwise
 from . import linalg as linalg
 from . import norms as norms
@@ -39,6 +41,7 @@ __all__ = [
     "broadcast_shapes",
     "contiguous_strides",
     "derivative",
+    "draws",
     "elementwise",
     "floating",
     "is_contiguous",
