@@ -148,6 +148,7 @@ TORCH_ALL = {
 
 NN_ALL = {
     "AdaptiveAvgPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
@@ -170,7 +171,9 @@ NN_ALL = {
     "Linear",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool1d",
     "MaxPool2d",
+    "MaxUnpool2d",
     "Module",
     "ModuleDict",
     "ModuleList",
@@ -193,6 +196,7 @@ NN_ALL = {
 
 FUNCTIONAL_ALL = {
     "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
@@ -211,7 +215,11 @@ FUNCTIONAL_ALL = {
     "leaky_relu",
     "linear",
     "log_softmax",
+    "max_pool1d",
+    "max_pool1d_with_indices",
     "max_pool2d",
+    "max_pool2d_with_indices",
+    "max_unpool2d",
     "mse_loss",
     "nll_loss",
     "relu",

@@ -370,3 +370,7 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+from . import op_cases_pool  # noqa: E402
+
+CASES.update(op_cases_pool.CASES)

@@ -1,6 +1,6 @@
 """Layer modules: ``Flatten``, ``Unflatten``, ``Dropout``, ``LayerNorm``,
-``BatchNorm1d``/``2d``, ``Embedding``, ``Conv1d``/``2d``, ``MaxPool2d``,
-``AvgPool2d``, ``AdaptiveAvgPool2d``; parameters drawn as PyTorch draws them."""
+``BatchNorm1d``/``2d``, ``Embedding``, ``Conv1d``/``2d``, ``AdaptiveAvgPool2d``;
+parameters drawn as PyTorch draws them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from .parameter import Parameter
 
 __all__ = [
     "AdaptiveAvgPool2d",
-    "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
     "Conv1d",
@@ -27,7 +26,6 @@ __all__ = [
     "Embedding",
     "Flatten",
     "LayerNorm",
-    "MaxPool2d",
     "Unflatten",
 ]
 
@@ -395,69 +393,6 @@ class Conv2d(_ConvNd):
     def forward(self, input: Tensor) -> Tensor:
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
                         self.dilation, self.groups)  # fmt: skip
-
-
-class MaxPool2d(Module):
-    """Maximum over ``kernel_size`` windows.
-
-    >>> import funcgrad.torch as torch
-    >>> MaxPool2d(2)
-    MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    """
-
-    def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-        dilation: Any = 1, return_indices: bool = False, ceil_mode: bool = False,
-    ) -> None:  # fmt: skip
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding,
-                            self.dilation, self.ceil_mode,
-                            self.return_indices)  # fmt: skip
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"padding={self.padding}, dilation={self.dilation}, "
-            f"ceil_mode={self.ceil_mode}"
-        )
-
-
-class AvgPool2d(Module):
-    """Mean over ``kernel_size`` windows.
-
-    >>> import funcgrad.torch as torch
-    >>> AvgPool2d(2)
-    AvgPool2d(kernel_size=2, stride=2, padding=0)
-    """
-
-    def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-        ceil_mode: bool = False, count_include_pad: bool = True,
-        divisor_override: int | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
-                            self.ceil_mode, self.count_include_pad,
-                            self.divisor_override)  # fmt: skip
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"padding={self.padding}"
-        )
 
 
 class AdaptiveAvgPool2d(Module):
