@@ -25,6 +25,15 @@ FUNCGRAD_ALL = {
 
 
 TORCH_ALL = {
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Generator",
     "Size",
     "Tensor",

@@ -460,7 +460,18 @@ class Tensor:
         "__weakref__",
     )
 
-    def __init__(self, value: Any, *, dtype: Any = None, requires_grad: bool = False):
+    def __init__(
+        self,
+        value: Any = (),
+        *sizes: int,
+        dtype: Any = None,
+        requires_grad: bool = False,
+    ):
+        if sizes:  # the legacy ``torch.Tensor(2, 3)``: sizes, default float
+            value = np.zeros([_checks.integer(v, "size") for v in (value, *sizes)])
+            dtype = _dt.get_default_dtype() if dtype is None else dtype
+        elif dtype is None and type(value) in (list, tuple):
+            dtype = _dt.get_default_dtype()  # legacy ``torch.Tensor(data)``
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):

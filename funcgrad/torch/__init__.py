@@ -102,6 +102,15 @@ from ._functions import where as where
 from ._gather import gather as gather
 from ._gather import index_select as index_select
 from ._install import install as install
+from ._legacy import BoolTensor as BoolTensor
+from ._legacy import ByteTensor as ByteTensor
+from ._legacy import CharTensor as CharTensor
+from ._legacy import DoubleTensor as DoubleTensor
+from ._legacy import FloatTensor as FloatTensor
+from ._legacy import HalfTensor as HalfTensor
+from ._legacy import IntTensor as IntTensor
+from ._legacy import LongTensor as LongTensor
+from ._legacy import ShortTensor as ShortTensor
 from ._missing import missing as _missing
 from ._placed import arange as arange
 from ._placed import as_tensor as as_tensor
@@ -129,6 +138,15 @@ from ._serialization import save as save
 __getattr__ = _missing(__name__)
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Generator",
     "accelerator",
     "cuda",
