@@ -176,6 +176,7 @@ NN_ALL = {
     "KLDivLoss",
     "L1Loss",
     "LayerNorm",
+    "LazyLinear",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",

@@ -23,6 +23,7 @@ from ._layers import Dropout as Dropout
 from ._layers import Embedding as Embedding
 from ._layers import Flatten as Flatten
 from ._layers import LayerNorm as LayerNorm
+from ._layers import LazyLinear as LazyLinear
 from ._layers import Unflatten as Unflatten
 from ._loss import HuberLoss as HuberLoss
 from ._loss import KLDivLoss as KLDivLoss
@@ -69,6 +70,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "LayerNorm",
+    "LazyLinear",
     "MaxPool1d",
     "MaxPool2d",
     "MaxUnpool2d",

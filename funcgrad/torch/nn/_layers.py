@@ -13,8 +13,8 @@ from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from . import functional as F
 from . import init
-from .modules import Module
-from .parameter import Parameter
+from .modules import Linear, Module
+from .parameter import Parameter, UninitializedParameter
 
 __all__ = [
     "AdaptiveAvgPool2d",
@@ -26,6 +26,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "LayerNorm",
+    "LazyLinear",
     "Unflatten",
 ]
 
@@ -412,3 +413,41 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class LazyLinear(Linear):
+    """A :class:`Linear` whose ``in_features`` is read off its first input; its
+    parameters are drawn then (as PyTorch draws a ``Linear``'s), and the module
+    becomes a ``Linear``.
+
+    >>> import funcgrad.torch as torch
+    >>> layer = LazyLinear(3)
+    >>> layer
+    LazyLinear(in_features=0, out_features=3, bias=True)
+    >>> layer(torch.ones(2, 4)).shape, layer
+    (torch.Size([2, 3]), Linear(in_features=4, out_features=3, bias=True))
+    """
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: Any = None,
+        dtype: Any = None,
+    ) -> None:  # fmt: skip
+        Module.__init__(self)
+        self.in_features, self.out_features = 0, out_features
+        self._lazy_dtype = dtype
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        self.in_features = int(input.shape[-1])
+        self.weight.materialize((self.out_features, self.in_features),
+                                self._lazy_dtype)  # fmt: skip
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,), self._lazy_dtype)
+        self.reset_parameters()
+        del self._lazy_dtype
+        self.__class__ = Linear
+        return Linear.forward(self, input)
