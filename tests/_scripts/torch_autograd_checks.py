@@ -192,3 +192,24 @@ f.grad = None
 report("inputs=", e.grad, f.grad)
 report("no grad_fn", error_of(lambda: torch.ones(1).backward()))
 report("non-scalar", error_of(lambda: (e * 2).backward()))
+
+# the blitz's external gradient and frozen layers of a "pretrained" model
+qa = torch.tensor([2.0, 3.0], requires_grad=True)
+qb = torch.tensor([6.0, 4.0], requires_grad=True)
+Q = 3 * qa**3 - qb**2
+Q.backward(gradient=torch.tensor([1.0, 1.0]))
+report("external gradient", 9 * qa**2 == qa.grad, -2 * qb == qb.grad)
+model = torch.nn.Sequential(
+    torch.nn.Linear(4, 6), torch.nn.ReLU(), torch.nn.Linear(6, 3)
+)
+for param in model.parameters():
+    param.requires_grad = False
+model[2] = torch.nn.Linear(6, 2)
+opt = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+model(torch.randn(5, 4)).sum().backward()
+opt.step()
+report(
+    "frozen",
+    [p.grad is None for p in model.parameters()],
+    model[2].weight.requires_grad,
+)
