@@ -261,6 +261,7 @@ AUTOGRAD_ALL = {
     "function",
     "functional",
     "grad",
+    "grad_mode",
     "gradcheck",
     "gradgradcheck",
     "inference_mode",

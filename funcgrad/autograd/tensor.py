@@ -2138,9 +2138,9 @@ def grad(
         roots = _roots(outputs, grad_outputs, create_graph)
         captured = fast.backward(
             roots,
-            retain_graph=retain_graph,
+            retain_graph=True,  # the pull frees what it runs (and only that)
             create_graph=create_graph,
-            pull=_needed_only(roots, capture, create_graph),
+            pull=_needed_only(roots, capture, create_graph, retain_graph),
             capture=capture,
             accumulate=False,
         )
@@ -2156,10 +2156,12 @@ def grad(
     return tuple(result)
 
 
-def _needed_only(roots: list, capture: set[int], create_graph: bool):
+def _needed_only(roots: list, capture: set[int], create_graph: bool, retain: bool):
     """The ``pull`` of ``autograd.grad``: as PyTorch, only the nodes from which
-    a captured node is reached run; the others pass no gradient on (so, for
-    one, an ``Error`` node off the inputs' paths never raises)."""
+    a captured node is reached run (and, without ``retain``, are freed); the
+    others pass no gradient on and keep their graph (so an ``Error`` node off
+    the inputs' paths never raises, and a later backward from the inputs
+    still runs)."""
     leads: set[int] = set()
     for node in reversed(topological_order(node for node, _ in roots)):
         for child, _ in node.next_functions:
@@ -2170,7 +2172,10 @@ def _needed_only(roots: list, capture: set[int], create_graph: bool):
     def pull(node, ct):
         if id(node) not in leads:
             return (None,) * len(node.next_functions)
-        return differentiable_apply(node, ct) if create_graph else node.apply(ct)
+        out = differentiable_apply(node, ct) if create_graph else node.apply(ct)
+        if not retain:
+            node.release()
+        return out
 
     return pull
 

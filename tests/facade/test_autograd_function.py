@@ -434,3 +434,22 @@ def test_once_differentiable_pinned() -> None:
         "trying to differentiate twice a function that was marked with "
         "@once_differentiable"
     )
+
+
+def _sharded(torch):
+    """``autograd.grad`` to intermediates frees only what it ran: a backward
+    from those intermediates afterwards still runs (PyTorch's sharded pattern;
+    the graph above them is kept for the second ``grad``)."""
+    leaves = [torch.full((2,), float(i), requires_grad=True) for i in range(4)]
+    inter = [leaf * i + leaf * leaf for i, leaf in enumerate(leaves)]
+    loss = sum(v * i for i, v in enumerate(inter)).sum()
+    grads = list(torch.autograd.grad(loss, inter[:2], retain_graph=True))
+    grads += torch.autograd.grad(loss, inter[2:])
+    torch.autograd.backward(inter, grads)
+    return [leaf.grad.tolist() for leaf in leaves]
+
+
+def test_grad_then_backward_from_its_inputs_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _sharded(ft) == _sharded(torch)
+    assert _sharded(ft)[3] == [3 * (3 + 2 * 3)] * 2  # i * (i + 2 * leaf), by hand
