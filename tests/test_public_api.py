@@ -25,6 +25,13 @@ FUNCGRAD_ALL = {
 
 
 TORCH_ALL = {
+    "e",
+    "finfo",
+    "iinfo",
+    "inf",
+    "nan",
+    "newaxis",
+    "pi",
     "BoolTensor",
     "ByteTensor",
     "CharTensor",

@@ -48,6 +48,13 @@ from . import testing as testing
 from . import utils as utils
 from . import viz as viz
 from ._compile import compile as compile
+from ._constants import e as e
+from ._constants import finfo as finfo
+from ._constants import iinfo as iinfo
+from ._constants import inf as inf
+from ._constants import nan as nan
+from ._constants import newaxis as newaxis
+from ._constants import pi as pi
 from ._device import device as device
 from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
@@ -138,6 +145,13 @@ from ._serialization import save as save
 __getattr__ = _missing(__name__)
 
 __all__ = [
+    "e",
+    "finfo",
+    "iinfo",
+    "inf",
+    "nan",
+    "newaxis",
+    "pi",
     "BoolTensor",
     "ByteTensor",
     "CharTensor",
