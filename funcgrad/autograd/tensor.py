@@ -426,7 +426,11 @@ def _tensor_hook(hook):
 
 def differentiable_apply(node: Node, ct: Tensor) -> tuple:
     """``node.apply`` recorded as facade ops, so the gradients are differentiable
-    (``create_graph=True``): one op per input that needs grad."""
+    (``create_graph=True``): one op per input that needs grad. A node that is
+    not a registry op (a custom Function's) pulls back with its own
+    ``differentiable``."""
+    if type(node) is not Node:
+        return node.differentiable(ct)
     if node.saved is None:
         node.apply(ct._value)  # raises the freed-graph error
     mask = node.diff_mask()
@@ -480,7 +484,18 @@ class Tensor:
         "__weakref__",
     )
 
-    def __init__(self, value: Any, *, dtype: Any = None, requires_grad: bool = False):
+    def __init__(
+        self,
+        value: Any = (),
+        *sizes: int,
+        dtype: Any = None,
+        requires_grad: bool = False,
+    ):
+        if sizes:  # the legacy ``torch.Tensor(2, 3)``: sizes, default float
+            value = np.zeros([_checks.integer(v, "size") for v in (value, *sizes)])
+            dtype = _dt.get_default_dtype() if dtype is None else dtype
+        elif dtype is None and type(value) in (list, tuple):
+            dtype = _dt.get_default_dtype()  # legacy ``torch.Tensor(data)``
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):
@@ -2746,14 +2761,15 @@ def grad(
     targets = [t.grad_fn if t.grad_fn is not None else t._accumulator() for t in inputs]
     if retain_graph is None:
         retain_graph = create_graph
+    capture = {id(n) for n in targets}
     with _graph_scope(outputs):
         roots = _roots(outputs, grad_outputs, create_graph)
         captured = fast.backward(
             roots,
-            retain_graph=retain_graph,
+            retain_graph=True,  # the pull frees what it runs (and only that)
             create_graph=create_graph,
-            pull=differentiable_apply if create_graph else None,
-            capture={id(n) for n in targets},
+            pull=_needed_only(roots, capture, create_graph, retain_graph),
+            capture=capture,
             accumulate=False,
         )
     result = []
@@ -2766,6 +2782,30 @@ def grad(
         else:
             result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, t._dtype))
     return tuple(result)
+
+
+def _needed_only(roots: list, capture: set[int], create_graph: bool, retain: bool):
+    """The ``pull`` of ``autograd.grad``: as PyTorch, only the nodes from which
+    a captured node is reached run (and, without ``retain``, are freed); the
+    others pass no gradient on and keep their graph (so an ``Error`` node off
+    the inputs' paths never raises, and a later backward from the inputs
+    still runs)."""
+    leads: set[int] = set()
+    for node in reversed(topological_order(node for node, _ in roots)):
+        for child, _ in node.next_functions:
+            if child is not None and (id(child) in capture or id(child) in leads):
+                leads.add(id(node))
+                break
+
+    def pull(node, ct):
+        if id(node) not in leads:
+            return (None,) * len(node.next_functions)
+        out = differentiable_apply(node, ct) if create_graph else node.apply(ct)
+        if not retain:
+            node.release()
+        return out
+
+    return pull
 
 
 def _zeros_like(t: Tensor) -> Tensor:

@@ -51,6 +51,13 @@ from . import testing as testing
 from . import utils as utils
 from . import viz as viz
 from ._compile import compile as compile
+from ._constants import e as e
+from ._constants import finfo as finfo
+from ._constants import iinfo as iinfo
+from ._constants import inf as inf
+from ._constants import nan as nan
+from ._constants import newaxis as newaxis
+from ._constants import pi as pi
 from ._device import device as device
 from ._device import get_default_device as get_default_device
 from ._device import set_default_device as set_default_device
@@ -174,6 +181,15 @@ from ._functions import unsqueeze as unsqueeze
 from ._functions import var as var
 from ._functions import where as where
 from ._install import install as install
+from ._legacy import BoolTensor as BoolTensor
+from ._legacy import ByteTensor as ByteTensor
+from ._legacy import CharTensor as CharTensor
+from ._legacy import DoubleTensor as DoubleTensor
+from ._legacy import FloatTensor as FloatTensor
+from ._legacy import HalfTensor as HalfTensor
+from ._legacy import IntTensor as IntTensor
+from ._legacy import LongTensor as LongTensor
+from ._legacy import ShortTensor as ShortTensor
 from ._missing import missing as _missing
 from ._placed import arange as arange
 from ._placed import as_tensor as as_tensor
@@ -255,6 +271,22 @@ from ._shapes import vstack as vstack
 __getattr__ = _missing(__name__)
 
 __all__ = [
+    "e",
+    "finfo",
+    "iinfo",
+    "inf",
+    "nan",
+    "newaxis",
+    "pi",
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Generator",
     "accelerator",
     "cuda",

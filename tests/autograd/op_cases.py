@@ -386,3 +386,6 @@ for _name, _cases in op_cases_shapes.CASES_MORE.items():
 from . import op_cases_draws  # noqa: E402
 
 CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_draws.CASES.items()})
+from . import op_cases_pool  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_pool.CASES.items()})
