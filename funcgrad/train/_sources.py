@@ -278,8 +278,9 @@ class ParquetSource(Source):
                 start += rows
         self.n = start
         self.groups_rows = {(i, g): r for i, g, _, r in self.groups}
-        # Rows decoded at a time: about 4 MiB of [X | Y].
-        self.batch_rows = max(1024, (4 << 20) // (4 * self.columns))
+        # Rows decoded at a time: about 16 MiB of [X | Y] (pyarrow decodes big
+        # batches faster, its columns on all cores).
+        self.batch_rows = max(1024, (16 << 20) // (4 * self.columns))
         self._held = self._cursor = None
 
     def units(self) -> list[tuple[int, int]]:
@@ -325,6 +326,9 @@ class ParquetSource(Source):
                 return self._held
 
     def _rows(self, batch: Any, first: int, out: np.ndarray) -> None:
+        # Columns copied whole side by side, then turned into rows with one
+        # transposing copy: twice as fast as writing each column across the rows.
+        columns = np.empty((self.columns, len(out)), np.float32)
         for j in range(self.columns):
             col = batch.column(j)
             if col.null_count:
@@ -335,7 +339,8 @@ class ParquetSource(Source):
                     column_name=self.order[j],
                     column=j + 1,
                 )
-            out[:, j] = col.to_numpy(zero_copy_only=False)
+            columns[j] = col.to_numpy(zero_copy_only=False)
+        out[:] = columns.T
         check_rows(out, first, self.features, self.name, self._column_of)
 
     def _column_of(self, j: int) -> tuple[int, str]:
@@ -406,7 +411,8 @@ def rows_finite(rows: np.ndarray) -> bool:
     at twice the speed of a sum, and never overflows)."""
     if rows.ndim != 2 or rows.dtype != np.float32 or not rows.size:
         return bool(np.isfinite(rows.sum()))
-    return bool(np.isfinite(np.sum(rows @ np.zeros(rows.shape[1], np.float32))))
+    with np.errstate(invalid="ignore"):  # inf * 0: the NaN that tells
+        return bool(np.isfinite(np.sum(rows @ np.zeros(rows.shape[1], np.float32))))
 
 
 def check_rows(

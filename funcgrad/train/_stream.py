@@ -9,12 +9,21 @@ in each global batch. A process therefore reads only the ranges of its own devic
 and the shard's number alone (so bitwise reproducible, and resumable from any
 epoch): the shard's range is cut into groups (a Parquet row group, or ``chunk``
 rows of an array) and the groups are visited in a random order; the rows read are
-collected into windows of ``4 * chunk`` rows and each window is permuted in runs
-of about 16 KiB of consecutive rows (so it copies near memory speed) before its
-rows are cut into batches. Runs therefore mix within a window (a few groups from all
-over the shard), and every batch holds rows of every shard. With
-``shuffle=False`` rows go in file order. The last batch of an epoch is padded and
-masked as in memory; so is a shard's share of any batch once its rows run out.
+collected into windows (a segment's rows of a shard, four chunks) and each window
+is permuted in runs of about 16 KiB of consecutive rows before its rows are cut
+into batches. Runs therefore mix within a window (a few groups from all over the
+shard), and every batch holds rows of every shard. With ``shuffle=False`` rows go
+in file order. The last batch of an epoch is padded and masked as in memory; so is
+a shard's share of any batch once its rows run out.
+
+**Reading.** A ``.npy`` file's rows go from the page cache straight to their
+shuffled places (one ``preadv`` per stretch of the file, each run its own buffer:
+one copy, no memory map, no page faults) and each window is checked in one pass;
+other sources read a window as it comes and permute it with one gather. Where a
+process trains one shard whose rows fill whole batches (one device, or one per
+process) a window is a segment: the compiled loop trains on the very buffer that
+was read (the CPU device uses it in place), and the buffer is read into again
+only once the loop is done with it.
 
 **Memory.** A background thread reads, checks, shuffles and places the next
 segments of batches (about 16 MiB each) while the compiled loop trains on the
