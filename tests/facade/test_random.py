@@ -602,3 +602,13 @@ def test_topk_order_of_equal_values_is_pytorchs(torch) -> None:
             v[rng.random(n) < 0.1] = np.nan
         want = torch.topk(torch.from_numpy(v), k).indices.numpy()
         np.testing.assert_array_equal(topk_indices(v, k), want)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_rand_and_randn_match_torch(torch, dtype: str) -> None:
+    # PyTorch draws the real and imaginary parts interleaved (randn's with
+    # standard deviation 1/sqrt(2)).
+    for n in (3, 20, 33):
+        for kind in ("rand", "randn"):
+            _draw_both(torch, n, lambda m, n=n, k=kind: getattr(m, k)(
+                n, 2, dtype=getattr(m, dtype)))  # fmt: skip
