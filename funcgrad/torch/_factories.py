@@ -381,7 +381,11 @@ def arange(
     step = _checks.number("arange", "step", 3, step)
     dtype = out_dtype("arange", out, _checks.dtype("arange", dtype))
     d = _dt.to_dtype(dtype if dtype is not None else _infer_dtype([start, end, step]))
-    integral = not (d.is_floating_point or d.is_complex)
+    if d.is_complex:
+        raise NotImplementedError(
+            f"\"arange_cpu\" not implemented for '{_checks.scalar_name(d)}'"
+        )
+    integral = not d.is_floating_point
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if d is _dt.int64 and int(step) == 0:
@@ -484,7 +488,9 @@ def linspace(
     d = out_dtype("linspace", out, _checks.dtype("linspace", dtype))
     d = d or _dt.get_default_dtype()
     _checks.allocation((steps,), d)
-    if d.itemsize == 2 and d.is_floating_point:
+    if d.is_complex or isinstance(start, complex) or isinstance(end, complex):
+        values = _spaced(*_real_bounds("linspace", start, end, d), steps, _part(d))
+    elif d.itemsize == 2 and d.is_floating_point:
         values = _spaced_half(start, end, steps, np.dtype(d._np).type)
     elif d.is_floating_point:
         kind = np.float64 if d.name == "float64" else np.float32
@@ -493,6 +499,21 @@ def linspace(
         values = _int_spaced(int(start), int(end), steps)
     result = _make(lambda store: jnp.asarray(values, store), d, requires_grad)
     return write_out(out, result, "linspace")
+
+
+def _part(d: _dt.dtype) -> type:
+    """The real dtype of a complex dtype's parts (float32 for complex64)."""
+    return np.float64 if d.name == "complex128" else np.float32
+
+
+def _real_bounds(fname: str, start, end, d: _dt.dtype) -> tuple[float, float]:
+    """Real bounds for a complex ``linspace``/``logspace`` (PyTorch's values are
+    then the real ones, with zero imaginary parts); complex bounds are refused."""
+    if isinstance(start, complex) or isinstance(end, complex):
+        raise NotImplementedError(
+            f"funcgrad.torch.{fname}: complex start or end is not supported"
+        )
+    return start, end
 
 
 def _int_spaced(start: int, end: int, steps: int) -> np.ndarray:
@@ -551,6 +572,13 @@ def logspace(
     d = out_dtype("logspace", out, _checks.dtype("logspace", dtype))
     d = d or _dt.get_default_dtype()
     _checks.allocation((steps,), d)
+    if d.is_complex or isinstance(start, complex) or isinstance(end, complex):
+        start, end = _real_bounds("logspace", start, end, d)
+        d_real = _dt.float64 if _part(d) == np.float64 else _dt.float32
+        exps = _exponents(start, end, steps, d_real)
+        values = np.array([math.pow(base, x) for x in exps]).astype(_part(d))
+        result = _make(lambda store: jnp.asarray(values, store), d, requires_grad)
+        return write_out(out, result, "logspace")
     values = np.array([math.pow(base, x) for x in _exponents(start, end, steps, d)])
     if not d.is_floating_point:
         values = np.trunc(values).astype(np.int64)
@@ -560,7 +588,7 @@ def logspace(
 
 def _random_dtype(fname: str, kernel: str, dtype) -> _dt.dtype:
     d = dtype or _dt.get_default_dtype()
-    if not d.is_floating_point:
+    if not (d.is_floating_point or d.is_complex):
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{_checks.scalar_name(d)}'"
         )
@@ -575,7 +603,12 @@ def _drawn(fname: str, kernel: str, draw, size, kwargs) -> Tensor:
     d = _random_dtype(fname, kernel, d)
     _checks.generator(fname, size, generator)
     _checks.allocation(shape, d)
-    value = draw(shape, d, generator=generator)
+    if d.is_complex:  # PyTorch draws the real and imaginary parts interleaved
+        scale = {"rand": {}, "randn": {"std": 1 / math.sqrt(2)}}[fname]
+        parts = draw((*shape, 2), _part(d), generator=generator, **scale)
+        value = parts[..., 0] + 1j * parts[..., 1].astype(np.complex128)
+    else:
+        value = draw(shape, d, generator=generator)
     result = _make(
         lambda store: jnp.asarray(value, store), d, kwargs.get("requires_grad", False)
     )

@@ -101,16 +101,25 @@ def _round_to_odd(s: np.ndarray, err: np.ndarray) -> np.ndarray:
 def _fma32(a, b, c) -> np.ndarray:
     """``a * b + c`` in float32 with a single rounding.
 
-    The float64 product of two float32 values is exact; the float64 sum is
-    rounded to odd so that the final rounding to float32 is correct.
+    The float64 product of two float32 values is exact, and rounding the float64
+    sum to float32 is then correct except where that sum is exactly halfway
+    between two float32 values (double rounding); there, and only there, the
+    exact error of the sum decides the direction.
 
     >>> bool(_fma32(np.float32(0.1), np.float32(10), np.float32(-1)) != 0)
     True
     """
     a, b, c = (np.asarray(v, _F32).astype(_F64) for v in (a, b, c))
-    p = a * b
+    p, c = np.broadcast_arrays(a * b, c)
     s = p + c
-    return _round_to_odd(s, _two_sum_err(p, c, s)).astype(_F32)
+    tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+    if tie.any():
+        s = s.copy()
+        err = _two_sum_err(p[tie], c[tie], s[tie])
+        s[tie] = np.where(
+            err == 0, s[tie], np.nextafter(s[tie], np.where(err > 0, np.inf, -np.inf))
+        )
+    return s.astype(_F32)
 
 
 def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -106,6 +106,17 @@ def test_linspace_and_logspace_match_torch_bit_for_bit(dtype: str) -> None:
     _same(f, t)
 
 
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_linspace_matches_torch(dtype: str) -> None:
+    for a, b, n in ((0, 1, 4), (-3.3, 7.1, 9), (0.1, 0.7, 33), (-1, 1, 1000)):
+        t, f = _both(f"m.linspace({a}, {b}, {n}, dtype=m.{dtype})")
+        assert f.dtype == getattr(ft, dtype)
+        np.testing.assert_array_equal(np.asarray(f._value), t.numpy())
+    for m in (torch, ft):
+        with pytest.raises(NotImplementedError, match="arange_cpu"):
+            m.arange(0, 3, dtype=getattr(m, dtype))
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     start=st.floats(-1e3, 1e3),

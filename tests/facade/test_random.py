@@ -125,6 +125,24 @@ def test_fma_helpers_round_once() -> None:
     np.testing.assert_array_equal(_random._fma32(a, b, c), exact.astype(np.float32))
 
 
+def test_fma32_rounds_halfway_sums_by_their_exact_error() -> None:
+    # a * b = +-(2**-24 - 2**-54): added to c in [1, 2) the float64 sum rounds to
+    # c +- 2**-24, exactly halfway between two float32 values, while the exact sum
+    # lies just inside; the once-rounded result (round-to-odd check) must win.
+    rng = np.random.default_rng(1)
+    n = 4000
+    a = np.full(n, 2.0**-12 * (1 + 2.0**-15), np.float32)
+    b = (rng.choice([-1.0, 1.0], n) * 2.0**-12 * (1 - 2.0**-15)).astype(np.float32)
+    c = (rng.integers(2**23, 2**24, n) * 2.0**-23).astype(np.float32)
+    a64, b64, c64 = (v.astype(np.float64) for v in (a, b, c))
+    p = a64 * b64
+    s = p + c64
+    once = _random._round_to_odd(s, _random._two_sum_err(p, c64, s))
+    assert ((s.view(np.int64) & 0x1FFFFFFF) == 0x10000000).all()  # all halfway
+    assert (once.astype(np.float32) != s.astype(np.float32)).any()  # and it matters
+    np.testing.assert_array_equal(_random._fma32(a, b, c), once.astype(np.float32))
+
+
 def test_integer_dtype_is_rejected() -> None:
     with pytest.raises(RuntimeError, match="not implemented for 'int64'"):
         _random.normal((3,), np.int64)
@@ -584,3 +602,13 @@ def test_topk_order_of_equal_values_is_pytorchs(torch) -> None:
             v[rng.random(n) < 0.1] = np.nan
         want = torch.topk(torch.from_numpy(v), k).indices.numpy()
         np.testing.assert_array_equal(topk_indices(v, k), want)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_rand_and_randn_match_torch(torch, dtype: str) -> None:
+    # PyTorch draws the real and imaginary parts interleaved (randn's with
+    # standard deviation 1/sqrt(2)).
+    for n in (3, 20, 33):
+        for kind in ("rand", "randn"):
+            _draw_both(torch, n, lambda m, n=n, k=kind: getattr(m, k)(
+                n, 2, dtype=getattr(m, dtype)))  # fmt: skip
