@@ -37,6 +37,7 @@ __all__ = [
     "nll_loss_nd",
     "silu",
     "smooth_l1_loss",
+    "softplus",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -75,6 +76,17 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     tensor([0.0000, 0.7311])
     """
     return dispatch("nn.silu", _t(input))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``
+    (``SoftplusBackward0``).
+
+    >>> import funcgrad.torch as torch
+    >>> softplus(torch.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
+    return dispatch("softplus", _t(input), beta=beta, threshold=threshold)
 
 
 def leaky_relu(

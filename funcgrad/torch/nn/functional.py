@@ -38,6 +38,7 @@ from ._functional import layer_norm as layer_norm
 from ._functional import leaky_relu as leaky_relu
 from ._functional import silu as silu
 from ._functional import smooth_l1_loss as smooth_l1_loss
+from ._functional import softplus as softplus
 from ._pooling import avg_pool1d as avg_pool1d
 from ._pooling import avg_pool2d as avg_pool2d
 from ._pooling import max_pool1d as max_pool1d
@@ -68,6 +69,7 @@ __all__ = [
     "max_pool2d_with_indices",
     "max_unpool2d",
     "silu",
+    "softplus",
     "smooth_l1_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
