@@ -548,14 +548,14 @@ def test_public_surface_is_pinned(module_name: str) -> None:
 
 @pytest.mark.parametrize("module_name", sorted(PINNED))
 def test_every_public_symbol_has_a_runnable_example(module_name: str) -> None:
-    """Modules and dtypes aside, each public name documents itself with ``>>>``
-    (tests/test_docstrings.py runs those examples)."""
+    """Modules, dtypes and constants (``torch.pi``: a float cannot carry a
+    docstring; ``funcgrad.torch._constants`` shows them) aside, each public
+    name documents itself with ``>>>`` (tests/test_docstrings.py runs those
+    examples)."""
     module = importlib.import_module(module_name)
     missing = [
         name
         for name in module.__all__
-        # modules and dtypes document themselves; constants (pi, inf, newaxis)
-        # are plain values that cannot carry a docstring
         if type(getattr(module, name)).__name__
         not in ("module", "dtype", "float", "NoneType")
         and ">>>" not in (getattr(module, name).__doc__ or "")

@@ -1,6 +1,11 @@
 """``torch.inf``, ``nan``, ``pi``, ``e``, ``newaxis`` and the dtype limits
 ``torch.finfo`` / ``torch.iinfo`` (read from NumPy's, which describe the same
-IEEE and two's-complement types; ``bfloat16`` through ``ml_dtypes``)."""
+IEEE and two's-complement types; ``bfloat16`` through ``ml_dtypes``).
+
+>>> import funcgrad.torch as torch
+>>> torch.inf, torch.nan, round(torch.pi, 4), round(torch.e, 4), torch.newaxis
+(inf, nan, 3.1416, 2.7183, None)
+"""
 
 from __future__ import annotations
 

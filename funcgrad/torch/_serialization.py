@@ -1,6 +1,8 @@
-"""``torch.save`` / ``torch.load`` in a safe format: a zip archive holding one
-JSON document (the structure) and one ``.npy`` file per tensor. ``load`` also
-reads the zip files PyTorch's ``torch.save`` writes (see ``_pickled``).
+"""``torch.save`` / ``torch.load``. ``save`` writes PyTorch's own zip format
+(``_pickler``) when the object holds only what PyTorch's ``weights_only`` load
+rebuilds, else the facade's safe format: a zip archive holding one JSON
+document (the structure) and one ``.npy`` file per tensor. ``load`` reads both
+(PyTorch's through a restricted unpickler, ``_pickled``).
 
 Loading never runs code from the file: the JSON names only the kinds below and
 arrays are read with ``allow_pickle=False``. What can be saved: tensors (and
@@ -27,7 +29,7 @@ import numpy as np
 
 from ..autograd import dtypes as _dt
 from ..autograd.tensor import Size, Tensor
-from . import _device, _pickled
+from . import _device, _pickled, _pickler
 from .nn.parameter import Parameter
 
 __all__ = ["load", "save"]
@@ -92,7 +94,10 @@ class _Writer:
 
 
 def save(obj: Any, f: str | os.PathLike | IO[bytes], **kwargs: Any) -> None:
-    """Write ``obj`` to the path or binary file ``f``.
+    """Write ``obj`` to the path or binary file ``f``: in PyTorch's format (so
+    real PyTorch loads it, ``weights_only`` or not) when PyTorch's
+    ``weights_only`` load can rebuild everything in it, else (NumPy arrays...)
+    in the facade's own safe format, which only ``funcgrad.torch.load`` reads.
 
     >>> import io, funcgrad.torch as torch
     >>> buf = io.BytesIO()
@@ -100,6 +105,11 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes], **kwargs: Any) -> None:
     >>> _ = buf.seek(0); load(buf)
     {'w': tensor([1., 1.]), 'step': 3}
     """
+    try:
+        _pickler.save_torch_archive(obj, f)
+        return
+    except _pickler.Unrepresentable:
+        pass  # NumPy arrays and the like: the facade's own format
     writer = _Writer()
     structure = writer.encode(obj)
     document = json.dumps({"format": FORMAT, "object": structure}, allow_nan=False)

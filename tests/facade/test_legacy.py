@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import funcgrad.torch as ft
@@ -43,3 +44,17 @@ def test_legacy_constructors_pinned() -> None:
             assert ft.Tensor(2, 1).dtype is ft.float64
         finally:
             ft.set_default_dtype(ft.float32)
+
+
+def test_numpy_bridge_copies() -> None:
+    """A deliberate difference (README): JAX arrays are immutable, so
+    ``numpy()`` and ``from_numpy`` copy where PyTorch shares memory."""
+
+    t = ft.ones(3)
+    n = t.numpy()
+    t.add_(1)
+    assert n.tolist() == [1.0, 1.0, 1.0] and t.tolist() == [2.0, 2.0, 2.0]
+    a = np.zeros(2)
+    u = ft.from_numpy(a)
+    a += 5
+    assert u.tolist() == [0.0, 0.0]

@@ -226,3 +226,37 @@ class _Runs:
 
     def __reduce__(self):
         return (exec, (f"open({self.marker!r}, 'w').close()",))
+
+
+def test_facade_files_load_in_real_torch(tmp_path) -> None:
+    """``save`` writes PyTorch's format: real torch's default (``weights_only``)
+    load gives back the same objects, and so does the facade's."""
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "facade.pt"
+    saved = _torch_objects(ft)
+    ft.save(saved, path)
+    theirs = torch.load(path)
+    assert _plain(theirs) == _plain(saved)
+    assert _plain(ft.load(path)) == _plain(saved)
+    assert theirs["same"][0] is theirs["same"][1]
+    state = torch.load(path, weights_only=True)["model"]
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2), torch.nn.Flatten(),
+        torch.nn.Linear(8, 1),
+    )  # fmt: skip
+    assert repr(net.load_state_dict(state)) == "<All keys matched successfully>"
+
+
+def test_save_writes_torch_format_else_its_own(tmp_path) -> None:
+    path = tmp_path / "a.pt"
+    ft.save({"w": ft.arange(3.0).view(3, 1).t(), "n": 2**70, "s": ft.Size([1])}, path)
+    with zipfile.ZipFile(path) as z:
+        assert "archive/data.pkl" in z.namelist() and "archive/data/0" in z.namelist()
+    back = ft.load(path)
+    assert back["w"].tolist() == [[0.0, 1.0, 2.0]] and back["n"] == 2**70
+    assert back["s"] == ft.Size([1])
+    ft.save({"a": np.arange(3)}, path)  # NumPy: outside torch's weights_only set
+    with zipfile.ZipFile(path) as z:
+        assert "structure.json" in z.namelist()
+    assert np.array_equal(ft.load(path)["a"], np.arange(3))
