@@ -323,6 +323,16 @@ _AS_STRIDED = OPS["as_strided"]
 _COPY_SLICES = OPS["copy_slices"]
 
 
+def _retaining(*tensors) -> list:
+    """``(tensor, node)`` for each tensor that retains its grad at ``node``."""
+    out = []
+    for t in tensors:
+        fn = None if t is None else t.grad_fn
+        if fn is not None and fn.retained is not None and fn.retained() is t:
+            out.append((t, fn))
+    return out
+
+
 def _rebase(base: Tensor, chain: tuple, old, node: Node) -> None:
     """After ``node``'s op wrote through the view ``chain`` of ``base``: the base's
     history is now that op applied to a slice of its old value (``CopySlices``)."""
@@ -993,6 +1003,7 @@ class Tensor:
             self._write(value)
             return self
         version = self._version
+        retaining = _retaining(self, base)
         if base is None:
             self._write(value)
             self.grad_fn, self._requires_grad = node, True
@@ -1002,6 +1013,9 @@ class Tensor:
             self._write(value)
             _rebase(base, self._chain[len(base._chain) :], old, node)
             self._replay_views(base)
+        for t, old_fn in retaining:  # retain_grad follows the tensor's new node
+            old_fn.retained = None
+            t.grad_fn.retained = weakref.ref(t)
         if node.versions:  # this write is the op's own: its saved self is current
             node.versions = tuple(
                 (t, v + 1 if t is self and v == version else v, fn)

@@ -234,6 +234,9 @@ STORIES = {
     "versions": lambda M: _versions(M),
     "data_rebind": lambda M: _data_rebind(M),
     "sgd_through_data": lambda M: _sgd_data(M),
+    # retain_grad follows the tensor to the node of its in-place write
+    "retain_then_inplace": lambda M: _retained(M, lambda y: y.mul_(3)),
+    "retain_then_view_write": lambda M: _retained(M, lambda y: y[0].mul_(2)),
 }
 
 
@@ -325,6 +328,15 @@ def _data_rebind(M):
     w.data = t
     t.add_(1)
     return w, w.requires_grad
+
+
+def _retained(M, write):
+    x = M.ones(2, 2, requires_grad=True)
+    y = x * 1
+    y.retain_grad()
+    write(y)
+    (y * M.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    return y.grad, x.grad, y.retains_grad
 
 
 def _sgd_data(M):
