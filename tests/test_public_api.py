@@ -156,6 +156,7 @@ TORCH_ALL = {
     "linalg",
     "logsumexp",
     "median",
+    "mode",
     "msort",
     "norm",
     "prod",

@@ -1935,6 +1935,23 @@ CASES = [
             "sort() received an invalid combination of arguments - got (int, stable=bool), but expected one of:",
         ),
     ),
+    Case(
+        "reduce",
+        "torch.zeros(2, 0).mode(1)",
+        (
+            "raise",
+            "IndexError",
+            "mode(): Expected reduction dim 1 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[2.0, 1.0, 2.0, 1.0, 3.0], [5.0, 5.0, 4.0, 4.0, 0.0]]).mode(1)",
+        (
+            "value",
+            "torch.return_types.mode(\nvalues=tensor([1., 4.]),\nindices=tensor([3, 3]))",
+        ),
+    ),
 ]
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts
