@@ -6,6 +6,7 @@ from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
 from ..autograd import check_mm as _check_mm
 from ..autograd import matmul as matmul
 from ..autograd import wrap_dim as _wrap_dim
+from ..autograd.ops.reductions import numpy_names as _numpy_names
 from . import _checks
 
 # ``torch.exp`` and the other one-input registry ops: generated from the registry.
@@ -100,6 +101,7 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
 clip = clamp
 
 
+@_numpy_names
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     """Sum of all elements, or over ``dim``.
 
@@ -110,6 +112,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     return _t(input).sum(dim, keepdim, dtype=dtype)
 
 
+@_numpy_names
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of all elements, or over ``dim``.
 
@@ -120,6 +123,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     return _t(input).mean(dim, keepdim, dtype=dtype)
 
 
+@_numpy_names
 def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     """Maximum of all elements, or over ``dim``; of two tensors, elementwise.
 
@@ -132,6 +136,7 @@ def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     return _t(input).max(dim, keepdim)
 
 
+@_numpy_names
 def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     """Minimum of all elements, or over ``dim``; of two tensors, elementwise.
 
@@ -144,6 +149,7 @@ def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     return _t(input).min(dim, keepdim)
 
 
+@_numpy_names
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (flattened), or along ``dim``.
 
@@ -154,6 +160,7 @@ def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return _t(input).argmax(dim, keepdim)
 
 
+@_numpy_names
 def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (flattened), or along ``dim``.
 

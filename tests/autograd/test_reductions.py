@@ -249,3 +249,39 @@ def test_ties_resolve_as_torch_resolves_them(drawn, descending):
                 assert g is None
             else:
                 np.testing.assert_allclose(g, w, rtol=1e-12, err_msg=name)
+
+
+def _loss(M, x):
+    values, _ = x.sort(1, descending=True)
+    return (
+        x.norm(3, 1).sum()
+        + values[:, 0].sum()
+        + x.max(0).values.sum()
+        + x.amax(1).sum()
+        + x.std(0).sum()
+        + x.logsumexp(1).sum()
+        + x.cumprod(1).sum()
+        + x.topk(2, 0).values.prod()
+        + M.linalg.matrix_norm(x, "nuc")
+    )
+
+
+def test_traced_gradients_match_torch():
+    """The same code under ``torch.func.grad`` and ``torch.compile`` (traced by
+    JAX, indices included) gives PyTorch's gradient."""
+    array = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    x = torch.tensor(array, requires_grad=True)
+    _loss(torch, x).backward()
+    traced = ft.func.grad(lambda t: _loss(ft, t))(ft.tensor(array))
+    np.testing.assert_allclose(traced.numpy(), x.grad.numpy(), rtol=1e-4, atol=1e-5)
+
+    @ft.compile
+    def step(t):
+        loss = _loss(ft, t)
+        loss.backward()
+        return loss
+
+    y = ft.tensor(array, requires_grad=True)
+    loss = step(y)
+    np.testing.assert_allclose(loss.item(), _loss(torch, x).item(), rtol=1e-5)
+    np.testing.assert_allclose(y.grad.numpy(), x.grad.numpy(), rtol=1e-4, atol=1e-5)

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 
 from .. import checks
 from ._registry import register
+from .reductions import numpy_names
 
 
 def order(a, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -34,6 +35,7 @@ def _sort(a, dim: int = -1, descending: bool = False, stable: bool = False):
     return _taken(a, order(a, dim, descending), dim)
 
 
+@numpy_names
 def sort_args(input, dim=-1, descending=False, *, stable=False):  # noqa: A002
     d = checks.wrap_dim(dim, input.ndim)
     return (input,), {"dim": d, "descending": bool(descending), "stable": bool(stable)}
@@ -51,6 +53,7 @@ def _topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True): 
     return _taken(a, topk_index(a, k, dim, largest), dim)
 
 
+@numpy_names
 def _topk_args(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     k = checks.integer(k, "k")
     d = checks.wrap_dim(dim, input.ndim)
@@ -80,6 +83,7 @@ def _kthvalue(a, k: int, dim: int = -1, keepdim: bool = False):
     return out if keepdim else jnp.squeeze(out, dim)
 
 
+@numpy_names
 def _kthvalue_args(input, k, dim=-1, keepdim=False):  # noqa: A002
     k = checks.integer(k, "k")
     d = checks.wrap_dim(dim, input.ndim)
@@ -116,6 +120,7 @@ def _mode(a, dim: int = -1, keepdim: bool = False):
     return out if keepdim else jnp.squeeze(out, dim)
 
 
+@numpy_names
 def _mode_args(input, dim=-1, keepdim=False):  # noqa: A002
     d = checks.wrap_dim(dim, input.ndim)
     if input.ndim and input.shape[d] == 0:
