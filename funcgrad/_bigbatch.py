@@ -63,8 +63,12 @@ def value_and_grad_by_blocks(
     consts: Any = (),
     *,
     block_rows: int | None = None,
-) -> tuple[jax.Array, Any]:
+    has_aux: bool = False,
+) -> tuple[Any, Any]:
     """``sum`` over row blocks of ``jax.value_and_grad(fn)(params, blocks, consts)``.
+
+    With ``has_aux``, ``fn`` returns ``(value, aux)`` and the result is
+    ``((value, aux), grads)``, the aux also summed over the blocks.
 
     ``rows`` are arrays sharing their leading dimension ``N`` (the first, ``X``, sets
     the block size: :func:`block_rows_for` its row, unless ``block_rows`` is given);
@@ -84,7 +88,9 @@ def value_and_grad_by_blocks(
     size = max(1, min(int(block_rows), X.shape[0]))
     blocks, tail = divmod(X.shape[0], size)
     workers = _workers(X, blocks)
-    run = functools.partial(_by_blocks, fn, params, rows, consts, block_rows=size)
+    run = functools.partial(
+        _by_blocks, fn, params, rows, consts, block_rows=size, has_aux=has_aux
+    )
     if workers == 1:
         return run(0, blocks, tail=tail)
     # XLA runs one loop on one core; independent row ranges on threads use them all
@@ -123,12 +129,16 @@ def _pool(workers: int) -> concurrent.futures.ThreadPoolExecutor:
     )
 
 
-@functools.partial(jax.jit, static_argnums=0, static_argnames=("block_rows", "tail"))
-def _by_blocks(fn, params, rows, consts, first, last, *, block_rows: int, tail: int):
+@functools.partial(
+    jax.jit, static_argnums=0, static_argnames=("block_rows", "tail", "has_aux")
+)
+def _by_blocks(
+    fn, params, rows, consts, first, last, *, block_rows: int, tail: int, has_aux: bool
+):
     """Value and gradient over blocks ``first .. last - 1`` of ``block_rows`` rows,
     plus the ``tail`` rows that end the arrays; each block is read once."""
     n = rows[0].shape[0]
-    vg = jax.value_and_grad(fn)
+    vg = jax.value_and_grad(fn, has_aux=has_aux)
 
     def body(i, acc):
         # One block: forward and backward while its rows are still in cache.
@@ -138,7 +148,12 @@ def _by_blocks(fn, params, rows, consts, first, last, *, block_rows: int, tail: 
         return jax.tree.map(jnp.add, acc, vg(params, blocks, consts))
 
     dtype = jnp.result_type(rows[0].dtype, *jax.tree.leaves(params))
-    acc = (jnp.zeros((), dtype), jax.tree.map(jnp.zeros_like, params))
+    zero = jnp.zeros((), dtype)
+    if has_aux:
+        blocks = tuple(a[:0] for a in rows)
+        aux = jax.eval_shape(fn, params, blocks, consts)[1]
+        zero = (zero, jax.tree.map(lambda a: jnp.zeros(a.shape, a.dtype), aux))
+    acc = (zero, jax.tree.map(jnp.zeros_like, params))
     acc = jax.lax.fori_loop(first, last, body, acc)
     if tail:
         blocks = tuple(a[n - tail :] for a in rows)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import funcgrad as fg
 from funcgrad._bigbatch import BLOCK_BYTES, block_rows_for, value_and_grad_by_blocks
+from funcgrad.train import _loop
 
 
 def _data(n, d, k, seed=0):
@@ -139,3 +141,60 @@ def test_more_accurate_than_one_running_sum() -> None:
 def test_block_rows_for() -> None:
     assert block_rows_for(256) * 256 * 4 == BLOCK_BYTES
     assert block_rows_for(10**7) == 8
+
+
+def _mean_loss_and_hits(params, blocks, consts):
+    X, Y = blocks
+    logits = fg.linear(params, X)
+    total = fg.binary_cross_entropy_with_logits(logits, Y, reduction="sum")
+    return total / consts[0], jnp.sum((logits > 0) == (Y > 0.5))
+
+
+def test_blocks_sum_an_auxiliary_value() -> None:
+    params, X, Y = _data(3001, 7, 2)
+    (value, hits), grads = value_and_grad_by_blocks(
+        _mean_loss_and_hits,
+        params,
+        (X, Y),
+        (float(Y.size),),
+        block_rows=256,
+        has_aux=True,
+    )
+    _assert_close((value, grads), jax.value_and_grad(fg.loss)(params, X, Y))
+    logits = np.asarray(fg.linear(params, X))
+    assert int(hits) == int(np.sum((logits > 0) == (np.asarray(Y) > 0.5)))
+
+
+def test_full_batch_fit_takes_the_one_pass_and_equals_xla_s_plan(monkeypatch) -> None:
+    # An epoch of one big batch: the gradient by row blocks, straight from the data
+    # (no gather), is the gradient of the mean loss over all rows; only the order
+    # of the float sums differs from XLA's plan on the gathered batch.
+    params, X, Y = _data(3000, 100, 1, seed=2)  # 1.2 MB
+    X, Y = np.asarray(X), np.asarray(Y)[:, 0]
+
+    def fit():
+        return fg.fit(
+            params,
+            X,
+            Y,
+            optimizer=optax.sgd(1.0),
+            epochs=4,
+            batch_size=4096,
+            key=jax.random.key(0),
+        )
+
+    assert X.nbytes >= _loop.ONE_PASS_BYTES
+    plans = []
+    make_plan = _loop.make_plan
+    monkeypatch.setattr(
+        _loop, "make_plan", lambda *a: plans.append(make_plan(*a)) or plans[-1]
+    )
+    one_pass = fit()
+    monkeypatch.setattr(_loop, "ONE_PASS_BYTES", X.nbytes + 1)
+    xla = fit()
+    assert [p.one_pass for p in plans] == [True, False]
+    np.testing.assert_allclose(one_pass.params.w, xla.params.w, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(one_pass.params.b, xla.params.b, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(one_pass.history["loss"], xla.history["loss"], rtol=1e-6)
+    assert one_pass.history["accuracy"] == xla.history["accuracy"]
+    assert one_pass.history["loss"][-1] < one_pass.history["loss"][0]

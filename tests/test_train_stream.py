@@ -254,3 +254,50 @@ def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
         np.testing.assert_array_equal(r["w"], one["w"])
         np.testing.assert_array_equal(r["b"], one["b"])
         np.testing.assert_array_equal(r["loss"], one["loss"])
+
+
+@pytest.mark.parametrize("window_rows", [192, 200])  # a window is a segment, or not
+def test_reading_a_npy_file_in_place_gives_the_order_of_the_gather(
+    window_rows, tmp_path
+):
+    # A .npy file's rows go straight to their shuffled places; an array in memory
+    # is read as it comes and permuted by one gather: the same rows, in the same
+    # order, from the same key.
+    n = 1000
+    table = np.stack([np.arange(n, dtype=np.float32), np.zeros(n, np.float32)], 1)
+    np.save(tmp_path / "t.npy", table)
+    in_place = _sources.ArraySource(np.load(tmp_path / "t.npy", mmap_mode="r"), -1)
+    gathered = _sources.ArraySource(table, -1)
+    assert in_place.scatters and not gathered.scatters
+    layout = _stream.make_layout(in_place, 48, 1)
+    layout = layout._replace(chunk_rows=50, window_rows=window_rows, segment=4)
+    key = np.array([0, 5], np.uint32)
+    for epoch in range(2):
+        got, want = (
+            [
+                (r.copy(), m.copy())
+                for r, m in _stream.segments(source, layout, [0], key, epoch, True)
+            ]
+            for source in (in_place, gathered)
+        )
+        assert len(got) == len(want) == -(-layout.num_batches // 4)
+        for (a, ma), (b, mb) in zip(got, want, strict=True):
+            np.testing.assert_array_equal(a, b)
+            np.testing.assert_array_equal(ma, mb)
+        rows = np.concatenate([r for r, _ in got])[..., 0]
+        mask = np.concatenate([m for _, m in got])
+        assert sorted(rows[mask].tolist()) == list(range(n))
+        assert rows[mask].tolist() != list(range(n))
+
+
+def test_a_bad_value_read_in_place_is_named_by_its_row(files, tmp_path):
+    tmp, X, Y = files
+    rows = np.concatenate([X, Y[:, None]], axis=1)
+    rows[613, 4] = np.inf
+    np.save(tmp_path / "bad.npy", rows)
+    with pytest.raises(DataError, match=r"X column 4.*non-finite value .* row 613"):
+        train(tmp_path / "bad.npy", -1)
+    rows[613, 4], rows[77, 5] = 0.0, -1.0
+    np.save(tmp_path / "bad.npy", rows)
+    with pytest.raises(DataError, match=r"label -1 is outside \[0, 1\] at row 77"):
+        train(tmp_path / "bad.npy", -1)

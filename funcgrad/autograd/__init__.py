@@ -41,10 +41,12 @@ from .tensor import matrix_norm as matrix_norm
 from .tensor import norm as norm
 from .tensor import register_pytree as register_pytree
 from .tensor import shape_arg as shape_arg
+from .tensor import tensordot as tensordot
 from .tensor import torch_functions as torch_functions
 from .tensor import unique as unique
 from .tensor import vector_norm as vector_norm
 from .tensor import wrap_dim as wrap_dim
+from .tensor import write_out as write_out
 
 __all__ = [
     "FLOAT_ONLY_FACTORY",
@@ -72,6 +74,7 @@ __all__ = [
     "linalg_norm",
     "matmul",
     "matrix_norm",
+    "tensordot",
     "no_grad",
     "norm",
     "op",
@@ -81,6 +84,7 @@ __all__ = [
     "set_grad_enabled",
     "shape_arg",
     "torch_functions",
+    "write_out",
     "unique",
     "vector_norm",
     "wrap_dim",

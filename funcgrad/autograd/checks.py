@@ -336,3 +336,20 @@ def wrap_dims(dim: Any, ndim: int) -> tuple[int, ...]:
             raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
         out.append(w)
     return tuple(out)
+
+
+def expand(target: tuple, shape: tuple) -> None:
+    """PyTorch's error when ``shape`` does not broadcast to ``target`` (``copy_``,
+    ``expand``, the bias of ``addmm``-like ops).
+    >>> expand((2, 3), (2,))
+    RuntimeError: The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 1.  Target sizes: [2, 3].  Tensor sizes: [2]
+    """  # noqa: E501
+    lead = len(target) - len(shape)
+    for i, d in enumerate(shape):
+        have = target[lead + i] if lead + i >= 0 else 1
+        if d != have and d != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({have}) must match the existing "
+                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(shape)}"
+            )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ from .ops import (
 )
 from .ops import reductions as _reductions
 from .ops import sorting as _sorting
+from .ops.shapes import index_like
 from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
@@ -173,9 +175,12 @@ def _is_dense(shape, strides) -> bool:
 
 def _edge(t) -> tuple:
     if not isinstance(t, Tensor) or not t._requires_grad:
-        return (None, 0)
+        return _NO_EDGE
     fn = t.grad_fn
     return (fn if fn is not None else t._accumulator(), 0)
+
+
+_NO_EDGE = (None, 0)
 
 
 def dispatch(op: OpDef | str, *args, **options) -> Tensor:
@@ -192,7 +197,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    values, first, mixed, wide, big, flag = [], None, False, False, False, False
+    n = op.inputs
+    last = len(args) if n is None else n  # the graph inputs: args[:last]
+    values, tensors, first = [], [], None
+    mixed = wide = big = flag = needs = False
+    i = 0
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -203,6 +212,10 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             if d.x64:
                 wide = True
             values.append(a._val)
+            if i < last:
+                tensors.append(a)
+                if a._requires_grad:
+                    needs = True
         else:
             ta = type(a)
             if ta is _ArrayImpl and a.dtype.itemsize == 8:
@@ -212,6 +225,7 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             elif ta is bool:
                 flag = True
             values.append(a)
+        i += 1
     check = op.check
     if check is not None and not (
         # a rule on dtypes alone passes for one floating dtype (checks.dtype_rule)
@@ -243,17 +257,10 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             out = fast.forward(op, values, options, defer=False)
     else:
         out = fast.forward(op, values, options)
-    n = op.inputs
     inputs = args if n is None else args[:n]
-    tensors = [a for a in inputs if isinstance(a, Tensor)]
     enabled = getattr(_grad_state, "enabled", True)
-    record = False
-    if enabled:
-        for t in tensors:
-            if t._requires_grad:
-                record = True
-                break
-    elif type(out) is not _Lazy and any(_is_tracer(v) for v in values):
+    record = needs and enabled
+    if not enabled and type(out) is not _Lazy and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
     jdtype = out.dtype
@@ -419,7 +426,11 @@ def _tensor_hook(hook):
 
 def differentiable_apply(node: Node, ct: Tensor) -> tuple:
     """``node.apply`` recorded as facade ops, so the gradients are differentiable
-    (``create_graph=True``): one op per input that needs grad."""
+    (``create_graph=True``): one op per input that needs grad. A node that is
+    not a registry op (a custom Function's) pulls back with its own
+    ``differentiable``."""
+    if type(node) is not Node:
+        return node.differentiable(ct)
     if node.saved is None:
         node.apply(ct._value)  # raises the freed-graph error
     mask = node.diff_mask()
@@ -473,7 +484,18 @@ class Tensor:
         "__weakref__",
     )
 
-    def __init__(self, value: Any, *, dtype: Any = None, requires_grad: bool = False):
+    def __init__(
+        self,
+        value: Any = (),
+        *sizes: int,
+        dtype: Any = None,
+        requires_grad: bool = False,
+    ):
+        if sizes:  # the legacy ``torch.Tensor(2, 3)``: sizes, default float
+            value = np.zeros([_checks.integer(v, "size") for v in (value, *sizes)])
+            dtype = _dt.get_default_dtype() if dtype is None else dtype
+        elif dtype is None and type(value) in (list, tuple):
+            dtype = _dt.get_default_dtype()  # legacy ``torch.Tensor(data)``
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):
@@ -1123,16 +1145,31 @@ class Tensor:
         opts = {"alpha": alpha} if alpha != 1 else {}
         return self._inplace("index_add", source, jnp.asarray(idx), dim=d, **opts)
 
-    def scatter_(self, dim: int, index, src) -> Tensor:
+    def scatter_(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        return self._scatter(dim, index, src, value, self._inplace)
+
+    def scatter(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        """``src`` (a tensor: ``ScatterBackward0``, or a number:
+        ``ScatterBackward1``) written at ``index`` along ``dim``, out of place.
+
+        >>> Tensor(jnp.zeros((2, 2))).scatter(1, Tensor(jnp.array([[1], [0]])), 5.0)
+        tensor([[0., 5.],
+                [5., 0.]])
+        """
+        return self._scatter(
+            dim, index, src, value, lambda op, *a, **k: dispatch(op, self, *a, **k)
+        )
+
+    def _scatter(self, dim, index, src, value, run) -> Tensor:
         d = _wrap_dim(dim, self.ndim)
-        idx = np.asarray(_raw(index))
-        if idx.size and (idx.min() < 0 or idx.max() >= self.shape[d]):
-            bad = int(idx.max() if idx.max() >= self.shape[d] else idx.min())
-            raise RuntimeError(
-                f"index {bad} is out of bounds for dimension {d} with size "
-                f"{self.shape[d]}"
-            )
-        return self._inplace("scatter", src, jnp.asarray(idx), dim=d)
+        if src is None:
+            src = value
+        if isinstance(src, Tensor):
+            index_like("scatter", self, d, index, src)
+            return run("scatter", src, index._value, dim=d)
+        index_like("scatter", self, d, index)
+        value = src.item() if isinstance(src, Tensor) else src
+        return run("scatter.value", index._value, dim=d, value=value)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -1141,6 +1178,9 @@ class Tensor:
 
     def __rpow__(self, base):
         return dispatch("pow.Scalar", self, base=base)
+
+    def __mod__(self, other):
+        return self.remainder(other)
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -1159,9 +1199,6 @@ class Tensor:
 
     def div(self, other):
         return dispatch("div", self, other)
-
-    def pow(self, exponent):
-        return self.__pow__(exponent)
 
     def matmul(self, other):
         return matmul(self, other)
@@ -1248,15 +1285,6 @@ class Tensor:
     # --- elementwise (one-input ops are generated from the registry) ------------------
     def __abs__(self):
         return dispatch("abs", self)
-
-    def clamp(self, min=None, max=None):
-        if min is None and max is None:
-            raise RuntimeError(
-                "torch.clamp: At least one of 'min' or 'max' must not be None"
-            )
-        return dispatch("clamp", self, min=min, max=max)
-
-    clip = clamp
 
     # --- reductions -------------------------------------------------------------------
     def _reduce(self, name: str, dim, keepdim: bool, dtype=None):
@@ -1577,7 +1605,8 @@ class Tensor:
         shape = _shape_arg(shape)
         if len(shape) < self.ndim:
             raise RuntimeError(
-                f"expand({self._dtype.name.capitalize()}Type{{{list(self.shape)}}}, "
+                f"expand(torch.{_SCALAR_NAMES[self._dtype.name]}Tensor"
+                f"{{{list(self.shape)}}}, "
                 f"size={list(shape)}): the number of sizes provided ({len(shape)}) "
                 "must be greater or equal to the number of dimensions in the tensor "
                 f"({self.ndim})"
@@ -1669,6 +1698,12 @@ class Tensor:
         size = self.shape[d]
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
+            if step == 0 and size:
+                raise RuntimeError(
+                    "split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {size}"
+                )
+            step = step or 1
             bounds = [(i, min(i + step, size)) for i in range(0, max(size, 1), step)]
             op = "split"
         else:
@@ -1688,6 +1723,10 @@ class Tensor:
         )
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        if chunks <= 0:
+            raise RuntimeError(
+                f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+            )
         size = self.shape[_wrap_dim(dim, self.ndim)]
         return self.split(max(-(-size // chunks), 1), dim)
 
@@ -1719,6 +1758,163 @@ class Tensor:
         return self._as_view(
             "unfold", tuple(st) + (inner,), dimension=d, size=size, step=step
         )
+
+    def unflatten(self, dim: int, sizes) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        sizes = _shape_arg((sizes,))
+        if not sizes:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        if sizes.count(-1) > 1:
+            raise RuntimeError(
+                "unflatten got an unexpected error:\nonly one dimension can be inferred"
+            )
+        known = int(np.prod([n for n in sizes if n != -1]))
+        size = self.shape[d] if self.ndim else 1
+        if -1 in sizes and known and size % known == 0:
+            sizes = tuple(size // known if n == -1 else n for n in sizes)
+        elif known != size or -1 in sizes:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                f"size of dim {dim} ({size}) in the input tensor"
+            )
+        return self.view(self.shape[:d] + sizes + self.shape[d + 1 :])
+
+    def movedim(self, source, destination) -> Tensor:
+        """``source`` dimensions moved to ``destination`` (a ``permute`` view).
+
+        >>> Tensor(jnp.zeros((2, 3, 4))).movedim(0, -1).shape
+        torch.Size([3, 4, 2])
+        """
+        src, dst = _moved_dims(self.ndim, source, destination)
+        order = [None] * self.ndim
+        for s, d in zip(src, dst, strict=True):
+            order[d] = s
+        rest = iter(i for i in range(self.ndim) if i not in src)
+        return self.permute(tuple(next(rest) if o is None else o for o in order))
+
+    moveaxis = movedim
+    swapdims = transpose
+
+    def broadcast_to(self, size) -> Tensor:
+        return self.expand(size)
+
+    def tile(self, *dims) -> Tensor:
+        reps = _shape_arg(dims)
+        return self.repeat((1,) * (self.ndim - len(reps)) + reps)
+
+    def fliplr(self) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def rot90(self, k: int = 1, dims=(0, 1)) -> Tensor:
+        """Rotated by 90 degrees ``k`` times in the plane of ``dims``; an odd ``k``
+        gives PyTorch's transposed layout.
+
+        >>> Tensor(jnp.arange(4.0).reshape(2, 2)).rot90()
+        tensor([[1., 3.],
+                [0., 2.]])
+        """
+        dims = tuple(dims)
+        if len(dims) != 2:
+            raise RuntimeError(
+                f"expected total rotation dims == 2, but got dims = {len(dims)}"
+            )
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"expected total dims >= 2, but got total dims = {self.ndim}"
+            )
+        d0, d1 = _wrap_dim(dims[0], self.ndim), _wrap_dim(dims[1], self.ndim)
+        if d0 == d1:
+            raise RuntimeError(
+                "expected rotation dims to be different, but got dim0 = "
+                f"{dims[0]} and dim1 = {dims[1]}"
+            )
+        k = _checks.integer(k, "k") % 4
+        out = dispatch("rot90", self, k=k, dims=(d0, d1))
+        if k % 2:  # a flip then a transpose, as torch computes it
+            strides = list(contiguous_strides(self.shape))
+            strides[d0], strides[d1] = strides[d1], strides[d0]
+            out._strides = tuple(strides)
+        return out
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor's diagonal matrix, or a matrix's ``diagonal``-th diagonal.
+
+        >>> Tensor(jnp.array([1.0, 2.0])).diag()
+        tensor([[1., 0.],
+                [0., 2.]])
+        """
+        if self.ndim == 1:
+            return self.diag_embed(diagonal, 0, 1)
+        if self.ndim != 2:
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+        return dispatch("diagonal_copy", self, offset=_checks.integer(diagonal))
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return self.contiguous().view(-1).diag_embed(offset, 0, 1)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        for name, t in (("self", self), ("vec2", vec2)):
+            if t.ndim != 1:
+                raise RuntimeError(
+                    f"outer: Expected 1-D argument {name}, but got {t.ndim}-D"
+                )
+        return self.reshape(self.shape[0], 1) * vec2
+
+    ger = outer
+
+    def inner(self, other: Tensor) -> Tensor:
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(
+                "inner() the last dimension must match on both input tensors but got "
+                f"shapes {list(self.shape)} and {list(other.shape)}"
+            )
+        return tensordot(self, other, ([-1], [-1]))
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product (``UnsafeViewBackward0`` over a broadcast product).
+
+        >>> Tensor(jnp.eye(2)).kron(Tensor(jnp.ones((1, 2))))
+        tensor([[1., 1., 0., 0.],
+                [0., 0., 1., 1.]])
+        """
+        n = max(self.ndim, other.ndim)
+        a_shape = (1,) * (n - self.ndim) + tuple(self.shape)
+        b_shape = (1,) * (n - other.ndim) + tuple(other.shape)
+        a = dispatch("_unsafe_view", self, shape=_interleaved(a_shape, 1))
+        b = dispatch("_unsafe_view", other, shape=_interleaved(b_shape, 0))
+        out = tuple(x * y for x, y in zip(a_shape, b_shape, strict=True))
+        return dispatch("_unsafe_view", a * b, shape=out)
+
+    def take_along_dim(self, indices: Tensor, dim=None) -> Tensor:
+        if indices.dtype.name != "int64":
+            raise RuntimeError(
+                "torch.take_along_dim(): dtype of indices should be Long but got "
+                f"{_SCALAR_NAMES[indices.dtype.name]}"
+            )
+        if dim is None:
+            return self.view(-1).gather(0, indices.view(-1))
+        d = _wrap_dim(dim, self.ndim)
+        if self.ndim != indices.ndim:
+            raise RuntimeError(
+                "torch.take_along_dim(): input and indices should have the same "
+                f"number of dimensions, but got {self.ndim} dimensions for input, "
+                f"and {indices.ndim} dimensions for indices"
+            )
+        a_shape, i_shape = list(self.shape), list(indices.shape)
+        a_shape[d] = i_shape[d] = 1
+        shape = broadcast_shapes(tuple(a_shape), tuple(i_shape))
+        a = self.broadcast_to(shape[:d] + (self.shape[d],) + shape[d + 1 :])
+        i = indices.broadcast_to(shape[:d] + (indices.shape[d],) + shape[d + 1 :])
+        return a.gather(d, i)
 
     # --- copies and casts -------------------------------------------------------------
     def clone(self):
@@ -1781,6 +1977,81 @@ class _HookHandle:
 
     def remove(self) -> None:
         self._hooks.pop(self._id, None)
+
+
+def _moved_dims(ndim: int, source, destination) -> tuple[tuple, tuple]:
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) "
+            f"should contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    src = tuple(_wrap_dim(d, ndim) for d in src)
+    dst = tuple(_wrap_dim(d, ndim) for d in dst)
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    return src, dst
+
+
+def _interleaved(shape: tuple, at: int) -> tuple[int, ...]:
+    """``shape`` with a unit axis beside each dimension (``kron``'s layout)."""
+    out: list[int] = []
+    for n in shape:
+        out += [n, 1] if at else [1, n]
+    return tuple(out)
+
+
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Contract ``dims`` of ``a`` with ``dims`` of ``b`` as PyTorch does: permute,
+    reshape to matrices, ``mm``, reshape back (the nodes torch records).
+
+    >>> tensordot(Tensor(jnp.ones((2, 3))), Tensor(jnp.ones((3, 4))), 1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(
+                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"
+            )
+        dims1, dims2 = tuple(range(-dims, 0)), tuple(range(dims))
+    else:
+        dims1, dims2 = (tuple(d) if isinstance(d, list | tuple) else (d,) for d in dims)
+    if len(dims1) != len(dims2):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._dtype is not b._dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    t1, t2, csize = a, b, 1
+    for d1, d2 in zip(dims1, dims2, strict=True):
+        s1, s2 = a.shape[_wrap_dim(d1, a.ndim)], b.shape[_wrap_dim(d2, b.ndim)]
+        if s2 == 1:
+            t1 = t1.sum(d1, keepdim=True)
+        elif s1 == 1:
+            t2 = t2.sum(d2, keepdim=True)
+        elif s1 != s2:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {s1} in "
+                f"dim {d1} and second has size {s2} in dim {d2}"
+            )
+        else:
+            csize *= s1
+    c1 = [_wrap_dim(d, a.ndim) for d in dims1]
+    c2 = [_wrap_dim(d, b.ndim) for d in dims2]
+    keep1 = [i for i in range(a.ndim) if i not in c1]
+    keep2 = [i for i in range(b.ndim) if i not in c2]
+    sizes = [t1.shape[i] for i in keep1] + [t2.shape[i] for i in keep2]
+    size1 = int(np.prod([t1.shape[i] for i in keep1]))
+    size2 = int(np.prod([t2.shape[i] for i in keep2]))
+    m1 = t1.permute(keep1 + c1)
+    m2 = t2.permute(c2 + keep2)
+    if size1 == 1 and size2 == 1:  # a full contraction: torch 2.13's dot path
+        if m1.is_contiguous() and m2.is_contiguous():
+            return m1.flatten().dot(m2.flatten()).reshape(sizes)
+        return (m1.squeeze() * m2.squeeze()).sum().reshape(sizes)
+    return m1.reshape(size1, csize).mm(m2.reshape(csize, size2)).reshape(sizes)
 
 
 def _shape_arg(shape) -> tuple[int, ...]:
@@ -1934,17 +2205,7 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
     out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
 
 
-def _check_expand(target: tuple, shape: tuple) -> None:
-    """PyTorch's error when ``shape`` does not broadcast to ``target`` (copy_)."""
-    lead = len(target) - len(shape)
-    for i, d in enumerate(shape):
-        have = target[lead + i] if lead + i >= 0 else 1
-        if d != have and d != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({have}) must match the existing "
-                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
-                f"{list(target)}.  Tensor sizes: {list(shape)}"
-            )
+_check_expand = _checks.expand
 
 
 def _split_key(t: Tensor, key) -> tuple:
@@ -2512,14 +2773,15 @@ def grad(
     targets = [t.grad_fn if t.grad_fn is not None else t._accumulator() for t in inputs]
     if retain_graph is None:
         retain_graph = create_graph
+    capture = {id(n) for n in targets}
     with _graph_scope(outputs):
         roots = _roots(outputs, grad_outputs, create_graph)
         captured = fast.backward(
             roots,
-            retain_graph=retain_graph,
+            retain_graph=True,  # the pull frees what it runs (and only that)
             create_graph=create_graph,
-            pull=differentiable_apply if create_graph else None,
-            capture={id(n) for n in targets},
+            pull=_needed_only(roots, capture, create_graph, retain_graph),
+            capture=capture,
             accumulate=False,
         )
     result = []
@@ -2532,6 +2794,30 @@ def grad(
         else:
             result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, t._dtype))
     return tuple(result)
+
+
+def _needed_only(roots: list, capture: set[int], create_graph: bool, retain: bool):
+    """The ``pull`` of ``autograd.grad``: as PyTorch, only the nodes from which
+    a captured node is reached run (and, without ``retain``, are freed); the
+    others pass no gradient on and keep their graph (so an ``Error`` node off
+    the inputs' paths never raises, and a later backward from the inputs
+    still runs)."""
+    leads: set[int] = set()
+    for node in reversed(topological_order(node for node, _ in roots)):
+        for child, _ in node.next_functions:
+            if child is not None and (id(child) in capture or id(child) in leads):
+                leads.add(id(node))
+                break
+
+    def pull(node, ct):
+        if id(node) not in leads:
+            return (None,) * len(node.next_functions)
+        out = differentiable_apply(node, ct) if create_graph else node.apply(ct)
+        if not retain:
+            node.release()
+        return out
+
+    return pull
 
 
 def _zeros_like(t: Tensor) -> Tensor:
@@ -2581,11 +2867,14 @@ def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # no
     ``name`` names the return type when the entry has no method of its own."""
     if op.signature is None:
         if args or kwargs:
-            name = op.method or op.function
-            raise TypeError(f"{name}() takes 1 positional argument but more were given")
+            name = name or op.method or op.function
+            raise TypeError(
+                f"{name}() takes 1 positional argument but {len(args) + 1} were given"
+            )
         return dispatch(op, input)
-    inputs, options = op.signature(input, *args, **kwargs)
-    values = _in_dtype(dispatch(op, *inputs, **options), options)
+    inputs, options, *overload = op.signature(input, *args, **kwargs)
+    values = dispatch(overload[0] if overload else op, *inputs, **options)
+    values = _in_dtype(values, options)
     if op.indices is None:
         return values
     first = inputs[0]._value
@@ -2605,66 +2894,138 @@ def _in_dtype(result: Tensor, options: dict) -> Tensor:
     return result
 
 
-def _method(op: OpDef):
+def _method(op: OpDef, name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
-        return _call(op, self, args, kwargs)
+        return _call(op, self, args, kwargs, name)
 
-    method.__name__ = method.__qualname__ = op.method
+    method.__name__ = method.__qualname__ = name
     method.__doc__ = f"``{op.name}`` of this tensor, recorded as ``{op.node_name}``."
     return method
 
 
-def _function(op: OpDef):
-    def function(input: Tensor, *args, **kwargs) -> Tensor:  # noqa: A002
-        return _call(op, input if isinstance(input, Tensor) else Tensor(input), args,
-                     kwargs)  # fmt: skip
+_OUT_GRAD = (
+    "{}(): functions with out=... arguments don't support automatic "
+    "differentiation, but one of the arguments requires grad."
+)
 
-    function.__name__ = function.__qualname__ = op.function
-    function.__doc__ = f"""``{op.function}`` (``{op.node_name}``).
+
+def write_out(name: str, out: Tensor, compute, args: tuple) -> Tensor:
+    """``torch.<name>(..., out=out)``: the result of ``compute()`` written into
+    ``out`` (cast to its dtype, as PyTorch casts), which is returned. As in
+    PyTorch, no argument may require grad while grad mode is on, and the result
+    dtype must cast to ``out``'s; ``out`` must have the result's shape (PyTorch
+    would resize it).
+
+    >>> out = Tensor(jnp.zeros(2))
+    >>> write_out("neg", out, lambda: Tensor(jnp.ones(2)).neg(), ()) is out
+    True
+    >>> out
+    tensor([-1., -1.])
+    """
+    if not isinstance(out, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}"
+        )
+    if is_grad_enabled() and any(
+        isinstance(a, Tensor) and a._requires_grad for a in (*args, out)
+    ):
+        raise RuntimeError(_OUT_GRAD.format(name))
+    result = compute()
+    if _category(result._dtype) > _category(out._dtype):
+        raise RuntimeError(
+            f"result type {_SCALAR_NAMES[result._dtype.name]} can't be cast to the "
+            f"desired output type {_SCALAR_NAMES[out._dtype.name]}"
+        )
+    if tuple(out.shape) != tuple(result.shape):
+        raise RuntimeError(
+            f"{name}(): out= has shape {list(out.shape)} but the result has shape "
+            f"{list(result.shape)}; funcgrad.torch does not resize out= tensors"
+        )
+    return out.copy_(result)
+
+
+_ARRAYS = (jax.Array, np.ndarray)
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
+def _next_position(m: re.Match) -> str:
+    return f"(position {int(m.group(1)) + 1})"
+
+
+def _function(op: OpDef, name: str):
+    def function(input: Tensor, *args, out=None, **kwargs) -> Tensor:  # noqa: A002
+        if input is None or isinstance(input, numbers.Number | str | list | tuple):
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                f"{type(input).__name__}"
+            )
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        # raw arrays (``torch.func`` traces) are tensors to torch's argument list
+        args = tuple(Tensor(a) if isinstance(a, _ARRAYS) else a for a in args)
+        kwargs = {k: Tensor(v) if isinstance(v, _ARRAYS) else v
+                  for k, v in kwargs.items()}  # fmt: skip
+        compute = functools.partial(_call, op, x, args, kwargs, name)
+        try:
+            if out is None:
+                return compute()
+            return write_out(name, out, compute, (x, *args, *kwargs.values()))
+        except TypeError as e:  # the function counts ``input`` among the positions
+            raise TypeError(_POSITION.sub(_next_position, str(e))) from None
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"""``{name}`` (``{op.node_name}``).
 
     >>> from funcgrad.torch import tensor
-    >>> {op.function}(tensor([1.0])).shape
+    >>> {name}(tensor([1.0])).shape
     torch.Size([1])
     """
     return function
 
 
 def torch_functions() -> dict:
-    """The ``torch.*`` functions generated from the registry (``OpDef.function``).
+    """The ``torch.*`` functions generated from the registry (``OpDef.function``
+    and its ``aliases``).
 
     >>> torch_functions()["exp"](Tensor(jnp.zeros(1)))
     tensor([1.])
     """
-    return {op.function: _function(op) for op in OPS.values() if op.function}
+    return {
+        name: _function(op, name)
+        for op in OPS.values()
+        if op.function
+        for name in (op.function, *op.aliases)
+    }
 
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
-    """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
-    its in-place form (``exp_``) unless the op returns indices too or torch has
-    none (``OpDef.inplace``).
+    """Give ``cls`` a method for every registry entry with ``OpDef.method`` (and
+    each of its ``aliases``), and its in-place form (``exp_``) unless the op
+    returns indices too or torch has none (``OpDef.inplace``).
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
     """
     for op in OPS.values():
         if op.method:
-            setattr(cls, op.method, _method(op))
-            if op.indices is None and op.inplace:
-                setattr(cls, op.method + "_", _inplace_method(op))
+            for name in (op.method, *op.aliases):
+                setattr(cls, name, _method(op, name))
+                if op.indices is None and op.inplace:
+                    setattr(cls, name + "_", _inplace_method(op, name))
     return cls
 
 
-def _inplace_method(op: OpDef):
+def _inplace_method(op: OpDef, name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         if op.signature is None:
             if args or kwargs:
-                raise TypeError(f"{op.method}_() takes no arguments")
+                raise TypeError(f"{name}_() takes no arguments")
             return self._inplace(op.name)
-        inputs, options = op.signature(self, *args, **kwargs)
-        return self._inplace(op.name, *inputs[1:], **options)
+        inputs, options, *overload = op.signature(self, *args, **kwargs)
+        return self._inplace(overload[0] if overload else op.name, *inputs[1:],
+                             **options)  # fmt: skip
 
-    method.__name__ = method.__qualname__ = op.method + "_"
-    method.__doc__ = f"``{op.method}`` written into this tensor (and its views)."
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"``{name}`` written into this tensor (and its views)."
     return method
 
 
@@ -2692,7 +3053,7 @@ def _operand_guard(method):
 
 for _name in (
     "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
-    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+    "__pow__ __rpow__ __mod__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
 ).split():
     setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 

@@ -22,6 +22,7 @@ MODULES = (
     "torch.nn.utils",
     "torch.optim",
     "torch.optim.lr_scheduler",
+    "torch.special",
     "torch.autograd",
     "torch.autograd.functional",
     "torch.linalg",

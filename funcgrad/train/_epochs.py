@@ -18,6 +18,7 @@ import optax
 from jax.sharding import Mesh
 
 from .. import _distributed as dist
+from .._bigbatch import value_and_grad_by_blocks
 from ..functional import binary_cross_entropy_with_logits, linear
 from ._step import TrainState, all_finite, apply_gradients, masked_loss, select
 
@@ -53,6 +54,9 @@ class Plan(NamedTuple):
     # then added), so that results do not depend on how devices are spread over
     # processes; 0: leave the reduction to XLA (streamed data sets it).
     exact_shards: int = 0
+    # Every epoch is one batch of all the rows, big: its gradient is taken by row
+    # blocks straight from the data (each row read once; see funcgrad._bigbatch).
+    one_pass: bool = False
 
 
 def permutation(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
@@ -143,6 +147,14 @@ def run_epochs(
     def train_epoch(carry, inputs):
         state, bad = carry
         epoch, fed_epoch = inputs
+        if plan.one_pass:
+            # No order to draw: the one batch is the data as it stands.
+            zeros = jnp.zeros((4,), state.params[0].dtype)
+            real = jnp.asarray(plan.n, jnp.int32)
+            (state, bad, sums), _ = train_step(
+                (state, bad, zeros), (epoch * nb, data, None, real)
+            )
+            return (state, bad), epoch_metrics(sums, state.params, val, plan)
         if plan.fed:
             rows, mask = fed_epoch
         else:
@@ -193,16 +205,24 @@ def make_scan_step(
     def train_step(carry, inputs):
         state, bad, sums = carry
         step_index, rows, mask, real = inputs
-        rows, mask = _constrain(rows, plan), _constrain(mask, plan)
-        x, y = rows[:, :features], rows[:, features:]
-        if plan.exact_shards:
-            (value, logits), grads = _sharded_value_and_grad(
-                state.params, x, y, mask, real, plan
+        if plan.one_pass:
+            # The mean over every element of Y, as masked_loss takes it.
+            count = jnp.asarray(rows.shape[0] * (rows.shape[1] - features), dtype)
+            (value, hits), grads = value_and_grad_by_blocks(
+                _rows_mean_loss, state.params, (rows,), (count,), has_aux=True
             )
         else:
-            (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
-                state.params, x, y, mask, real
-            )
+            rows, mask = _constrain(rows, plan), _constrain(mask, plan)
+            x, y = rows[:, :features], rows[:, features:]
+            if plan.exact_shards:
+                (value, logits), grads = _sharded_value_and_grad(
+                    state.params, x, y, mask, real, plan
+                )
+            else:
+                (value, logits), grads = jax.value_and_grad(masked_loss, has_aux=True)(
+                    state.params, x, y, mask, real
+                )
+            hits = jnp.sum(mask[:, None] & ((logits > 0) == (y > 0.5)))
         finite = jnp.isfinite(value) & all_finite(grads)
         if plan.skip:
             ok = finite
@@ -212,7 +232,7 @@ def make_scan_step(
             ok = finite & (bad < 0)
         state = select(ok, apply_gradients(optimizer, state, grads), state)
         rows = real.astype(dtype)
-        hits = jnp.sum(mask[:, None] & ((logits > 0) == (y > 0.5))).astype(dtype)
+        hits = hits.astype(dtype)
         zero, one = jnp.zeros((), dtype), jnp.ones((), dtype)
         # One vector of sums (loss * rows, hits, rows, skipped), not four scalars:
         # in a loop of tiny steps every separate scalar op costs a kernel launch.
@@ -224,6 +244,16 @@ def make_scan_step(
         return (state, bad, sums), None
 
     return train_step
+
+
+def _rows_mean_loss(params: Any, blocks: tuple, consts: tuple):
+    """A block's share of the mean loss over all rows, and its correct guesses."""
+    (rows,), (count,) = blocks, consts
+    features = params[0].shape[0]
+    x, y = rows[:, :features], rows[:, features:]
+    logits = linear(params, x)
+    total = binary_cross_entropy_with_logits(logits, y, reduction="sum")
+    return total / count, jnp.sum((logits > 0) == (y > 0.5))
 
 
 def _shard_sum(params: Any, x: jax.Array, y: jax.Array, mask: jax.Array):

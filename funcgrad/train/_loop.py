@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import jax
 import numpy as np
 
 from .. import _distributed as dist
@@ -22,7 +23,11 @@ from ._processes import feed
 from ._step import TrainState
 from ._validate import Data, Settings
 
-__all__ = ["NonFiniteLossError", "history_names", "make_plan", "run"]
+__all__ = ["ONE_PASS_BYTES", "NonFiniteLossError", "history_names", "make_plan", "run"]
+
+#: Smallest ``X`` (bytes) whose full-batch epochs take the gradient in one pass by
+#: row blocks (``Plan.one_pass``) rather than by XLA's plan over a gathered batch.
+ONE_PASS_BYTES = 1 << 20
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -59,6 +64,13 @@ def make_plan(data: Data, settings: Settings, devices: Sequence[Any] | int | Non
     fed = dist.multiprocess(mesh)
     n = len(data.X)
     batch = min(settings.batch_size, n)
+    X = data.X
+    one_pass = (
+        mesh is None
+        and batch == n
+        and isinstance(X, np.ndarray | jax.Array)
+        and X.size * X.dtype.itemsize >= ONE_PASS_BYTES
+    )
     return Plan(
         n=n,
         batch=batch,
@@ -70,6 +82,7 @@ def make_plan(data: Data, settings: Settings, devices: Sequence[Any] | int | Non
         fed=fed,
         key_impl=settings.key_impl if fed else None,
         mesh=mesh,
+        one_pass=one_pass,
     )
 
 
@@ -97,7 +110,9 @@ def run(
     X, Y = data.X, data.Y
     rows = np.zeros((plan.n + 1, X.shape[1] + Y.shape[1]), X.dtype)
     rows[: plan.n, : X.shape[1]], rows[: plan.n, X.shape[1] :] = X, Y
-    if plan.fed:
+    if plan.one_pass:  # no gathers, so no row of zeros
+        device_data, key = dist.put_replicated(rows[: plan.n], mesh), settings.key
+    elif plan.fed:
         device_data, key = None, dist.put_replicated(settings.key_data, mesh)
     else:
         device_data, key = dist.put_replicated(rows, mesh), settings.key

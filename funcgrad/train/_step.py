@@ -95,7 +95,9 @@ def masked_loss(
     per_element = binary_cross_entropy_with_logits(logits, y, reduction="none")
     # where (not multiply) so a masked row can never leak inf * 0 = nan; the mean is
     # over the real rows only, so padding changes neither loss nor gradient.
-    total = jnp.sum(jnp.where(mask[:, None], per_element, 0.0))
+    # Flat, like the loss itself (elementwise work on an (N, 1) array is slow on CPU).
+    keep = jnp.broadcast_to(mask[:, None], per_element.shape).reshape(-1)
+    total = jnp.sum(jnp.where(keep, per_element.reshape(-1), 0.0))
     if real is None:
         real = jnp.sum(mask)
     count = jnp.maximum(real, 1) * per_element.shape[1]

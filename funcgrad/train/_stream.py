@@ -9,12 +9,21 @@ in each global batch. A process therefore reads only the ranges of its own devic
 and the shard's number alone (so bitwise reproducible, and resumable from any
 epoch): the shard's range is cut into groups (a Parquet row group, or ``chunk``
 rows of an array) and the groups are visited in a random order; the rows read are
-collected into windows of ``4 * chunk`` rows and each window is permuted in runs
-of about 16 KiB of consecutive rows (so it copies near memory speed) before its
-rows are cut into batches. Runs therefore mix within a window (a few groups from all
-over the shard), and every batch holds rows of every shard. With
-``shuffle=False`` rows go in file order. The last batch of an epoch is padded and
-masked as in memory; so is a shard's share of any batch once its rows run out.
+collected into windows (a segment's rows of a shard, four chunks) and each window
+is permuted in runs of about 16 KiB of consecutive rows before its rows are cut
+into batches. Runs therefore mix within a window (a few groups from all over the
+shard), and every batch holds rows of every shard. With ``shuffle=False`` rows go
+in file order. The last batch of an epoch is padded and masked as in memory; so is
+a shard's share of any batch once its rows run out.
+
+**Reading.** A ``.npy`` file's rows go from the page cache straight to their
+shuffled places (one ``preadv`` per stretch of the file, each run its own buffer:
+one copy, no memory map, no page faults) and each window is checked in one pass;
+other sources read a window as it comes and permute it with one gather. Where a
+process trains one shard whose rows fill whole batches (one device, or one per
+process) a window is a segment: the compiled loop trains on the very buffer that
+was read (the CPU device uses it in place), and the buffer is read into again
+only once the loop is done with it.
 
 **Memory.** A background thread reads, checks, shuffles and places the next
 segments of batches (about 16 MiB each) while the compiled loop trains on the
@@ -37,15 +46,14 @@ from .. import _distributed as dist
 from ._checkpointing import Checkpoints, Resumed
 from ._epochs import Plan, epoch_metrics_jit, run_segment_jit
 from ._loop import _python_number, _raise_if_bad
-from ._sources import Source
+from ._sources import Source, rows_finite
 from ._step import TrainState
 from ._validate import Data, Settings
 
-__all__ = ["CHUNK_BYTES", "Layout", "make_layout", "run", "run_rows", "segments"]
+__all__ = ["SEGMENT_BYTES", "Layout", "make_layout", "run", "run_rows", "segments"]
 
-#: Bytes of rows read at a time (a window holds four such chunks).
-CHUNK_BYTES = 8 << 20
-#: Bytes of a segment: the batches handed to the compiled loop in one call.
+#: Bytes of a segment: the batches handed to the compiled loop in one call (and of
+#: a window, which holds four chunks).
 SEGMENT_BYTES = 16 << 20
 _WINDOW_CHUNKS = 4
 #: Bytes of rows that move together when a window is permuted (measured: 16 KiB
@@ -76,8 +84,11 @@ def make_layout(source: Source, batch: int, shards: int) -> Layout:
     )
     slot = -(-batch // shards)
     row_bytes = 4 * source.columns
-    chunk_rows = max(batch, CHUNK_BYTES // row_bytes)
     segment = max(1, min(num_batches, SEGMENT_BYTES // (row_bytes * slot * shards)))
+    # A window is a segment's rows of a shard, so one shard's windows are read
+    # straight into the segments handed to the device.
+    window_rows = segment * slot
+    chunk_rows = max(1, window_rows // _WINDOW_CHUNKS)
     return Layout(
         shards=shards,
         slot=slot,
@@ -86,7 +97,7 @@ def make_layout(source: Source, batch: int, shards: int) -> Layout:
         num_batches=max(1, num_batches),
         segment=segment,
         chunk_rows=chunk_rows,
-        window_rows=_WINDOW_CHUNKS * chunk_rows,
+        window_rows=window_rows,
     )
 
 
@@ -114,6 +125,113 @@ def run_rows(columns: int) -> int:
     return max(1, RUN_BYTES // (4 * columns))
 
 
+def _window_pieces(
+    groups: list, visit: Any, size: int
+) -> Iterator[list[tuple[int, int]]]:
+    """The file's row ranges of each window, in the window's order: the groups in
+    the order of ``visit``, cut into windows of ``size`` rows (the last fewer)."""
+    pieces, filled = [], 0
+    for g in visit:
+        lo, hi = groups[g]
+        while lo < hi:
+            take = min(hi - lo, size - filled)
+            pieces.append((lo, lo + take))
+            filled, lo = filled + take, lo + take
+            if filled == size:
+                yield pieces
+                pieces, filled = [], 0
+    if pieces:
+        yield pieces
+
+
+def _runs(rows: int, columns: int, rng: np.random.Generator) -> tuple[int, np.ndarray]:
+    """A window's permutation: run ``i`` of the output is run ``order[i]`` of the
+    rows as read (runs of ``run`` rows; the short last run stays last)."""
+    run = max(1, min(run_rows(columns), rows // 64))  # 64 runs at least
+    return run, rng.permutation(rows // run)
+
+
+def _copy_ops(pieces: list[tuple[int, int]], run: int, order: np.ndarray) -> np.ndarray:
+    """``(lo, hi, at)`` copies of file rows to window rows that put run ``order[i]``
+    of the window as read at run ``i``, sorted by file row."""
+    lengths = np.array([hi - lo for lo, hi in pieces], np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)])  # window row of each piece
+    rows = int(starts[-1])
+    full = len(order)
+    src = np.append(order.astype(np.int64) * run, full * run)
+    at = np.append(np.arange(full, dtype=np.int64) * run, full * run)
+    size = np.append(np.full(full, run, np.int64), rows - full * run)
+    keep = size > 0
+    src, at, size = src[keep], at[keep], size[keep]
+    first = np.searchsorted(starts, src, side="right") - 1
+    last = np.searchsorted(starts, src + size - 1, side="right") - 1
+    file_lo = np.array([lo for lo, _ in pieces], np.int64)
+    ops = [np.stack([file_lo[first] + src - starts[first], size, at], axis=1)]
+    ops[0] = ops[0][first == last]
+    for i in np.flatnonzero(first != last).tolist():  # runs across a piece's end
+        s, left, a = int(src[i]), int(size[i]), int(at[i])
+        for k in range(int(first[i]), int(last[i]) + 1):
+            take = min(left, int(starts[k + 1]) - s)
+            ops.append(np.array([[pieces[k][0] + s - int(starts[k]), take, a]]))
+            s, left, a = s + take, left - take, a + take
+    ops = np.concatenate(ops)
+    ops = ops[np.argsort(ops[:, 0], kind="stable")]
+    ops[:, 1] += ops[:, 0]  # (lo, size, at) -> (lo, hi, at)
+    return ops
+
+
+def _fill(
+    source: Source,
+    pieces: list[tuple[int, int]],
+    rng: np.random.Generator | None,
+    out: np.ndarray,
+    raw: np.ndarray | None,
+) -> int:
+    """Read a window's ``pieces`` into ``out`` (permuted with ``rng``); its rows.
+
+    A source that scatters puts every row straight in its place: one copy, and
+    one check of the window. Others read the window as it comes into ``raw``,
+    checking each piece, and one gather permutes it into ``out``.
+    """
+    rows = sum(hi - lo for lo, hi in pieces)
+    columns = out.shape[1]
+    if rng is None:
+        at = 0
+        for lo, hi in pieces:
+            source.read_into(lo, hi, out[at : at + hi - lo])
+            at += hi - lo
+        return rows
+    run, order = _runs(rows, columns, rng)
+    if source.scatters:
+        ops = _copy_ops(pieces, run, order)
+        source.read_scattered(ops, out)
+        if not rows_finite(out[:rows]) or _labels_outside(out[:rows], source):
+            for lo, hi, at in ops.tolist():  # find the culprit, in file order
+                source.check(out[at : at + hi - lo], lo)
+        return rows
+    assert raw is not None
+    at = 0
+    for lo, hi in pieces:
+        source.read_into(lo, hi, raw[at : at + hi - lo])
+        at += hi - lo
+    full = len(order)
+    runs = (full, run, columns)
+    # One gather of whole runs (np.take copies each run with one memcpy).
+    np.take(
+        raw[: full * run].reshape(runs),
+        order,
+        axis=0,
+        out=out[: full * run].reshape(runs),
+    )
+    out[full * run : rows] = raw[full * run : rows]  # the short last run stays last
+    return rows
+
+
+def _labels_outside(rows: np.ndarray, source: Source) -> bool:
+    labels = rows[:, source.features :]
+    return bool(labels.size) and (labels.min() < 0 or labels.max() > 1)
+
+
 def _windows(
     source: Source, groups: list, rng: np.random.Generator | None, layout: Layout
 ) -> Iterator[np.ndarray]:
@@ -125,43 +243,15 @@ def _windows(
     """
     reader, columns = source.reader(), source.columns
     size = layout.window_rows
-    # Read into raw, permuted into mixed (shuffling: raw is free again at once).
     shuffling = rng is not None
-    raw = [np.empty((size, columns), np.float32) for _ in range(2 - shuffling)]
-    mixed = [np.empty((size, columns), np.float32) for _ in range(2 * shuffling)]
+    raw = None
+    if shuffling and not reader.scatters:
+        raw = np.empty((size, columns), np.float32)
+    outs = [np.empty((size, columns), np.float32) for _ in range(2)]
     visit = range(len(groups)) if rng is None else rng.permutation(len(groups))
-    filled, count = 0, 0
-    for g in visit:
-        lo, hi = groups[g]
-        while lo < hi:
-            take = min(hi - lo, size - filled)
-            buffer = raw[count % len(raw)]
-            reader.read_into(lo, lo + take, buffer[filled : filled + take])
-            filled, lo = filled + take, lo + take
-            if filled == size:
-                yield _permuted(buffer, mixed, count, rng, columns)
-                filled, count = 0, count + 1
-    if filled:
-        yield _permuted(raw[count % len(raw)][:filled], mixed, count, rng, columns)
-
-
-def _permuted(
-    rows: np.ndarray,
-    mixed: list[np.ndarray],
-    count: int,
-    rng: np.random.Generator | None,
-    columns: int,
-) -> np.ndarray:
-    if rng is None:
-        return rows
-    out = mixed[count % 2][: len(rows)]
-    run = max(1, min(run_rows(columns), len(rows) // 64))  # 64 runs at least
-    full = len(rows) // run
-    # A slice copy per run: at 16 KiB runs this is twice as fast as np.take.
-    for i, j in enumerate(rng.permutation(full).tolist()):
-        out[i * run : (i + 1) * run] = rows[j * run : (j + 1) * run]
-    out[full * run :] = rows[full * run :]  # the short last run stays last
-    return out
+    for count, pieces in enumerate(_window_pieces(groups, visit, size)):
+        out = outs[count % 2]
+        yield out[: _fill(reader, pieces, rng, out, raw)]
 
 
 class _Cursor:
@@ -200,14 +290,23 @@ def segments(
     key_data: np.ndarray,
     epoch: int,
     shuffle: bool,
+    buffer: Callable[[], np.ndarray] | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """An epoch's segments for the given shards: ``rows (m, slot * len(shards),
     D + k)`` and ``mask (m, slot * len(shards))``, ``m <= layout.segment``.
 
     The rows may be views of buffers that are reused: copy them (to the device)
-    before asking for the segment after next.
+    before asking for the segment after next. Where one shard fills whole batches
+    and a window is a segment, each segment's rows are read straight into a
+    ``(window_rows, D + k)`` float32 array of ``buffer()`` (a new one by default),
+    and are a view of it.
     """
     columns, slot = source.columns, layout.slot
+    if _whole(layout, shards):
+        yield from _whole_segments(
+            source, layout, shards[0], key_data, epoch, shuffle, buffer
+        )
+        return
     cursors = []
     for s in shards:
         rng = _rng(key_data, epoch, s) if shuffle else None
@@ -238,6 +337,47 @@ def segments(
                 rows[whole, at : at + rest] = part[whole * b :]
             mask[:, at : at + b] = (np.arange(m * b) < got).reshape(m, b)
         yield rows, mask
+
+
+def _whole(layout: Layout, shards: list[int]) -> bool:
+    """Whether each segment is one window of one shard's rows, as they come."""
+    return (
+        len(shards) == 1
+        and layout.rows_per_batch[shards[0]] == layout.slot
+        and layout.window_rows == layout.segment * layout.slot
+    )
+
+
+def _whole_segments(
+    source: Source,
+    layout: Layout,
+    shard: int,
+    key_data: np.ndarray,
+    epoch: int,
+    shuffle: bool,
+    buffer: Callable[[], np.ndarray] | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Segments that are whole windows: read (and permuted) into place, no copy."""
+    reader, columns, slot = source.reader(), source.columns, layout.slot
+    size = layout.window_rows
+    rng = _rng(key_data, epoch, shard) if shuffle else None
+    groups = _groups(source, *layout.ranges[shard], layout.chunk_rows)
+    visit = range(len(groups)) if rng is None else rng.permutation(len(groups))
+    windows = _window_pieces(groups, visit, size)
+    raw = None
+    if rng is not None and not reader.scatters:
+        raw = np.empty((size, columns), np.float32)
+    if buffer is None:
+        buffer = lambda: np.empty((size, columns), np.float32)  # noqa: E731
+    for first in range(0, layout.num_batches, layout.segment):
+        m = min(layout.segment, layout.num_batches - first)
+        out = buffer()
+        pieces = next(windows, None)
+        rows = 0 if pieces is None else _fill(reader, pieces, rng, out, raw)
+        out[rows : m * slot] = 0  # the epoch's end: padding
+        mask = np.zeros(m * slot, bool)
+        mask[:rows] = True
+        yield out[: m * slot].reshape(m, slot, columns), mask.reshape(m, slot)
 
 
 class _Prefetch:
@@ -293,15 +433,55 @@ def _local_shards(plan: Plan) -> list[int]:
     return [s for s, d in enumerate(devices) if d.process_index == me]
 
 
+class _Buffers:
+    """Window buffers handed round: taken by the reader, given back once the
+    compiled loop is done with the segment read into one (the device may use the
+    host's memory in place)."""
+
+    def __init__(self, count: int, rows: int, columns: int) -> None:
+        self.free: queue.Queue = queue.Queue()
+        for _ in range(count):
+            self.free.put(_aligned((rows, columns)))
+        self.closed = threading.Event()
+
+    def take(self) -> np.ndarray:
+        while True:
+            try:
+                return self.free.get(timeout=0.1)
+            except queue.Empty:
+                if self.closed.is_set():
+                    raise RuntimeError("the epoch ended") from None
+
+    def give(self, buffer: np.ndarray | None) -> None:
+        if buffer is not None:
+            self.free.put(buffer)
+
+
+def _aligned(shape: tuple[int, int]) -> np.ndarray:
+    """An empty float32 array at a 64-byte boundary (so the CPU device can use it
+    in place rather than copy it)."""
+    size = shape[0] * shape[1] * 4
+    raw = np.empty(size + 64, np.uint8)
+    skip = -raw.ctypes.data % 64
+    return raw[skip : skip + size].view(np.float32).reshape(shape)
+
+
+#: Window buffers of a run: the one being read, the prefetched, those the device
+#: is training on (at most three), and one spare.
+_BUFFERS = _PREFETCH + 4
+
+
 def _placer(plan: Plan) -> Callable:
-    """Host segment -> device arrays, split over the mesh along the batch rows."""
+    """Host segment -> device arrays, split over the mesh along the batch rows.
+    On one device the rows are used in place (their buffer is not reused before
+    the compiled loop is done with them)."""
     mesh = plan.mesh
 
     def place(item):
         rows, mask = item
         count = int(np.count_nonzero(mask))
         if mesh is None:
-            return jax.device_put(rows), jax.device_put(mask), count
+            return jax.device_put(rows, may_alias=True), jax.device_put(mask), count
         m = rows.shape[0]
         shapes = ((m, plan.padded, rows.shape[2]), (m, plan.padded))
         if dist.multiprocess(mesh):
@@ -317,6 +497,11 @@ def _placer(plan: Plan) -> Callable:
         return rows, mask, count
 
     return place
+
+
+def _release(pool: _Buffers, sums: jax.Array, held: np.ndarray | None) -> None:
+    sums.block_until_ready()  # the segment's steps are done: its rows are free
+    pool.give(held)
 
 
 def run(
@@ -339,6 +524,7 @@ def run(
     )
     state, history = dist.put_replicated(resumed.state, mesh), resumed.history
     val = None if data.val is None else dist.put_replicated(data.val, mesh)
+    pool = _Buffers(_BUFFERS, layout.window_rows, source.columns)
     try:
         phase = on_phase
         for epoch in range(resumed.start, settings.epochs):
@@ -346,7 +532,7 @@ def run(
             if phase is not None:
                 phase("compile", epoch)
             state, metrics = _epoch(
-                state, val, epoch, source, layout, plan, settings, phase
+                state, val, epoch, source, layout, plan, settings, phase, pool
             )
             phase = None
             for name, values in history.items():
@@ -369,6 +555,7 @@ def _epoch(
     plan: Plan,
     settings: Settings,
     on_phase: Callable[[str, int], Any] | None,
+    pool: _Buffers,
 ) -> tuple[TrainState, dict[str, np.ndarray]]:
     """One epoch: segments read and placed on a background thread, trained here."""
     mesh = plan.mesh
@@ -379,18 +566,24 @@ def _epoch(
     bad = dist.put_replicated(np.int32(-1), mesh)
     sums = dist.put_replicated(np.zeros(4, dtype), mesh)
 
+    taken: list[np.ndarray] = []
+
+    def buffer() -> np.ndarray:
+        taken.append(pool.take())
+        return taken[-1]
+
     def produce() -> Iterator[Any]:
         items = segments(
-            source, layout, shards, settings.key_data, epoch, settings.shuffle
+            source, layout, shards, settings.key_data, epoch, settings.shuffle, buffer
         )
         for item in items:
-            yield place(item)
+            yield (*place(item), taken.pop() if taken else None)
 
     feed = _Prefetch(produce, _PREFETCH)
     waiting: collections.deque = collections.deque()
     done = 0
     try:
-        for i, (rows, mask, count) in enumerate(feed):
+        for i, (rows, mask, count, held) in enumerate(feed):
             step = np.int32(epoch * layout.num_batches + i * layout.segment)
             state, bad, sums = run_segment_jit(
                 state,
@@ -406,12 +599,18 @@ def _epoch(
                 sums.block_until_ready()  # compiled and run once
                 on_phase("train", epoch)
             # Bounded memory: at most two segments queued on the device.
-            waiting.append(sums)
+            del rows
+            waiting.append((sums, held))
             if len(waiting) > 2:
-                waiting.popleft().block_until_ready()
+                _release(pool, *waiting.popleft())
             done += count
             if settings.progress is not None:
                 settings.progress(epoch, done, mine)
+        while waiting:
+            _release(pool, *waiting.popleft())
+    except BaseException:
+        pool.closed.set()  # the reader stops waiting for buffers
+        raise
     finally:
         feed.close()
     metrics = epoch_metrics_jit(sums, state.params, val, plan=plan)

@@ -372,6 +372,20 @@ CASES: dict[str, list[Case]] = {
     ],
 }
 
+from . import op_cases_elementwise  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_elementwise.CASES.items()})
 from . import op_cases_reductions  # noqa: E402
 
-CASES.update(op_cases_reductions.CASES)
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_reductions.CASES.items()})
+from . import op_cases_shapes  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_shapes.CASES.items()})
+for _name, _cases in op_cases_shapes.CASES_MORE.items():
+    CASES[_name] = CASES[_name] + _cases
+from . import op_cases_draws  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_draws.CASES.items()})
+from . import op_cases_pool  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_pool.CASES.items()})

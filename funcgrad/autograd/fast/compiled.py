@@ -115,9 +115,9 @@ def _signature(order: list, roots: list, fwd_sig, pending: list, pos: dict):
     each leaf's dtype and ``.grad`` aval; the pending forward program) and the
     values the compiled sweep takes. A saved pending value is passed as ``None``
     and named in the signature by its :class:`_Pending` index."""
-    index = {id(node): i for i, node in enumerate(order)}
+    index = {node: i for i, node in enumerate(order)}  # nodes hash by identity
     marks = _pending_marks(len(pending)) if pending else ()
-    Lazy, ArrayImpl = _lazy.Lazy, _lazy._ArrayImpl
+    Lazy = _lazy.Lazy
     sig, saved, leaves, grads_in = [], [], [], []
     for node in order:
         if type(node) is AccumulateGrad:
@@ -129,24 +129,20 @@ def _signature(order: list, roots: list, fwd_sig, pending: list, pos: dict):
             grads_in.append(gv)
             continue
         nexts = node.next_functions
-        edges = tuple([-1 if c is None else index[id(c)] for c, _ in nexts])
+        edges = tuple([-1 if c is None else index[c] for c, _ in nexts])
         mask = tuple([c is not None for c, _ in nexts])
         values = node.saved
         if len(values) > len(nexts):
             mask += (False,) * (len(values) - len(nexts))
         avals, given = [], []
         for v in values:
-            t = type(v)
-            if t is Lazy:
+            if type(v) is Lazy:
                 if v.value is None:
-                    avals.append(marks[pos[id(v)]])
+                    avals.append(marks[pos[v]])
                     given.append(None)
                     continue
                 v = v.value
-                t = type(v)
-            avals.append(
-                (v.shape, v.dtype, v.weak_type) if t is ArrayImpl else _aval(v)
-            )
+            avals.append(_aval(v))
             given.append(v)
         sig.append((node.op, node.options, mask, tuple(avals), edges))
         saved.append(tuple(given))
@@ -161,7 +157,7 @@ def _signature(order: list, roots: list, fwd_sig, pending: list, pos: dict):
         )
     else:
         wanted = ()
-    root_pos = tuple([index[id(node)] for node, _ in roots])
+    root_pos = tuple([index[node] for node, _ in roots])
     cts = tuple([_aval(ct) for _, ct in roots])
     # One hash of the signature; the stored key then matches by identity.
     key = _Signature((tuple(sig), root_pos, cts, fwd_sig, wanted))

@@ -125,7 +125,10 @@ def run(op, values: tuple, options: dict, defer: bool = True):
                 continue
             v = v.value
             t = type(v)
-        if t is _ArrayImpl or (isinstance(v, jax.Array) and not isinstance(v, _Tracer)):
+        if t is _ArrayImpl:
+            a = v.aval  # its fields are plain attributes: cheaper than the array's
+            avals.append((a.shape, a.dtype, a.weak_type))
+        elif isinstance(v, jax.Array) and not isinstance(v, _Tracer):
             avals.append((v.shape, v.dtype, v.weak_type))
         elif t in _SCALARS:
             avals.append(t)
@@ -178,24 +181,24 @@ def program(roots) -> tuple:
 
 
 def program_indexed(roots) -> tuple:
-    """:func:`program`, and a dict from ``id`` of each pending value to its index
-    in ``pending``."""
-    found: dict = {}  # id -> pending value reachable from the roots
+    """:func:`program`, and a dict from each pending value to its index in
+    ``pending`` (values hash by identity)."""
+    found: dict = {}  # the pending values reachable from the roots
     stack = [v for v in roots if v.value is None]
     while stack:
         v = stack.pop()
-        if id(v) in found:
+        if v in found:
             continue
-        found[id(v)] = v
+        found[v] = None
         for u in v.inputs or ():
-            if type(u) is Lazy and u.value is None and id(u) not in found:
+            if type(u) is Lazy and u.value is None and u not in found:
                 stack.append(u)
     if not found:
         return ((), ()), [], [], found
     # Values are numbered as they are created, after their inputs: that order is
     # a topological one.
-    pending = sorted(found.values(), key=_by_serial)
-    index = {id(v): i for i, v in enumerate(pending)}
+    pending = sorted(found, key=_by_serial)
+    index = {v: i for i, v in enumerate(pending)}
     leaves: list = []
     leaf_index: dict = {}
     sig: list = []
@@ -207,7 +210,7 @@ def program_indexed(roots) -> tuple:
             t = type(v)
             if t is Lazy:
                 if v.value is None:
-                    refs.append(index[id(v)])
+                    refs.append(index[v])
                     continue
                 v = v.value
                 t = type(v)
@@ -218,10 +221,7 @@ def program_indexed(roots) -> tuple:
             if j is None:
                 j = leaf_index[id(v)] = len(leaves)
                 leaves.append(v)
-                if t is _ArrayImpl:
-                    leaf_sig.append((v.shape, v.dtype, v.weak_type))
-                else:
-                    leaf_sig.append(aval(v))
+                leaf_sig.append(aval(v))
             refs.append(~j)
         sig.append((node.key, tuple(refs)))
     return (tuple(sig), tuple(leaf_sig)), leaves, pending, index

@@ -2,10 +2,12 @@
 
 ``_registry`` holds :class:`OpDef` and :func:`register`; each family module
 registers its entries when imported: ``arithmetic``, ``elementwise``,
-``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``.
+``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``,
+``draws``.
 """
 
 from . import arithmetic as arithmetic
+from . import draws as draws
 from . import elementwise as elementwise
 from . import linalg as linalg
 from . import norms as norms
@@ -20,6 +22,7 @@ from ._registry import OpDef as OpDef
 from ._registry import aligned as aligned
 from ._registry import broadcast_shapes as broadcast_shapes
 from ._registry import contiguous_strides as contiguous_strides
+from ._registry import derivative as derivative
 from ._registry import floating as floating
 from ._registry import is_contiguous as is_contiguous
 from ._registry import op as op
@@ -37,6 +40,8 @@ __all__ = [
     "arithmetic",
     "broadcast_shapes",
     "contiguous_strides",
+    "derivative",
+    "draws",
     "elementwise",
     "floating",
     "is_contiguous",
