@@ -35,11 +35,18 @@ from .tensor import backward as backward
 from .tensor import check_mm as check_mm
 from .tensor import dispatch as dispatch
 from .tensor import grad as grad
+from .tensor import linalg_norm as linalg_norm
 from .tensor import matmul as matmul
+from .tensor import matrix_norm as matrix_norm
+from .tensor import norm as norm
 from .tensor import register_pytree as register_pytree
 from .tensor import shape_arg as shape_arg
+from .tensor import tensordot as tensordot
 from .tensor import torch_functions as torch_functions
+from .tensor import unique as unique
+from .tensor import vector_norm as vector_norm
 from .tensor import wrap_dim as wrap_dim
+from .tensor import write_out as write_out
 
 __all__ = [
     "FLOAT_ONLY_FACTORY",
@@ -64,8 +71,12 @@ __all__ = [
     "inference_mode",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "linalg_norm",
     "matmul",
+    "matrix_norm",
+    "tensordot",
     "no_grad",
+    "norm",
     "op",
     "register",
     "register_pytree",
@@ -73,5 +84,8 @@ __all__ = [
     "set_grad_enabled",
     "shape_arg",
     "torch_functions",
+    "write_out",
+    "unique",
+    "vector_norm",
     "wrap_dim",
 ]

@@ -158,6 +158,8 @@ def integer(value: Any, what: str = "dim") -> int:
     ...
     TypeError: argument 'dim' must be int, not float
     """
+    if type(value) is int:
+        return value
     if getattr(value, "ndim", 0) == 0 and not isinstance(value, bool | np.bool_):
         if getattr(getattr(value, "dtype", None), "name", None) == "bool":
             raise RuntimeError(NOT_INTEGRAL)
@@ -169,7 +171,26 @@ def integer(value: Any, what: str = "dim") -> int:
 
 
 def _first_dtype(args: tuple):
-    return next((a.dtype for a in args if hasattr(a, "grad_fn")), None)
+    for a in args:
+        if type(a) not in _SCALAR_TYPES and hasattr(a, "grad_fn"):
+            return a.dtype
+    return None
+
+
+_SCALAR_TYPES = frozenset((bool, int, float, complex))
+
+
+def dtype_rule(check: Callable[..., None]) -> Callable[..., None]:
+    """Mark ``check`` as a rule on dtypes alone that every call passes whose
+    tensors share one floating dtype and whose scalars are not ``bool``: the
+    dispatcher then skips it for such calls (the common float32 case). A check
+    that also looks at shapes or values must not carry the mark.
+
+    >>> dtype_rule(lambda *args: None).dtype_rule
+    True
+    """
+    check.dtype_rule = True
+    return check
 
 
 def kernel(
@@ -190,6 +211,7 @@ def kernel(
     NotImplementedError: "mse_cpu" not implemented for 'Long'
     """
 
+    @dtype_rule
     def check(*args, **options) -> None:
         d = _first_dtype(args)
         if d is None:
@@ -217,6 +239,7 @@ _BOOL_HINT = (
 )
 
 
+@dtype_rule
 def subtraction(*args, **options) -> None:
     """``sub``'s rule: bool tensors do not subtract (torch's two messages)."""
     bools = [
@@ -236,6 +259,7 @@ def subtraction(*args, **options) -> None:
         )
 
 
+@dtype_rule
 def negation(*args, **options) -> None:
     """``neg``'s rule: a bool tensor does not negate."""
     if _first_dtype(args) is not None and _first_dtype(args).name == "bool":
@@ -248,6 +272,7 @@ def negation(*args, **options) -> None:
 def no_bool(name: str) -> Callable[..., None]:
     """An op whose kernel refuses bool inputs with a RuntimeError (``relu``)."""
 
+    @dtype_rule
     def check(*args, **options) -> None:
         d = _first_dtype(args)
         if d is not None and d.name == "bool":
@@ -256,11 +281,75 @@ def no_bool(name: str) -> Callable[..., None]:
     return check
 
 
+@dtype_rule
 def mean(*args, **options) -> None:
     """``mean`` cannot infer a result dtype for integer and bool input."""
     d = _first_dtype(args)
+    if options.get("dtype") is not None:
+        return  # computed in the dtype asked for
     if d is not None and not (d.is_floating_point or d.is_complex):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a "
             f"floating point or complex dtype. Got: {SCALAR_NAMES.get(d.name, d.name)}"
         )
+
+
+def wrap_dim(dim: Any, ndim: int) -> int:
+    """``dim`` in ``[0, ndim)``, with PyTorch's error (a 0-d tensor takes -1 and 0).
+
+    >>> wrap_dim(-1, 3)
+    2
+    >>> wrap_dim(3, 2)
+    Traceback (most recent call last):
+    ...
+    IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 3)
+    """
+    dim = integer(dim)
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but "
+            f"got {dim})"
+        )
+    return dim % n if ndim else 0
+
+
+def wrap_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """A dimension or a list of them as a tuple of wrapped dims (``None``: all),
+    each at most once, as PyTorch's reductions take them.
+
+    >>> wrap_dims((0, -1), 3), wrap_dims(None, 2)
+    ((0, 2), (0, 1))
+    >>> wrap_dims([0, -2], 2)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: dim 0 appears multiple times in the list of dims
+    """
+    if dim is None:
+        return tuple(range(ndim))
+    if not isinstance(dim, list | tuple):
+        return (wrap_dim(dim, ndim),)
+    out: list[int] = []
+    for d in dim:
+        w = wrap_dim(d, ndim)
+        if w in out:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        out.append(w)
+    return tuple(out)
+
+
+def expand(target: tuple, shape: tuple) -> None:
+    """PyTorch's error when ``shape`` does not broadcast to ``target`` (``copy_``,
+    ``expand``, the bias of ``addmm``-like ops).
+    >>> expand((2, 3), (2,))
+    RuntimeError: The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 1.  Target sizes: [2, 3].  Tensor sizes: [2]
+    """  # noqa: E501
+    lead = len(target) - len(shape)
+    for i, d in enumerate(shape):
+        have = target[lead + i] if lead + i >= 0 else 1
+        if d != have and d != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({have}) must match the existing "
+                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(shape)}"
+            )

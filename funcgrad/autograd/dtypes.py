@@ -439,6 +439,17 @@ RULES: dict[str, tuple[str, int | None]] = {
     **dict.fromkeys(
         "div reciprocal exp log sqrt sigmoid tanh".split(), (TO_FLOAT, None)
     ),
+    # the elementwise family (ops/elementwise.py)
+    **dict.fromkeys(
+        "hypot fmod.Scalar fmod.Tensor remainder.Scalar remainder.Tensor clamp "
+        "clamp.Tensor clamp_min clamp_min.Tensor clamp_max clamp_max.Tensor".split(),
+        (PROMOTE, None),
+    ),
+    **dict.fromkeys(
+        "sin cos tan asin acos atan sinh cosh asinh acosh atanh exp2 expm1 log2 "
+        "log10 log1p rsqrt erf erfc logit atan2".split(),
+        (TO_FLOAT, None),
+    ),
 }
 SCALAR_OPTIONS = ("exponent", "base")
 

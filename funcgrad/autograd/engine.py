@@ -24,17 +24,17 @@ def topological_order(roots: Iterable) -> list:
     >>> topological_order([])
     []
     """
-    order, seen = [], set()
+    order, seen = [], set()  # nodes hash by identity
     for root in roots:
-        if root is None or id(root) in seen:
+        if root is None or root in seen:
             continue
-        seen.add(id(root))
+        seen.add(root)
         stack = [(root, iter(root.next_functions))]
         while stack:
             node, children = stack[-1]
             for child, _ in children:
-                if child is not None and id(child) not in seen:
-                    seen.add(id(child))
+                if child is not None and child not in seen:
+                    seen.add(child)
                     stack.append((child, iter(child.next_functions)))
                     break
             else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -40,6 +41,9 @@ from .ops import (
     is_contiguous,
     view_strides,
 )
+from .ops import reductions as _reductions
+from .ops import sorting as _sorting
+from .ops.shapes import index_like
 from .storage import Storage, UntypedStorage, VersionCounter, index_map
 
 LEAF_INPLACE = (
@@ -171,9 +175,12 @@ def _is_dense(shape, strides) -> bool:
 
 def _edge(t) -> tuple:
     if not isinstance(t, Tensor) or not t._requires_grad:
-        return (None, 0)
+        return _NO_EDGE
     fn = t.grad_fn
     return (fn if fn is not None else t._accumulator(), 0)
+
+
+_NO_EDGE = (None, 0)
 
 
 def dispatch(op: OpDef | str, *args, **options) -> Tensor:
@@ -190,9 +197,11 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
     """
     if type(op) is str:
         op = OPS[op]
-    if op.check is not None:
-        op.check(*args, **options)
-    values, first, mixed, wide, big = [], None, False, False, False
+    n = op.inputs
+    last = len(args) if n is None else n  # the graph inputs: args[:last]
+    values, tensors, first = [], [], None
+    mixed = wide = big = flag = needs = False
+    i = 0
     for a in args:
         if isinstance(a, Tensor):
             d = a._dtype
@@ -203,12 +212,29 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             if d.x64:
                 wide = True
             values.append(a._val)
+            if i < last:
+                tensors.append(a)
+                if a._requires_grad:
+                    needs = True
         else:
-            if type(a) is _ArrayImpl and a.dtype.itemsize == 8:
+            ta = type(a)
+            if ta is _ArrayImpl and a.dtype.itemsize == 8:
                 wide = True  # a raw 64-bit array (an index, a target)
-            elif type(a) is int and not -(2**31) <= a < 2**31:
+            elif ta is int and not -(2**31) <= a < 2**31:
                 big = True  # a Python int past int32
+            elif ta is bool:
+                flag = True
             values.append(a)
+        i += 1
+    check = op.check
+    if check is not None and not (
+        # a rule on dtypes alone passes for one floating dtype (checks.dtype_rule)
+        first is not None
+        and first.is_floating_point
+        and not (mixed or flag)
+        and getattr(check, "dtype_rule", False)
+    ):
+        check(*args, **options)
     if big and not wide:
         values, wide = _big_ints(values, first)
     values = tuple(values)
@@ -231,17 +257,10 @@ def dispatch(op: OpDef | str, *args, **options) -> Tensor:
             out = fast.forward(op, values, options, defer=False)
     else:
         out = fast.forward(op, values, options)
-    n = op.inputs
     inputs = args if n is None else args[:n]
-    tensors = [a for a in inputs if isinstance(a, Tensor)]
     enabled = getattr(_grad_state, "enabled", True)
-    record = False
-    if enabled:
-        for t in tensors:
-            if t._requires_grad:
-                record = True
-                break
-    elif type(out) is not _Lazy and any(_is_tracer(v) for v in values):
+    record = needs and enabled
+    if not enabled and type(out) is not _Lazy and any(_is_tracer(v) for v in values):
         # A no_grad scope under jax.grad: stop the gradient, not just the recording.
         out = jax.lax.stop_gradient(out)
     jdtype = out.dtype
@@ -369,6 +388,11 @@ def _indices(arg, value, **kwargs) -> Tensor:
         return Tensor._wrap(arg(value, **kwargs).astype(_dt.int64.storage()), _dt.int64)
 
 
+def _scalar_index() -> Tensor:
+    """The index a 0-d tensor's ``max(0)``/``argmax(0)`` give: ``tensor(0)``."""
+    return _indices(lambda v: jnp.zeros((), jnp.int32), 0)
+
+
 def _big_ints(values: list, first) -> tuple[list, bool]:
     """Python ints past int32 beside 32-bit tensors: a floating tensor takes them
     as floats (as torch's float32 kernels do); otherwise the op runs 64 bits wide."""
@@ -402,7 +426,11 @@ def _tensor_hook(hook):
 
 def differentiable_apply(node: Node, ct: Tensor) -> tuple:
     """``node.apply`` recorded as facade ops, so the gradients are differentiable
-    (``create_graph=True``): one op per input that needs grad."""
+    (``create_graph=True``): one op per input that needs grad. A node that is
+    not a registry op (a custom Function's) pulls back with its own
+    ``differentiable``."""
+    if type(node) is not Node:
+        return node.differentiable(ct)
     if node.saved is None:
         node.apply(ct._value)  # raises the freed-graph error
     mask = node.diff_mask()
@@ -456,7 +484,18 @@ class Tensor:
         "__weakref__",
     )
 
-    def __init__(self, value: Any, *, dtype: Any = None, requires_grad: bool = False):
+    def __init__(
+        self,
+        value: Any = (),
+        *sizes: int,
+        dtype: Any = None,
+        requires_grad: bool = False,
+    ):
+        if sizes:  # the legacy ``torch.Tensor(2, 3)``: sizes, default float
+            value = np.zeros([_checks.integer(v, "size") for v in (value, *sizes)])
+            dtype = _dt.get_default_dtype() if dtype is None else dtype
+        elif dtype is None and type(value) in (list, tuple):
+            dtype = _dt.get_default_dtype()  # legacy ``torch.Tensor(data)``
         d = _dt.to_dtype(dtype) if dtype is not None else None
         value = _raw(value)
         if not _is_tracer(value):
@@ -508,7 +547,10 @@ class Tensor:
             if s.viewed:
                 value = fast.materialise(value)
                 s.value = fast.materialise(s.value)
-            with _dt.scope(self._dtype.x64 and not _is_tracer(value)):
+            if self._dtype.x64 and not _is_tracer(value):
+                with _dt.scope():
+                    s.write(self._chain, value)
+            else:
                 s.write(self._chain, value)
 
     @property
@@ -936,7 +978,9 @@ class Tensor:
                 f"output with shape {list(self.shape)} doesn't match the broadcast "
                 f"shape {list(out.shape)}"
             )
-        if _category(out._dtype) > _category(self._dtype):
+        if out._dtype is not self._dtype and _category(out._dtype) > _category(
+            self._dtype
+        ):
             raise RuntimeError(
                 f"result type {_SCALAR_NAMES[out._dtype.name]} can't be cast to the "
                 f"desired output type {_SCALAR_NAMES[self._dtype.name]}"
@@ -1008,15 +1052,22 @@ class Tensor:
     def zero_(self) -> Tensor:
         if self._records():
             return self._inplace("zero")
-        return self.fill_(0)
+        return self._fill(0)
 
     def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             value = value.item()
         if self._records():
             return self._inplace("fill", value=value)
+        return self._fill(value)
+
+    def _fill(self, value) -> Tensor:
+        """``fill_`` not recorded: every element set to ``value``."""
         shape, dtype = self._val.shape, self._val.dtype
-        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+        if self._dtype.x64 and not _is_tracer(self._val):
+            with _dt.scope():
+                self._write(fast.full(shape, _raw(value), dtype))
+        else:
             self._write(fast.full(shape, _raw(value), dtype))
         return self
 
@@ -1094,16 +1145,31 @@ class Tensor:
         opts = {"alpha": alpha} if alpha != 1 else {}
         return self._inplace("index_add", source, jnp.asarray(idx), dim=d, **opts)
 
-    def scatter_(self, dim: int, index, src) -> Tensor:
+    def scatter_(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        return self._scatter(dim, index, src, value, self._inplace)
+
+    def scatter(self, dim: int, index, src=None, *, value=None) -> Tensor:
+        """``src`` (a tensor: ``ScatterBackward0``, or a number:
+        ``ScatterBackward1``) written at ``index`` along ``dim``, out of place.
+
+        >>> Tensor(jnp.zeros((2, 2))).scatter(1, Tensor(jnp.array([[1], [0]])), 5.0)
+        tensor([[0., 5.],
+                [5., 0.]])
+        """
+        return self._scatter(
+            dim, index, src, value, lambda op, *a, **k: dispatch(op, self, *a, **k)
+        )
+
+    def _scatter(self, dim, index, src, value, run) -> Tensor:
         d = _wrap_dim(dim, self.ndim)
-        idx = np.asarray(_raw(index))
-        if idx.size and (idx.min() < 0 or idx.max() >= self.shape[d]):
-            bad = int(idx.max() if idx.max() >= self.shape[d] else idx.min())
-            raise RuntimeError(
-                f"index {bad} is out of bounds for dimension {d} with size "
-                f"{self.shape[d]}"
-            )
-        return self._inplace("scatter", src, jnp.asarray(idx), dim=d)
+        if src is None:
+            src = value
+        if isinstance(src, Tensor):
+            index_like("scatter", self, d, index, src)
+            return run("scatter", src, index._value, dim=d)
+        index_like("scatter", self, d, index)
+        value = src.item() if isinstance(src, Tensor) else src
+        return run("scatter.value", index._value, dim=d, value=value)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -1112,6 +1178,9 @@ class Tensor:
 
     def __rpow__(self, base):
         return dispatch("pow.Scalar", self, base=base)
+
+    def __mod__(self, other):
+        return self.remainder(other)
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -1130,9 +1199,6 @@ class Tensor:
 
     def div(self, other):
         return dispatch("div", self, other)
-
-    def pow(self, exponent):
-        return self.__pow__(exponent)
 
     def matmul(self, other):
         return matmul(self, other)
@@ -1220,49 +1286,59 @@ class Tensor:
     def __abs__(self):
         return dispatch("abs", self)
 
-    def clamp(self, min=None, max=None):
-        if min is None and max is None:
-            raise RuntimeError(
-                "torch.clamp: At least one of 'min' or 'max' must not be None"
-            )
-        return dispatch("clamp", self, min=min, max=max)
-
-    clip = clamp
-
     # --- reductions -------------------------------------------------------------------
-    def _reduce(self, name: str, dim, keepdim: bool):
+    def _reduce(self, name: str, dim, keepdim: bool, dtype=None):
+        options = {} if dtype is None else {"dtype": dtype}
         if dim is None:
-            return dispatch(name, self)
-        return dispatch(
-            f"{name}.dim", self, dim=_wrap_dims(dim, self.ndim), keepdim=keepdim
-        )
+            return _in_dtype(dispatch(name, self, **options), options)
+        axes = _reductions.dims(dim, self.ndim)
+        out = dispatch(f"{name}.dim", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
 
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
-        src = self if dtype is None else self.to(dtype)
-        if not src._dtype.is_floating_point and not src._dtype.is_complex:
-            src = src.to(_dt.int64)  # integer and bool sums are int64, as in torch
-        return src._reduce("sum", dim, keepdim)
+        """Sum of all elements, or over ``dim`` (an int or a tuple); integer and
+        bool tensors sum to ``int64``.
+
+        >>> Tensor(jnp.array([[1, 2], [3, 4]])).sum((0, 1), dtype=_dt.float64)
+        tensor(10., dtype=torch.float64)
+        """
+        dtype = _reductions.int64_if_integral(self, dtype)
+        return self._reduce("sum", dim, keepdim, dtype)
 
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
-        src = self if dtype is None else self.to(dtype)
-        if not (src._dtype.is_floating_point or src._dtype.is_complex):
-            raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a "
-                "floating point or complex dtype. Got: "
-                f"{_SCALAR_NAMES[src._dtype.name]}"
-            )
-        return src._reduce("mean", dim, keepdim)
+        dtype = None if dtype is None else _reductions.as_option(dtype)
+        return self._reduce("mean", dim, keepdim, dtype)
+
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """Product of all elements, or along one ``dim``.
+
+        >>> Tensor(jnp.array([[1.0, 2.0], [3.0, 4.0]])).prod(1)
+        tensor([ 2., 12.])
+        """
+        dtype = _reductions.int64_if_integral(self, dtype)
+        options = {} if dtype is None else {"dtype": dtype}
+        if dim is None:
+            return _in_dtype(dispatch("prod", self, **options), options)
+        axes = (_checks.wrap_dim(dim, self.ndim),) if self.ndim else ()
+        out = dispatch("prod.dim_int", self, dim=axes, keepdim=keepdim, **options)
+        return _in_dtype(out, options)
+
+    def _along(self, name: str, op: str, dim, keepdim: bool):
+        """``(values, indices)`` of ``op`` along one ``dim`` (``max.dim``...)."""
+        d = _checks.wrap_dim(dim, self.ndim)
+        if self.ndim:
+            _reductions.nonempty(self, name, (d,), whole=False)
+        else:
+            return return_types(name)(dispatch("alias", self), _scalar_index())
+        values = dispatch(op, self, dim=d, keepdim=bool(keepdim))
+        found = _indices(OPS[op].indices, self._value, dim=d, keepdim=bool(keepdim))
+        return return_types(name)(values, found)
 
     def _extreme(self, name: str, dim, keepdim: bool):
         if dim is None:
-            if not self.numel():
-                raise RuntimeError(f"{name}(): {_EMPTY_REDUCTION}")
+            _reductions.nonempty(self, name, (), whole=True)
             return dispatch(name, self)
-        d = _wrap_dim(dim, self.ndim)
-        values = dispatch(f"{name}.dim", self, dim=d, keepdim=keepdim)
-        arg = jnp.argmax if name == "max" else jnp.argmin
-        indices = _indices(arg, self._value, axis=d, keepdims=keepdim)
-        return (return_max if name == "max" else return_min)(values, indices)
+        return self._along(name, f"{name}.dim", dim, keepdim)
 
     def max(self, dim=None, keepdim: bool = False):
         """The largest element; with ``dim``, ``(values, indices)`` along it.
@@ -1281,19 +1357,137 @@ class Tensor:
             return dispatch("minimum", self, dim)
         return self._extreme("min", dim, keepdim)
 
-    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+    def median(self, dim=None, keepdim: bool = False):
+        """The lower median of all elements; with ``dim``, ``(values, indices)``.
+
+        >>> Tensor(jnp.array([4.0, 1.0, 3.0, 2.0])).median()
+        tensor(2.)
+        """
+        if dim is None:
+            return dispatch("median", self)
+        return self._along("median", "median.dim", dim, keepdim)
+
+    def _arg(self, name: str, dim, keepdim: bool) -> Tensor:
+        find = _reductions.first_max if name == "argmax" else _reductions.first_min
+        if self._dtype is _dt.bool:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is None:
             if not self.numel():
-                raise IndexError(f"argmax(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return _indices(jnp.argmax, self._value)
-        return self._extreme("max", dim, keepdim).indices
+                raise IndexError(f"{name}(): {_EMPTY_REDUCTION.split('. ')[0]}.")
+            found = _indices(find, self._value.reshape(-1), dim=0)
+            return found.reshape((1,) * self.ndim) if keepdim else found
+        d = _checks.wrap_dim(dim, self.ndim)
+        if not self.ndim:
+            return _scalar_index()
+        _reductions.nonempty(self, name, (d,), whole=False)
+        return _indices(find, self._value, dim=d, keepdim=bool(keepdim))
+
+    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Position of the (first) largest element, flattened or along ``dim``.
+
+        >>> Tensor(jnp.array([[1.0, 5.0], [5.0, 2.0]])).argmax(), Tensor(
+        ...     jnp.array([[1.0, 5.0], [5.0, 2.0]])).argmax(0)
+        (tensor(1), tensor([1, 0]))
+        """
+        return self._arg("argmax", dim, keepdim)
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
-        if dim is None:
-            if not self.numel():
-                raise IndexError(f"argmin(): {_EMPTY_REDUCTION.split('. ')[0]}.")
-            return _indices(jnp.argmin, self._value)
-        return self._extreme("min", dim, keepdim).indices
+        return self._arg("argmin", dim, keepdim)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable=False):
+        """Positions that sort the tensor along ``dim`` (a stable sort).
+
+        >>> Tensor(jnp.array([3.0, 1.0, 2.0])).argsort(descending=True)
+        tensor([0, 2, 1])
+        """
+        d = _checks.wrap_dim(dim, self.ndim)
+        return _indices(_sorting.order, self._value, dim=d, descending=bool(descending))
+
+    def sort(self, *args, **kwargs):
+        """``(values, indices)`` sorted along ``dim`` (a stable sort; the
+        ``stable=`` keyword selects PyTorch's other overload, ``SortBackward1``).
+
+        >>> Tensor(jnp.array([3.0, 1.0, 2.0])).sort(descending=True)
+        torch.return_types.sort(
+        values=tensor([3., 2., 1.]),
+        indices=tensor([0, 2, 1]))
+        """
+        stable = "stable" in kwargs
+        if stable and args:
+            got = [type(a).__name__ for a in args]
+            got += [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+            raise TypeError(
+                "sort() received an invalid combination of arguments - got "
+                f"({', '.join(got)}), but expected one of:\n"
+                " * (int dim = -1, bool descending = False)\n"
+                " * (*, bool stable, int dim = -1, bool descending = False)"
+            )
+        op = OPS["sort.stable" if stable else "sort"]
+        return _call(op, self, args, kwargs, name="sort")
+
+    def msort(self) -> Tensor:
+        """The tensor sorted along its first dimension (``sort(dim=0)``'s values).
+
+        >>> Tensor(jnp.array([[2.0, 1.0], [0.0, 3.0]])).msort()
+        tensor([[0., 1.],
+                [2., 3.]])
+        """
+        return self.sort(dim=0).values
+
+    def all(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Whether every element (along ``dim``) is nonzero; ``uint8`` input gives
+        ``uint8``, as in PyTorch.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [2.0, 3.0]])).all(1)
+        tensor([False,  True])
+        """
+        return self._logical(jnp.all, dim, keepdim)
+
+    def any(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Whether some element (along ``dim``) is nonzero.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [0.0, 0.0]])).any(1)
+        tensor([ True, False])
+        """
+        return self._logical(jnp.any, dim, keepdim)
+
+    def _logical(self, fn, dim, keepdim: bool) -> Tensor:
+        axes = None if dim is None else _reductions.dims(dim, self.ndim)
+        with _dt.scope(self._dtype.x64 and not _is_tracer(self._val)):
+            found = fn(self._value != 0, axes, keepdims=bool(keepdim))
+        if self._dtype is _dt.uint8:
+            return Tensor._wrap(found.astype(jnp.uint8), _dt.uint8)
+        return Tensor._wrap(found, _dt.bool)
+
+    def count_nonzero(self, dim=None) -> Tensor:
+        """How many elements (along ``dim``) are nonzero, as ``int64``.
+
+        >>> Tensor(jnp.array([[1.0, 0.0], [2.0, 3.0]])).count_nonzero(0)
+        tensor([2, 1])
+        """
+        axes = None if dim is None else _reductions.dims(dim, self.ndim)
+        return _indices(lambda v: jnp.sum(v != 0, axes), self._value)
+
+    def unique(
+        self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+        return_counts: bool = False, dim=None,
+    ):  # fmt: skip
+        """The distinct elements (or slices along ``dim``), sorted; with the
+        position of each element among them and how often each occurs.
+
+        >>> Tensor(jnp.array([3.0, 1.0, 3.0])).unique(return_counts=True)
+        (tensor([1., 3.]), tensor([1, 2]))
+        """
+        return unique(self, sorted, return_inverse, return_counts, dim)
+
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
+        """``torch.norm``: the vector 2-norm by default, ``p`` a number for other
+        vector norms, ``'fro'``/``'nuc'`` for matrix norms.
+
+        >>> Tensor(jnp.array([3.0, 4.0])).norm(), Tensor(jnp.array([3.0, -4.0])).norm(1)
+        (tensor(5.), tensor(7.))
+        """
+        return norm(self, p, dim, keepdim, dtype=dtype)
 
     # --- shapes -----------------------------------------------------------------------
     # View ops keep PyTorch's strides, so ``reshape`` and ``matmul`` can decide, as
@@ -1302,7 +1496,8 @@ class Tensor:
     def _as_view(self, op: str, strides: tuple[int, ...], **options) -> Tensor:
         out = dispatch(op, self, **options)
         strides = tuple(strides)
-        out._strides = None if strides == contiguous_strides(out.shape) else strides
+        plain = strides == contiguous_strides(out._val.shape)
+        out._strides = None if plain else strides
         step = (OPS[op], tuple(sorted(options.items())) if options else ())
         return self._share(out, step)
 
@@ -1398,7 +1593,8 @@ class Tensor:
         shape = _shape_arg(shape)
         if len(shape) < self.ndim:
             raise RuntimeError(
-                f"expand({self._dtype.name.capitalize()}Type{{{list(self.shape)}}}, "
+                f"expand(torch.{_SCALAR_NAMES[self._dtype.name]}Tensor"
+                f"{{{list(self.shape)}}}, "
                 f"size={list(shape)}): the number of sizes provided ({len(shape)}) "
                 "must be greater or equal to the number of dimensions in the tensor "
                 f"({self.ndim})"
@@ -1444,9 +1640,10 @@ class Tensor:
         return self._as_view(op, tuple(strides[i] for i in keep), dim=dims)
 
     def unsqueeze(self, dim: int):
-        d = _wrap_dim(dim, self.ndim + 1)
+        shape = self._val.shape
+        d = _wrap_dim(dim, len(shape) + 1)
         strides = list(self._layout())
-        inserted = 1 if d >= self.ndim else self.shape[d] * strides[d]
+        inserted = 1 if d >= len(shape) else shape[d] * strides[d]
         strides.insert(d, inserted)
         return self._as_view("unsqueeze", tuple(strides), dim=d)
 
@@ -1489,6 +1686,12 @@ class Tensor:
         size = self.shape[d]
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
+            if step == 0 and size:
+                raise RuntimeError(
+                    "split_size can only be 0 if dimension size is 0, but got "
+                    f"dimension size of {size}"
+                )
+            step = step or 1
             bounds = [(i, min(i + step, size)) for i in range(0, max(size, 1), step)]
             op = "split"
         else:
@@ -1508,6 +1711,10 @@ class Tensor:
         )
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        if chunks <= 0:
+            raise RuntimeError(
+                f"chunk expects `chunks` to be greater than 0, got: {chunks}"
+            )
         size = self.shape[_wrap_dim(dim, self.ndim)]
         return self.split(max(-(-size // chunks), 1), dim)
 
@@ -1539,6 +1746,163 @@ class Tensor:
         return self._as_view(
             "unfold", tuple(st) + (inner,), dimension=d, size=size, step=step
         )
+
+    def unflatten(self, dim: int, sizes) -> Tensor:
+        d = _wrap_dim(dim, self.ndim)
+        sizes = _shape_arg((sizes,))
+        if not sizes:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        if sizes.count(-1) > 1:
+            raise RuntimeError(
+                "unflatten got an unexpected error:\nonly one dimension can be inferred"
+            )
+        known = int(np.prod([n for n in sizes if n != -1]))
+        size = self.shape[d] if self.ndim else 1
+        if -1 in sizes and known and size % known == 0:
+            sizes = tuple(size // known if n == -1 else n for n in sizes)
+        elif known != size or -1 in sizes:
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                f"size of dim {dim} ({size}) in the input tensor"
+            )
+        return self.view(self.shape[:d] + sizes + self.shape[d + 1 :])
+
+    def movedim(self, source, destination) -> Tensor:
+        """``source`` dimensions moved to ``destination`` (a ``permute`` view).
+
+        >>> Tensor(jnp.zeros((2, 3, 4))).movedim(0, -1).shape
+        torch.Size([3, 4, 2])
+        """
+        src, dst = _moved_dims(self.ndim, source, destination)
+        order = [None] * self.ndim
+        for s, d in zip(src, dst, strict=True):
+            order[d] = s
+        rest = iter(i for i in range(self.ndim) if i not in src)
+        return self.permute(tuple(next(rest) if o is None else o for o in order))
+
+    moveaxis = movedim
+    swapdims = transpose
+
+    def broadcast_to(self, size) -> Tensor:
+        return self.expand(size)
+
+    def tile(self, *dims) -> Tensor:
+        reps = _shape_arg(dims)
+        return self.repeat((1,) * (self.ndim - len(reps)) + reps)
+
+    def fliplr(self) -> Tensor:
+        if self.ndim < 2:
+            raise RuntimeError("Input must be >= 2-d.")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        if self.ndim < 1:
+            raise RuntimeError("Input must be >= 1-d.")
+        return self.flip(0)
+
+    def rot90(self, k: int = 1, dims=(0, 1)) -> Tensor:
+        """Rotated by 90 degrees ``k`` times in the plane of ``dims``; an odd ``k``
+        gives PyTorch's transposed layout.
+
+        >>> Tensor(jnp.arange(4.0).reshape(2, 2)).rot90()
+        tensor([[1., 3.],
+                [0., 2.]])
+        """
+        dims = tuple(dims)
+        if len(dims) != 2:
+            raise RuntimeError(
+                f"expected total rotation dims == 2, but got dims = {len(dims)}"
+            )
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"expected total dims >= 2, but got total dims = {self.ndim}"
+            )
+        d0, d1 = _wrap_dim(dims[0], self.ndim), _wrap_dim(dims[1], self.ndim)
+        if d0 == d1:
+            raise RuntimeError(
+                "expected rotation dims to be different, but got dim0 = "
+                f"{dims[0]} and dim1 = {dims[1]}"
+            )
+        k = _checks.integer(k, "k") % 4
+        out = dispatch("rot90", self, k=k, dims=(d0, d1))
+        if k % 2:  # a flip then a transpose, as torch computes it
+            strides = list(contiguous_strides(self.shape))
+            strides[d0], strides[d1] = strides[d1], strides[d0]
+            out._strides = tuple(strides)
+        return out
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor's diagonal matrix, or a matrix's ``diagonal``-th diagonal.
+
+        >>> Tensor(jnp.array([1.0, 2.0])).diag()
+        tensor([[1., 0.],
+                [0., 2.]])
+        """
+        if self.ndim == 1:
+            return self.diag_embed(diagonal, 0, 1)
+        if self.ndim != 2:
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+        return dispatch("diagonal_copy", self, offset=_checks.integer(diagonal))
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return self.contiguous().view(-1).diag_embed(offset, 0, 1)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        for name, t in (("self", self), ("vec2", vec2)):
+            if t.ndim != 1:
+                raise RuntimeError(
+                    f"outer: Expected 1-D argument {name}, but got {t.ndim}-D"
+                )
+        return self.reshape(self.shape[0], 1) * vec2
+
+    ger = outer
+
+    def inner(self, other: Tensor) -> Tensor:
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if self.shape[-1] != other.shape[-1]:
+            raise RuntimeError(
+                "inner() the last dimension must match on both input tensors but got "
+                f"shapes {list(self.shape)} and {list(other.shape)}"
+            )
+        return tensordot(self, other, ([-1], [-1]))
+
+    def kron(self, other: Tensor) -> Tensor:
+        """The Kronecker product (``UnsafeViewBackward0`` over a broadcast product).
+
+        >>> Tensor(jnp.eye(2)).kron(Tensor(jnp.ones((1, 2))))
+        tensor([[1., 1., 0., 0.],
+                [0., 0., 1., 1.]])
+        """
+        n = max(self.ndim, other.ndim)
+        a_shape = (1,) * (n - self.ndim) + tuple(self.shape)
+        b_shape = (1,) * (n - other.ndim) + tuple(other.shape)
+        a = dispatch("_unsafe_view", self, shape=_interleaved(a_shape, 1))
+        b = dispatch("_unsafe_view", other, shape=_interleaved(b_shape, 0))
+        out = tuple(x * y for x, y in zip(a_shape, b_shape, strict=True))
+        return dispatch("_unsafe_view", a * b, shape=out)
+
+    def take_along_dim(self, indices: Tensor, dim=None) -> Tensor:
+        if indices.dtype.name != "int64":
+            raise RuntimeError(
+                "torch.take_along_dim(): dtype of indices should be Long but got "
+                f"{_SCALAR_NAMES[indices.dtype.name]}"
+            )
+        if dim is None:
+            return self.view(-1).gather(0, indices.view(-1))
+        d = _wrap_dim(dim, self.ndim)
+        if self.ndim != indices.ndim:
+            raise RuntimeError(
+                "torch.take_along_dim(): input and indices should have the same "
+                f"number of dimensions, but got {self.ndim} dimensions for input, "
+                f"and {indices.ndim} dimensions for indices"
+            )
+        a_shape, i_shape = list(self.shape), list(indices.shape)
+        a_shape[d] = i_shape[d] = 1
+        shape = broadcast_shapes(tuple(a_shape), tuple(i_shape))
+        a = self.broadcast_to(shape[:d] + (self.shape[d],) + shape[d + 1 :])
+        i = indices.broadcast_to(shape[:d] + (indices.shape[d],) + shape[d + 1 :])
+        return a.gather(d, i)
 
     # --- copies and casts -------------------------------------------------------------
     def clone(self):
@@ -1601,6 +1965,81 @@ class _HookHandle:
 
     def remove(self) -> None:
         self._hooks.pop(self._id, None)
+
+
+def _moved_dims(ndim: int, source, destination) -> tuple[tuple, tuple]:
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) "
+            f"should contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    src = tuple(_wrap_dim(d, ndim) for d in src)
+    dst = tuple(_wrap_dim(d, ndim) for d in dst)
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    return src, dst
+
+
+def _interleaved(shape: tuple, at: int) -> tuple[int, ...]:
+    """``shape`` with a unit axis beside each dimension (``kron``'s layout)."""
+    out: list[int] = []
+    for n in shape:
+        out += [n, 1] if at else [1, n]
+    return tuple(out)
+
+
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Contract ``dims`` of ``a`` with ``dims`` of ``b`` as PyTorch does: permute,
+    reshape to matrices, ``mm``, reshape back (the nodes torch records).
+
+    >>> tensordot(Tensor(jnp.ones((2, 3))), Tensor(jnp.ones((3, 4))), 1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(
+                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"
+            )
+        dims1, dims2 = tuple(range(-dims, 0)), tuple(range(dims))
+    else:
+        dims1, dims2 = (tuple(d) if isinstance(d, list | tuple) else (d,) for d in dims)
+    if len(dims1) != len(dims2):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._dtype is not b._dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    t1, t2, csize = a, b, 1
+    for d1, d2 in zip(dims1, dims2, strict=True):
+        s1, s2 = a.shape[_wrap_dim(d1, a.ndim)], b.shape[_wrap_dim(d2, b.ndim)]
+        if s2 == 1:
+            t1 = t1.sum(d1, keepdim=True)
+        elif s1 == 1:
+            t2 = t2.sum(d2, keepdim=True)
+        elif s1 != s2:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {s1} in "
+                f"dim {d1} and second has size {s2} in dim {d2}"
+            )
+        else:
+            csize *= s1
+    c1 = [_wrap_dim(d, a.ndim) for d in dims1]
+    c2 = [_wrap_dim(d, b.ndim) for d in dims2]
+    keep1 = [i for i in range(a.ndim) if i not in c1]
+    keep2 = [i for i in range(b.ndim) if i not in c2]
+    sizes = [t1.shape[i] for i in keep1] + [t2.shape[i] for i in keep2]
+    size1 = int(np.prod([t1.shape[i] for i in keep1]))
+    size2 = int(np.prod([t2.shape[i] for i in keep2]))
+    m1 = t1.permute(keep1 + c1)
+    m2 = t2.permute(c2 + keep2)
+    if size1 == 1 and size2 == 1:  # a full contraction: torch 2.13's dot path
+        if m1.is_contiguous() and m2.is_contiguous():
+            return m1.flatten().dot(m2.flatten()).reshape(sizes)
+        return (m1.squeeze() * m2.squeeze()).sum().reshape(sizes)
+    return m1.reshape(size1, csize).mm(m2.reshape(csize, size2)).reshape(sizes)
 
 
 def _shape_arg(shape) -> tuple[int, ...]:
@@ -1754,17 +2193,7 @@ def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
     out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
 
 
-def _check_expand(target: tuple, shape: tuple) -> None:
-    """PyTorch's error when ``shape`` does not broadcast to ``target`` (copy_)."""
-    lead = len(target) - len(shape)
-    for i, d in enumerate(shape):
-        have = target[lead + i] if lead + i >= 0 else 1
-        if d != have and d != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({have}) must match the existing "
-                f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
-                f"{list(target)}.  Tensor sizes: {list(shape)}"
-            )
+_check_expand = _checks.expand
 
 
 def _split_key(t: Tensor, key) -> tuple:
@@ -1909,8 +2338,10 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     >>> z.grad_fn, z.grad_fn.next_functions[0][0]
     (<SqueezeBackward4 object at 0x...>, <MmBackward0 object at 0x...>)
     """
-    a = Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
-    b = Tensor(b) if isinstance(b, jax.Array | np.ndarray) else b
+    if type(a) is not Tensor and isinstance(a, jax.Array | np.ndarray):
+        a = Tensor(a)
+    if type(b) is not Tensor and isinstance(b, jax.Array | np.ndarray):
+        b = Tensor(b)
     for pos, (name, x) in enumerate((("input", a), ("other", b)), start=1):
         if not isinstance(x, Tensor):
             raise TypeError(
@@ -2057,6 +2488,218 @@ def _check_dot(a: Tensor, b: Tensor) -> None:
         )
 
 
+# --- norms and unique ----------------------------------------------------------------
+
+
+def _floating_input(t: Tensor, name: str) -> None:
+    if not (t._dtype.is_floating_point or t._dtype.is_complex):
+        raise RuntimeError(
+            f"{name}: Expected a floating point or complex tensor as input. Got "
+            f"{_SCALAR_NAMES[t._dtype.name]}"
+        )
+
+
+def _norm_dtype(t: Tensor, dtype, name: str) -> dict:
+    """The ``dtype`` option of a norm: empty unless it changes the input's."""
+    if dtype is None:
+        return {}
+    d = _dt.to_dtype(dtype)
+    if not (d.is_floating_point or d.is_complex):
+        raise RuntimeError(
+            f"{name}: dtype should be floating point or complex, but got "
+            f"{_SCALAR_NAMES[d.name]}"
+        )
+    return {} if d is t._dtype else {"dtype": _reductions.as_option(d)}
+
+
+def _check_inf_norm(x: Tensor, ord, dim, axes: tuple[int, ...]) -> None:
+    if not (isinstance(ord, numbers.Real) and ord < 0 or math.isinf(ord)):
+        return
+    if dim is None and x.numel() == 0:
+        raise RuntimeError(
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor "
+            "because the operation does not have an identity"
+        )
+    for d in axes:
+        if x.shape[d] == 0:
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the inf norm on the dimension {d}"
+                "because this dimension is empty and the operation does not have an "
+                "identity"
+            )
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None):
+    """``torch.linalg.vector_norm``: ``sum(|x|**ord)**(1/ord)`` over ``dim`` (all
+    elements by default; ``ord`` may be ``inf``, ``-inf`` or ``0``).
+
+    >>> vector_norm(Tensor(jnp.array([[3.0, 4.0], [0.0, 1.0]])), dim=1)
+    tensor([5., 1.])
+    """
+    if isinstance(ord, str):
+        raise TypeError(
+            "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str"
+        )
+    _floating_input(x, "linalg.vector_norm")
+    options = _norm_dtype(x, dtype, "linalg.vector_norm")
+    axes = _reductions.dims(dim, x.ndim)
+    _check_inf_norm(x, ord, dim, axes)
+    out = dispatch(
+        "linalg_vector_norm", x, ord=float(ord), dim=axes, keepdim=bool(keepdim),
+        **options,
+    )  # fmt: skip
+    return _in_dtype(out, options)
+
+
+def _matrix_dims(A: Tensor, ord, dim) -> tuple[int, int]:
+    if isinstance(ord, str):
+        supported = ord in ("fro", "nuc")
+    else:
+        supported = abs(ord) in (1, 2, math.inf)
+    if not supported:
+        shown = ord if isinstance(ord, str) else _format_number(ord)
+        raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
+    _floating_input(A, "linalg.matrix_norm")
+    if A.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
+    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dim) != 2:
+        got = " ".join(str(d) for d in dim)
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {got}")
+    d0, d1 = (_checks.wrap_dim(d, A.ndim) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(
+            f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})"
+        )
+    return d0, d1
+
+
+def _format_number(x) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _spectral(A: Tensor, ord, d0: int, d1: int, keepdim: bool, dtype) -> Tensor:
+    """The spectral (``ord=±2``) and nuclear norms: from the singular values of
+    the matrices in dims ``d0, d1`` moved last, as PyTorch computes them."""
+    src = A if dtype is None else A.to(dtype)
+    perm = [d for d in range(A.ndim) if d not in (d0, d1)] + [d0, d1]
+    s = dispatch("_linalg_svd", src.permute(*perm))
+    if ord == "nuc":
+        out = s.sum(-1, keepdim)
+    else:
+        out = s.amax(-1, keepdim) if ord > 0 else s.amin(-1, keepdim)
+    if keepdim:
+        out = out.unsqueeze(-1).permute(*np.argsort(perm).tolist())
+    return out
+
+
+def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
+                dtype=None) -> Tensor:  # fmt: skip
+    """``torch.linalg.matrix_norm``: ``'fro'``, ``'nuc'``, ``±1``, ``±2``, ``±inf``
+    over the matrices in ``dim``.
+
+    >>> matrix_norm(Tensor(jnp.array([[1.0, -2.0], [3.0, 4.0]])), 1)
+    tensor(6.)
+    """
+    d0, d1 = _matrix_dims(A, ord, dim)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if ord == "nuc" or abs(ord) == 2:
+        return _spectral(A, ord, d0, d1, keepdim, dtype)
+    if math.isinf(ord):
+        d0, d1 = d1, d0
+    if not keepdim and d0 < d1:
+        d1 -= 1
+    rows = vector_norm(A, 1, (d0,), keepdim, dtype=dtype)
+    return rows.amax(d1, keepdim) if ord > 0 else rows.amin(d1, keepdim)
+
+
+def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *,
+                dtype=None) -> Tensor:  # fmt: skip
+    """``torch.linalg.norm``: a vector norm, or a matrix norm when ``ord`` is
+    given for a 2-D input or ``dim`` names two dimensions.
+
+    >>> linalg_norm(Tensor(jnp.array([[1.0, 2.0], [2.0, 4.0]])), "fro")
+    tensor(5.)
+    """
+    if dim is not None:
+        dim = (dim,) if isinstance(dim, int) else tuple(dim)
+        if len(dim) not in (1, 2):
+            raise RuntimeError(
+                "linalg.norm: If dim is specified, it must be of length 1 or 2. Got "
+                f"{list(dim)}"
+            )
+    elif ord is not None and A.ndim not in (1, 2):
+        raise RuntimeError(
+            "linalg.norm: If dim is not specified but ord is, the input must be 1D "
+            f"or 2D. Got {A.ndim}D."
+        )
+    pair = len(dim) == 2 if dim is not None else A.ndim == 2
+    if isinstance(ord, str) or (ord is not None and pair):
+        return matrix_norm(A, ord, dim or (0, 1), keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, out=None,  # noqa: A002
+         dtype=None) -> Tensor:  # fmt: skip
+    """``torch.norm``: the 2-norm of all elements by default; ``p`` a number for
+    the other vector norms, ``'nuc'`` for the nuclear norm.
+
+    >>> norm(Tensor(jnp.array([3.0, 4.0]))), norm(Tensor(jnp.eye(2)), "nuc")
+    (tensor(5.), tensor(2.))
+    """
+    if out is not None:
+        raise NotImplementedError("torch.norm(out=...) is not supported")
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
+        dim = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm(input, p, dim, keepdim, dtype=dtype)
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype)
+
+
+def _as_int64(array) -> Tensor:
+    return _indices(jnp.asarray, np.asarray(array))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim=None):  # fmt: skip
+    """``torch.unique``: the distinct elements (or slices along ``dim``) in
+    ascending order, with the inverse positions and the counts when asked.
+    Its result's shape depends on the values, so it needs concrete input.
+
+    >>> unique(Tensor(jnp.array([2.0, 1.0, 2.0])), return_inverse=True)
+    (tensor([1., 2.]), tensor([1, 0, 1]))
+    """
+    if _is_tracer(input._val):
+        raise RuntimeError(
+            "unique() needs concrete values: its result's shape depends on them"
+        )
+    array = np.asarray(input._value)
+    if dim is None:
+        _, first, inverse, counts = np.unique(
+            array.reshape(-1), return_index=True, return_inverse=True,
+            return_counts=True, equal_nan=False,
+        )  # fmt: skip
+        values = dispatch("_unique2", input, jnp.asarray(first))
+        inverse = inverse.reshape(array.shape)
+    else:
+        d = _checks.wrap_dim(dim, input.ndim)
+        _, first, inverse, counts = np.unique(
+            array, return_index=True, return_inverse=True, return_counts=True, axis=d
+        )
+        values = dispatch("unique_dim", input, jnp.asarray(first), dim=d)
+        inverse = inverse.reshape(-1)
+    out = [values]
+    if return_inverse:
+        out.append(_as_int64(inverse))
+    if return_counts:
+        out.append(_as_int64(counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 def backward(
     tensors,
     grad_tensors=None,
@@ -2118,14 +2761,15 @@ def grad(
     targets = [t.grad_fn if t.grad_fn is not None else t._accumulator() for t in inputs]
     if retain_graph is None:
         retain_graph = create_graph
+    capture = {id(n) for n in targets}
     with _graph_scope(outputs):
         roots = _roots(outputs, grad_outputs, create_graph)
         captured = fast.backward(
             roots,
-            retain_graph=retain_graph,
+            retain_graph=True,  # the pull frees what it runs (and only that)
             create_graph=create_graph,
-            pull=differentiable_apply if create_graph else None,
-            capture={id(n) for n in targets},
+            pull=_needed_only(roots, capture, create_graph, retain_graph),
+            capture=capture,
             accumulate=False,
         )
     result = []
@@ -2138,6 +2782,30 @@ def grad(
         else:
             result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, t._dtype))
     return tuple(result)
+
+
+def _needed_only(roots: list, capture: set[int], create_graph: bool, retain: bool):
+    """The ``pull`` of ``autograd.grad``: as PyTorch, only the nodes from which
+    a captured node is reached run (and, without ``retain``, are freed); the
+    others pass no gradient on and keep their graph (so an ``Error`` node off
+    the inputs' paths never raises, and a later backward from the inputs
+    still runs)."""
+    leads: set[int] = set()
+    for node in reversed(topological_order(node for node, _ in roots)):
+        for child, _ in node.next_functions:
+            if child is not None and (id(child) in capture or id(child) in leads):
+                leads.add(id(node))
+                break
+
+    def pull(node, ct):
+        if id(node) not in leads:
+            return (None,) * len(node.next_functions)
+        out = differentiable_apply(node, ct) if create_graph else node.apply(ct)
+        if not retain:
+            node.release()
+        return out
+
+    return pull
 
 
 def _zeros_like(t: Tensor) -> Tensor:
@@ -2182,88 +2850,177 @@ def _roots(tensors, grad_tensors, create_graph: bool) -> list:
     return roots
 
 
-def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict):  # noqa: A002
-    """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``)."""
+def _call(op: OpDef, input: Tensor, args: tuple, kwargs: dict, name=None):  # noqa: A002
+    """Dispatch ``op`` on a generated method's arguments (``OpDef.signature``);
+    ``name`` names the return type when the entry has no method of its own."""
     if op.signature is None:
         if args or kwargs:
-            name = op.method or op.function
-            raise TypeError(f"{name}() takes 1 positional argument but more were given")
+            name = name or op.method or op.function
+            raise TypeError(
+                f"{name}() takes 1 positional argument but {len(args) + 1} were given"
+            )
         return dispatch(op, input)
-    inputs, options = op.signature(input, *args, **kwargs)
-    values = dispatch(op, *inputs, **options)
+    inputs, options, *overload = op.signature(input, *args, **kwargs)
+    values = dispatch(overload[0] if overload else op, *inputs, **options)
+    values = _in_dtype(values, options)
     if op.indices is None:
         return values
     first = inputs[0]._value
     with _dt.scope(not _is_tracer(first)):
         found = op.indices(first, **options).astype(_dt.int64.storage())
-    return return_types(op.method or op.function)(
+    return return_types(name or op.method or op.function)(
         values, Tensor._wrap(found, _dt.int64)
     )
 
 
-def _method(op: OpDef):
-    def method(self: Tensor, *args, **kwargs) -> Tensor:
-        return _call(op, self, args, kwargs)
+def _in_dtype(result: Tensor, options: dict) -> Tensor:
+    """An op's ``dtype`` option is its result's dtype, even where a 64-bit input
+    took part (the dispatch would widen a 32-bit result back)."""
+    asked = options.get("dtype")
+    if asked is not None:
+        result._dtype = _dt.to_dtype(asked)
+    return result
 
-    method.__name__ = method.__qualname__ = op.method
+
+def _method(op: OpDef, name: str):
+    def method(self: Tensor, *args, **kwargs) -> Tensor:
+        return _call(op, self, args, kwargs, name)
+
+    method.__name__ = method.__qualname__ = name
     method.__doc__ = f"``{op.name}`` of this tensor, recorded as ``{op.node_name}``."
     return method
 
 
-def _function(op: OpDef):
-    def function(input: Tensor, *args, **kwargs) -> Tensor:  # noqa: A002
-        return _call(op, input if isinstance(input, Tensor) else Tensor(input), args,
-                     kwargs)  # fmt: skip
+_OUT_GRAD = (
+    "{}(): functions with out=... arguments don't support automatic "
+    "differentiation, but one of the arguments requires grad."
+)
 
-    function.__name__ = function.__qualname__ = op.function
-    function.__doc__ = f"""``{op.function}`` (``{op.node_name}``).
+
+def write_out(name: str, out: Tensor, compute, args: tuple) -> Tensor:
+    """``torch.<name>(..., out=out)``: the result of ``compute()`` written into
+    ``out`` (cast to its dtype, as PyTorch casts), which is returned. As in
+    PyTorch, no argument may require grad while grad mode is on, and the result
+    dtype must cast to ``out``'s; ``out`` must have the result's shape (PyTorch
+    would resize it).
+
+    >>> out = Tensor(jnp.zeros(2))
+    >>> write_out("neg", out, lambda: Tensor(jnp.ones(2)).neg(), ()) is out
+    True
+    >>> out
+    tensor([-1., -1.])
+    """
+    if not isinstance(out, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}"
+        )
+    if is_grad_enabled() and any(
+        isinstance(a, Tensor) and a._requires_grad for a in (*args, out)
+    ):
+        raise RuntimeError(_OUT_GRAD.format(name))
+    result = compute()
+    if _category(result._dtype) > _category(out._dtype):
+        raise RuntimeError(
+            f"result type {_SCALAR_NAMES[result._dtype.name]} can't be cast to the "
+            f"desired output type {_SCALAR_NAMES[out._dtype.name]}"
+        )
+    if tuple(out.shape) != tuple(result.shape):
+        raise RuntimeError(
+            f"{name}(): out= has shape {list(out.shape)} but the result has shape "
+            f"{list(result.shape)}; funcgrad.torch does not resize out= tensors"
+        )
+    return out.copy_(result)
+
+
+_ARRAYS = (jax.Array, np.ndarray)
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
+def _next_position(m: re.Match) -> str:
+    return f"(position {int(m.group(1)) + 1})"
+
+
+def _function(op: OpDef, name: str):
+    def function(input: Tensor, *args, out=None, **kwargs) -> Tensor:  # noqa: A002
+        if input is None or isinstance(input, numbers.Number | str | list | tuple):
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                f"{type(input).__name__}"
+            )
+        x = input if isinstance(input, Tensor) else Tensor(input)
+        # raw arrays (``torch.func`` traces) are tensors to torch's argument list
+        args = tuple(Tensor(a) if isinstance(a, _ARRAYS) else a for a in args)
+        kwargs = {k: Tensor(v) if isinstance(v, _ARRAYS) else v
+                  for k, v in kwargs.items()}  # fmt: skip
+        compute = functools.partial(_call, op, x, args, kwargs, name)
+        try:
+            if out is None:
+                return compute()
+            return write_out(name, out, compute, (x, *args, *kwargs.values()))
+        except TypeError as e:  # the function counts ``input`` among the positions
+            raise TypeError(_POSITION.sub(_next_position, str(e))) from None
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"""``{name}`` (``{op.node_name}``).
 
     >>> from funcgrad.torch import tensor
-    >>> {op.function}(tensor([1.0])).shape
+    >>> {name}(tensor([1.0])).shape
     torch.Size([1])
     """
     return function
 
 
 def torch_functions() -> dict:
-    """The ``torch.*`` functions generated from the registry (``OpDef.function``).
+    """The ``torch.*`` functions generated from the registry (``OpDef.function``
+    and its ``aliases``).
 
     >>> torch_functions()["exp"](Tensor(jnp.zeros(1)))
     tensor([1.])
     """
-    return {op.function: _function(op) for op in OPS.values() if op.function}
+    return {
+        name: _function(op, name)
+        for op in OPS.values()
+        if op.function
+        for name in (op.function, *op.aliases)
+    }
 
 
 def generate_methods(cls: type[Tensor]) -> type[Tensor]:
-    """Give ``cls`` a method for every registry entry with ``OpDef.method``, and
-    its in-place form (``exp_``) unless the op returns indices too.
+    """Give ``cls`` a method for every registry entry with ``OpDef.method`` (and
+    each of its ``aliases``), and its in-place form (``exp_``) unless the op
+    returns indices too or torch has none (``OpDef.inplace``).
 
     >>> Tensor(jnp.zeros(1)).exp()
     tensor([1.])
     """
     for op in OPS.values():
         if op.method:
-            setattr(cls, op.method, _method(op))
-            if op.indices is None:
-                setattr(cls, op.method + "_", _inplace_method(op))
+            for name in (op.method, *op.aliases):
+                setattr(cls, name, _method(op, name))
+                if op.indices is None and op.inplace:
+                    setattr(cls, name + "_", _inplace_method(op, name))
     return cls
 
 
-def _inplace_method(op: OpDef):
+def _inplace_method(op: OpDef, name: str):
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         if op.signature is None:
             if args or kwargs:
-                raise TypeError(f"{op.method}_() takes no arguments")
+                raise TypeError(f"{name}_() takes no arguments")
             return self._inplace(op.name)
-        inputs, options = op.signature(self, *args, **kwargs)
-        return self._inplace(op.name, *inputs[1:], **options)
+        inputs, options, *overload = op.signature(self, *args, **kwargs)
+        return self._inplace(overload[0] if overload else op.name, *inputs[1:],
+                             **options)  # fmt: skip
 
-    method.__name__ = method.__qualname__ = op.method + "_"
-    method.__doc__ = f"``{op.method}`` written into this tensor (and its views)."
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"``{name}`` written into this tensor (and its views)."
     return method
 
 
 generate_methods(Tensor)
+
+
+_OPERANDS = frozenset((Tensor, float, int, bool, complex))
 
 
 def _operand_guard(method):
@@ -2273,7 +3030,9 @@ def _operand_guard(method):
 
     @functools.wraps(method)
     def guarded(self, other):
-        if not isinstance(other, Tensor | numbers.Number | np.generic | jax.Array):
+        if type(other) not in _OPERANDS and not isinstance(
+            other, Tensor | numbers.Number | np.generic | jax.Array
+        ):
             return NotImplemented
         return method(self, other)
 
@@ -2282,7 +3041,7 @@ def _operand_guard(method):
 
 for _name in (
     "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
-    "__pow__ __rpow__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+    "__pow__ __rpow__ __mod__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
 ).split():
     setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
 

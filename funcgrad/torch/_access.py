@@ -25,6 +25,132 @@ def value(t: Tensor) -> Any:
     return t._value
 
 
+def raw_values(tensors: list) -> list:
+    """Each tensor's array as held (a pending value stays pending): read for
+    identity, to see that nothing replaced it.
+
+    >>> import funcgrad.torch as torch
+    >>> t = torch.ones(2)
+    >>> raw_values([t])[0] is value(t)
+    True
+    """
+    return [t._val for t in tensors]
+
+
+def grads(tensors: list) -> list:
+    """Each tensor's ``.grad`` tensor (or ``None``), without warnings.
+
+    >>> import funcgrad.torch as torch
+    >>> grads([torch.ones(2)])
+    [None]
+    """
+    return [t._grad for t in tensors]
+
+
+def flags(tensors: list) -> list:
+    """Each tensor's ``requires_grad``.
+
+    >>> import funcgrad.torch as torch
+    >>> flags([torch.ones(2, requires_grad=True), torch.ones(1)])
+    [True, False]
+    """
+    return [t._requires_grad for t in tensors]
+
+
+def grad_fns(tensors: list) -> list:
+    """Each tensor's ``grad_fn``.
+
+    >>> import funcgrad.torch as torch
+    >>> grad_fns([torch.ones(2)])
+    [None]
+    """
+    return [t.grad_fn for t in tensors]
+
+
+def reader(tensors: list) -> tuple[Any, list[int]]:
+    """A function of no arguments giving, as one tuple, each tensor's array as
+    held (a pending value stays pending), then each present ``.grad``'s array,
+    then each ``.grad`` tensor, ``requires_grad`` and ``grad_fn``: what a
+    compiled call's replay compares by identity. The tensors with a ``.grad``
+    are those that have one now (their positions come second); the function
+    raises if one lost it.
+
+    >>> import funcgrad.torch as torch
+    >>> t = torch.ones(2, requires_grad=True)
+    >>> read, with_grad = reader([t])
+    >>> read()[0] is value(t), read()[1:]
+    (True, (None, True, None))
+    """
+    with_grad = [i for i, t in enumerate(tensors) if t._grad is not None]
+    items = [f"t{i}._val" for i in range(len(tensors))]
+    items += [f"t{i}._grad._val" for i in with_grad]
+    for attr in ("_grad", "_requires_grad", "grad_fn"):
+        items += [f"t{i}.{attr}" for i in range(len(tensors))]
+    names = ", ".join(f"t{i}" for i in range(len(tensors)))
+    source = (
+        f"def make({names}):\n"
+        f"    def read():\n"
+        f"        return ({''.join(item + ', ' for item in items)})\n"
+        "    return read\n"
+    )
+    scope: dict = {}
+    exec(compile(source, "<compiled-call reader>", "exec"), scope)  # noqa: S102
+    return scope["make"](*tensors), with_grad
+
+
+def writer(changed: list, versions: list, grads: list) -> Any:
+    """A function ``write(tensors, out)`` doing a compiled call's writes: new
+    arrays ``out[0], out[1], ...`` for ``tensors[i]``, ``i`` in ``changed``;
+    ``(i, n)`` in ``versions`` counts ``n`` writes; ``(i, how, dtype)`` in
+    ``grads`` sets ``.grad``: ``"none"``, ``("same", n)`` (the next array into
+    the ``.grad`` tensor, ``n`` writes) or ``("new", n)`` (a new ``.grad``
+    tensor around the next array, at version ``n``).
+
+    >>> import funcgrad.torch as torch
+    >>> t = torch.zeros(2, requires_grad=True)
+    >>> write = writer([0], [(0, 1)], [(0, ("new", 0), t.dtype)])
+    >>> write([t], [value(t) + 1, value(t) + 2]); t, t.grad
+    (tensor([1., 1.], requires_grad=True), tensor([2., 2.]))
+    """
+    lines, names, k = [], {"_wrap": Tensor._wrap}, 0
+    for i in changed:
+        lines.append(f"T[{i}]._value = out[{k}]")
+        k += 1
+    lines += [f"T[{i}]._version += {n}" for i, n in versions]
+    for i, how, dtype in grads:
+        if how == "none":
+            lines.append(f"T[{i}]._grad = None")
+            continue
+        if how[0] == "same":
+            lines += [f"g = T[{i}]._grad", f"g._value = out[{k}]"]
+        else:
+            names[f"d{k}"] = dtype
+            lines += [f"g = _wrap(out[{k}], d{k})", f"T[{i}]._grad = g"]
+        if how[1]:
+            lines.append(f"g._version += {how[1]}")
+        k += 1
+    body = "\n".join("        " + line for line in lines) or "        pass"
+    source = (
+        f"def make({', '.join(names)}):\n"
+        f"    def write(T, out):\n{body}\n"
+        "    return write\n"
+    )
+    scope: dict = {}
+    exec(compile(source, "<compiled-call writer>", "exec"), scope)  # noqa: S102
+    return scope["make"](**names)
+
+
+def edges(tensors: list) -> tuple:
+    """The graph edges a node recorded on ``tensors`` points to (see
+    :func:`recorded`).
+
+    >>> import funcgrad.torch as torch
+    >>> edges([torch.ones(1)])
+    ((None, 0),)
+    """
+    return tuple([_edge(t) for t in tensors])
+
+
 def set_value(t: Tensor, v: Any) -> None:
     """Replace the tensor's array in place, without counting a write."""
     t._value = v
@@ -104,15 +230,23 @@ def restore(t: Tensor, snap: tuple) -> None:
 
 
 def recorded(
-    value: Any, dtype: _dt.dtype, op: Any, inputs: list, saved: tuple
+    value: Any,
+    dtype: _dt.dtype,
+    op: Any,
+    inputs: list,
+    saved: tuple,
+    edges_: tuple | None = None,
 ) -> Tensor:
     """A tensor around an already computed ``value`` whose ``grad_fn`` is a node
     of ``op``: one edge per tensor of ``inputs``, ``saved`` the values ``op``'s
     forward takes (the inputs' values first, then constants); recorded as
-    ``dispatch`` would, without running the forward again."""
+    ``dispatch`` would, without running the forward again (``edges_``: the
+    inputs' :func:`edges`, when already known)."""
     t = Tensor._wrap(value, dtype)
     t._requires_grad = True
-    t.grad_fn = Node(op, (), saved, tuple(_edge(a) for a in inputs), tuple(inputs))
+    if edges_ is None:
+        edges_ = edges(inputs)
+    t.grad_fn = Node(op, (), saved, edges_, tuple(inputs))
     return t
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from ..autograd import Tensor, broadcast_shapes, dispatch, torch_functions
+import jax
+import numpy as np
+
+from ..autograd import Tensor, dispatch, torch_functions
 from ..autograd import check_mm as _check_mm
 from ..autograd import matmul as matmul
 from ..autograd import wrap_dim as _wrap_dim
+from ..autograd import write_out as write_out
+from ..autograd.checks import expand as _expand_check
+from ..autograd.dtypes import bool as bool_
+from ..autograd.dtypes import get_default_dtype, int64
+from ..autograd.ops import OPS
 from . import _checks
 
 # ``torch.exp`` and the other one-input registry ops: generated from the registry.
@@ -87,37 +95,24 @@ clone = _unary("clone")
 detach = _unary("detach")
 
 
-def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
-    """Clamp into ``[min, max]``.
-
-    >>> from funcgrad.torch import tensor
-    >>> clamp(tensor([-2.0, 0.5, 2.0]), -1, 1)
-    tensor([-1.0000,  0.5000,  1.0000])
-    """
-    return _t(input).clamp(min, max)
-
-
-clip = clamp
-
-
-def sum(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     """Sum of all elements, or over ``dim``.
 
     >>> from funcgrad.torch import ones
     >>> sum(ones(2, 3), dim=1)
     tensor([3., 3.])
     """
-    return _t(input).sum(dim, keepdim)
+    return _t(input).sum(dim, keepdim, dtype=dtype)
 
 
-def mean(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of all elements, or over ``dim``.
 
     >>> from funcgrad.torch import ones
     >>> mean(ones(2, 3))
     tensor(1.)
     """
-    return _t(input).mean(dim, keepdim)
+    return _t(input).mean(dim, keepdim, dtype=dtype)
 
 
 def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
@@ -128,7 +123,7 @@ def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     (tensor(3.), tensor([2., 3.]))
     """
     if isinstance(dim, Tensor):
-        return maximum(input, dim)
+        return _t(input).maximum(dim)
     return _t(input).max(dim, keepdim)
 
 
@@ -140,7 +135,7 @@ def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     tensor(1.)
     """
     if isinstance(dim, Tensor):
-        return minimum(input, dim)
+        return _t(input).minimum(dim)
     return _t(input).min(dim, keepdim)
 
 
@@ -164,49 +159,59 @@ def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return _t(input).argmin(dim, keepdim)
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
-    """Elementwise maximum.
-
-    >>> from funcgrad.torch import tensor
-    >>> maximum(tensor([1.0, 3.0]), tensor([2.0, 2.0]))
-    tensor([2., 3.])
-    """
-    return dispatch("maximum", input, other)
-
-
-def minimum(input: Tensor, other: Tensor) -> Tensor:
-    """Elementwise minimum.
-
-    >>> from funcgrad.torch import tensor
-    >>> minimum(tensor([1.0, 3.0]), tensor([2.0, 2.0]))
-    tensor([1., 2.])
-    """
-    return dispatch("minimum", input, other)
-
-
-def where(condition: Tensor, input, other) -> Tensor:
-    """``input`` where ``condition`` holds, else ``other``.
+def where(condition: Tensor, input=None, other=None, *, out=None):  # noqa: A002
+    """``input`` where ``condition`` holds, else ``other`` (either may be a
+    number); ``where(condition)`` alone gives the indices where it holds.
 
     >>> from funcgrad.torch import tensor
     >>> where(tensor([True, False]), tensor([1.0, 2.0]), 0.0)
     tensor([1., 0.])
+    >>> where(tensor([True, False]), 1.0, 0.0), where(tensor([False, True]))
+    (tensor([1., 0.]), (tensor([1]),))
     """
+    # raw arrays (``torch.func`` traces) are tensors here
+    condition, input, other = (
+        Tensor(a) if isinstance(a, jax.Array | np.ndarray) else a
+        for a in (condition, input, other)
+    )
     if not isinstance(condition, Tensor):
         got = ", ".join(type(a).__name__ for a in (condition, input, other))
         raise TypeError(
             f"where() received an invalid combination of arguments - got ({got}), "
             "but expected one of:"
         )
+    if input is None and other is None and out is None:
+        found = np.nonzero(np.asarray(condition._value))
+        return tuple(Tensor(i, dtype=int64) for i in found)
+    for position, (what, v) in enumerate((("input", input), ("other", other)), 2):
+        if out is not None and not isinstance(v, Tensor):
+            raise TypeError(
+                f"where(): argument '{what}' (position {position}) must be Tensor, "
+                f"not {type(v).__name__}"
+            )
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError(
-            "where(): expected at least one of input and other to be a Tensor"
-        )
-    if isinstance(condition, Tensor) and condition.dtype.name != "bool":
-        raise RuntimeError(
-            "where expected condition to be a boolean tensor, but got a tensor with "
-            f"dtype {_checks.scalar_name(condition.dtype)}"
-        )
-    return dispatch("where", input, other, condition)
+        input, other = _scalar_pair(input, other)
+    where_op = OPS["where"]
+    args, _ = where_op.signature(input, condition, other)
+    if out is not None:
+        return write_out("where", out, lambda: dispatch(where_op, *args), args)
+    return dispatch(where_op, *args)
+
+
+def _scalar_pair(a, b) -> tuple[Tensor, Tensor]:
+    """Two numbers as ``where`` takes them: tensors of their promoted dtype."""
+    for v in (a, b):
+        if not isinstance(v, bool | int | float):
+            raise TypeError(
+                f"where(): argument 'other' must be Number, not {type(v).__name__}"
+            )
+    if isinstance(a, float) or isinstance(b, float):
+        dtype = get_default_dtype()
+    elif isinstance(a, bool) and isinstance(b, bool):
+        dtype = bool_
+    else:
+        dtype = int64
+    return Tensor(a, dtype=dtype), Tensor(b, dtype=dtype)
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -219,19 +224,21 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return _t(input).mm(mat2)
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
-    """``input + mat1 @ mat2`` (``input`` broadcast), one ``AddmmBackward0`` node.
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcast), one
+    ``AddmmBackward0`` node.
 
     >>> from funcgrad.torch import ones
-    >>> addmm(ones(3), ones(2, 4), ones(4, 3))
-    tensor([[5., 5., 5.],
-            [5., 5., 5.]])
+    >>> addmm(ones(3), ones(2, 4), ones(4, 3), alpha=2)
+    tensor([[9., 9., 9.],
+            [9., 9., 9.]])
     """
     mat1, mat2 = _t(mat1), _t(mat2)
     _check_mm(mat1, mat2)
     bias = _t(input)
-    broadcast_shapes(bias.shape, (mat1.shape[0], mat2.shape[1]))
-    return dispatch("addmm", bias, mat1, mat2)
+    _expand_check((mat1.shape[0], mat2.shape[1]), tuple(bias.shape))
+    scales = {k: v for k, v in (("beta", beta), ("alpha", alpha)) if v != 1}
+    return dispatch("addmm", bias, mat1, mat2, **scales)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:

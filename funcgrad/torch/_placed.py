@@ -1,24 +1,31 @@
 """The factories with ``device=``: each one from ``_factories``, placed on the
 requested (or default) device by :func:`~funcgrad.torch._device.on_device`."""
 
-from . import _factories
+from . import _draws, _factories
 from ._device import on_device
 
 __all__ = [
     "arange",
     "as_tensor",
+    "bernoulli",
     "empty",
     "empty_like",
     "eye",
     "full",
     "full_like",
     "linspace",
+    "logspace",
+    "multinomial",
+    "normal",
     "ones",
     "ones_like",
     "rand",
     "rand_like",
+    "randint",
+    "randint_like",
     "randn",
     "randn_like",
+    "randperm",
     "tensor",
     "zeros",
     "zeros_like",
@@ -41,3 +48,10 @@ randn_like = on_device(_factories.randn_like, like=True)
 tensor = on_device(_factories.tensor)
 zeros = on_device(_factories.zeros)
 zeros_like = on_device(_factories.zeros_like, like=True)
+bernoulli = on_device(_draws.bernoulli, like=True)
+logspace = on_device(_factories.logspace)
+multinomial = on_device(_draws.multinomial, like=True)
+normal = on_device(_draws.normal)
+randint = on_device(_draws.randint)
+randint_like = on_device(_draws.randint_like, like=True)
+randperm = on_device(_draws.randperm)

@@ -31,7 +31,10 @@ consecutive and interleaved draws, and ``nn.init.uniform_``/``normal_`` with
 bounds, for many seeds: bit-for-bit equal. A torch build without AVX2 uses libm
 ``logf``/``cosf``/``sinf`` for the float32 path instead, which differs from
 these numbers in the last bit for a fraction of a percent of the values.
-float16/bfloat16 are drawn in float32 and rounded (not torch's numbers).
+float16/bfloat16 are drawn in float32 and rounded: PyTorch's numbers for
+``rand``/``uniform_``, and for ``randn``/``normal_`` of up to 16 elements or a
+multiple of 16; the last 16 of other sizes can differ (PyTorch recomputes them in
+half precision).
 
 :func:`next_key` is separate: a JAX PRNG key stream for code that needs a JAX
 key, seeded by the same ``manual_seed`` but never consuming the torch stream.
@@ -40,13 +43,24 @@ key, seeded by the same ``manual_seed`` but never consuming the torch stream.
 from __future__ import annotations
 
 import math
+import struct
 import threading
 from collections.abc import Sequence
 from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 
+from ..autograd import dtypes as _dt
+from ..autograd.tensor import Tensor
+from . import _device
+
 _DEFAULT_SEED = 67280421310721  # PyTorch's default CPU seed (torch.initial_seed())
+# PyTorch's CPUGeneratorImplState: seed, left, seeded, next, 624 state words (as
+# uint64), three unused doubles but the cached normal in the middle, its flag,
+# padding, then a float normal cache and its flag: 5056 bytes in all.
+_STATE = struct.Struct("<QiiQ624QdddiifB3x")
+STATE_SIZE = _STATE.size
 _sample_hooks: list = []  # called before every draw (transforms that forbid draws)
 _F32, _F64 = np.float32, np.float64
 
@@ -229,7 +243,7 @@ class Generator:
 
     def __init__(self, device: Any = "cpu") -> None:
         self._lock = threading.RLock()
-        self.device = device
+        self.device = _device.device(device)
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:
@@ -246,6 +260,7 @@ class Generator:
             }
             self._normal_cache: float | None = None
             self._jax_key = None
+            self._fresh = True  # no word drawn since seeding (PyTorch's next = 0)
         return self
 
     def initial_seed(self) -> int:
@@ -260,9 +275,73 @@ class Generator:
         self.manual_seed(s)
         return s
 
+    def get_state(self) -> Tensor:
+        """The state as a uint8 tensor of PyTorch's 5056 bytes and layout.
+
+        >>> Generator().manual_seed(7).get_state()[:8].tolist()
+        [7, 0, 0, 0, 0, 0, 0, 0]
+        """
+        return Tensor._wrap(jnp.asarray(self.state_bytes()), _dt.uint8)
+
+    def state_bytes(self) -> np.ndarray:
+        """The state as PyTorch's 5056 bytes, in NumPy."""
+        with self._lock:
+            st = self._bits.state["state"]
+            pos = int(st["pos"])
+            cache = self._normal_cache
+            raw = _STATE.pack(
+                self._seed, 625 - pos, 1, 0 if self._fresh else pos,
+                *(int(w) for w in st["key"]), 0.0,
+                0.0 if cache is None else cache, 0.0, cache is not None, 0, 0.0, 0,
+            )  # fmt: skip
+        return np.frombuffer(raw, np.uint8).copy()
+
+    def set_state(self, state: Tensor) -> Generator:
+        """Restore a state from :meth:`get_state` (or from real torch); returns self.
+
+        >>> g = Generator(); s = g.get_state(); a = g.uniform((2,))
+        >>> bool((g.set_state(s).uniform((2,)) == a).all())
+        True
+        """
+        if not isinstance(state, Tensor) or state.dtype is not _dt.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        return self.load_state_bytes(np.asarray(state._value))
+
+    def load_state_bytes(self, state: np.ndarray) -> Generator:
+        """Restore a state from PyTorch's 5056 bytes, in NumPy; returns self."""
+        raw = np.asarray(state, np.uint8).tobytes()
+        if len(raw) != STATE_SIZE:
+            raise RuntimeError(
+                f"Expected a CPUGeneratorImplState of size {STATE_SIZE} but found "
+                f"the input RNG state size to be {len(raw)}"
+            )
+        fields = _STATE.unpack(raw)
+        seed, left, _, nxt = fields[:4]
+        key = np.array(fields[4:628], np.uint64).astype(np.uint32)
+        normal_y, valid = fields[629], fields[631]
+        if not 1 <= left <= 624 or not 0 <= nxt <= 624:
+            raise RuntimeError("The RNG state is corrupt (left or next out of range)")
+        with self._lock:
+            self._seed = seed
+            self._bits.state = {
+                "bit_generator": "MT19937",
+                "state": {"key": key, "pos": 625 - left},
+            }
+            self._normal_cache = normal_y if valid else None
+            self._fresh = nxt == 0 and left == 1
+        return self
+
     # The raw streams.
     def _u32(self, n: int) -> np.ndarray:
+        """``n`` outputs of PyTorch's ``random()`` (32 bits each, as uint64)."""
+        if n:
+            self._fresh = False
         return self._bits.random_raw(n).astype(np.uint64)
+
+    def _u64(self, n: int) -> np.ndarray:
+        """``n`` outputs of PyTorch's ``random64()``: two words, the first high."""
+        r = self._u32(2 * n).reshape(n, 2)
+        return (r[:, 0] << np.uint64(32)) | r[:, 1]
 
     def _unit(self, n: int, dtype) -> np.ndarray:
         """``n`` uniforms in [0, 1) as PyTorch's ``uniform_real_distribution``."""
@@ -386,6 +465,18 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
+def draw(generator: Generator | None = None) -> Generator:
+    """The generator a draw uses (``generator`` or the default one), after the
+    sample hooks have had their say.
+
+    >>> draw() is default_generator
+    True
+    """
+    for hook in _sample_hooks:
+        hook()
+    return generator or default_generator
+
+
 def uniform(
     shape: Sequence[int],
     dtype: Any = np.float32,
@@ -398,9 +489,7 @@ def uniform(
     >>> _ = manual_seed(0); uniform((2,)).tolist()
     [0.49625658988952637, 0.7682217955589294]
     """
-    for hook in _sample_hooks:
-        hook()
-    return (generator or default_generator).uniform(shape, dtype, low, high)
+    return draw(generator).uniform(shape, dtype, low, high)
 
 
 def normal(
@@ -415,9 +504,7 @@ def normal(
     >>> _ = manual_seed(0); normal((2,)).tolist()
     [1.5409960746765137, -0.293428897857666]
     """
-    for hook in _sample_hooks:
-        hook()
-    return (generator or default_generator).normal(shape, dtype, mean, std)
+    return draw(generator).normal(shape, dtype, mean, std)
 
 
 def next_key():

@@ -1,5 +1,6 @@
 """``torch.save`` / ``torch.load`` in a safe format: a zip archive holding one
-JSON document (the structure) and one ``.npy`` file per tensor.
+JSON document (the structure) and one ``.npy`` file per tensor. ``load`` also
+reads the zip files PyTorch's ``torch.save`` writes (see ``_pickled``).
 
 Loading never runs code from the file: the JSON names only the kinds below and
 arrays are read with ``allow_pickle=False``. What can be saved: tensors (and
@@ -26,7 +27,7 @@ import numpy as np
 
 from ..autograd import dtypes as _dt
 from ..autograd.tensor import Size, Tensor
-from . import _device
+from . import _device, _pickled
 from .nn.parameter import Parameter
 
 __all__ = ["load", "save"]
@@ -186,8 +187,10 @@ def load(
     mmap: bool | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Read what :func:`save` wrote (never unpickling anything); tensors go to
-    ``map_location`` when given.
+    """Read what :func:`save` wrote, or a file written by PyTorch's
+    ``torch.save`` (its pickle read as PyTorch's ``weights_only`` load reads it:
+    tensors, parameters, containers and numbers only, never the file's code);
+    tensors go to ``map_location`` when given.
 
     >>> import io, funcgrad.torch as torch
     >>> buf = io.BytesIO(); save([torch.tensor([1, 2]), (0.5, None)], buf)
@@ -199,6 +202,8 @@ def load(
     except zipfile.BadZipFile:
         raise _not_ours() from None
     with archive:
+        if _STRUCTURE not in archive.namelist() and _pickled.is_torch_archive(archive):
+            return _pickled.load_torch_archive(archive, map_location)
         try:
             document = json.loads(archive.read(_STRUCTURE))
         except KeyError:
@@ -210,6 +215,7 @@ def load(
 
 def _not_ours() -> RuntimeError:
     return RuntimeError(
-        "funcgrad.torch.load reads files written by funcgrad.torch.save; this is "
-        "not one (files written by PyTorch's torch.save are not readable yet)"
+        "funcgrad.torch.load reads files written by funcgrad.torch.save or by "
+        "PyTorch's torch.save (its zip format); this is neither (PyTorch's legacy "
+        "format from before version 1.6 is not read)"
     )

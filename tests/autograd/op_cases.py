@@ -16,6 +16,7 @@ class Case(NamedTuple):
     fn: Any  # (module, *tensors) -> tensor, or a (values, indices) pair
     shapes: tuple[tuple[int, ...], ...]
     positive: bool = False  # draw inputs in [0.5, 2) (log, sqrt, powers)
+    grad: bool = True  # False: the op has no derivative (backward raises)
 
 
 def _bce(M, z, y):
@@ -370,3 +371,21 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+from . import op_cases_elementwise  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_elementwise.CASES.items()})
+from . import op_cases_reductions  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_reductions.CASES.items()})
+from . import op_cases_shapes  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_shapes.CASES.items()})
+for _name, _cases in op_cases_shapes.CASES_MORE.items():
+    CASES[_name] = CASES[_name] + _cases
+from . import op_cases_draws  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_draws.CASES.items()})
+from . import op_cases_pool  # noqa: E402
+
+CASES.update({k: CASES.get(k, []) + v for k, v in op_cases_pool.CASES.items()})

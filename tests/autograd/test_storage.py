@@ -51,7 +51,34 @@ VIEWS = {
     "data": lambda b: b.data,
     "view_of_view": lambda b: b[1].t()[2],
     "slice_of_transpose": lambda b: b.transpose(0, 1)[1:, 0],
+    # the shape family: views where torch's are, copies where torch's are
+    "unflatten": lambda b: b.unflatten(2, (2, 2)),
+    "unflatten_transposed": lambda b: b.transpose(0, 2).unflatten(1, (3, 1)),
+    "movedim": lambda b: b.movedim(0, 2),
+    "moveaxis": lambda b: b.moveaxis((0, 1), (2, 0)),
+    "swapaxes": lambda b: b.swapaxes(0, 2),
+    "swapdims": lambda b: b.swapdims(1, 2),
+    "broadcast_to": lambda b: b[:, :1].broadcast_to((2, 3, 4)),
+    "atleast_3d": lambda b: _module(b).atleast_3d(b[0]),
+    "atleast_2d": lambda b: _module(b).atleast_2d(b[0, 1]),
+    "meshgrid": lambda b: _module(b).meshgrid(b[0, 0], b[1, 1], indexing="xy")[1],
+    "einsum_diagonal": lambda b: _module(b).einsum("ii->i", b[1, :, :3]),
+    "einsum_permute": lambda b: _module(b).einsum("ijk->kji", b),
+    "split_function": lambda b: _module(b).split(b, [1, 3], 2)[1],
+    "chunk_function": lambda b: _module(b).chunk(b, 2, 1)[1],
+    "unbind_function": lambda b: _module(b).unbind(b, 0)[1],
+    "diag_copy": lambda b: _module(b).diag(b[0]),
+    "diagflat_copy": lambda b: _module(b).diagflat(b[0, 0]),
+    "flip_copy": lambda b: b.flip(0),
+    "rot90_copy": lambda b: b.rot90(1, (1, 2)),
+    "hstack_copy": lambda b: _module(b).hstack([b[0], b[1]]),
+    "tile_copy": lambda b: b.tile(1, 1, 1),
 }
+
+
+def _module(t):
+    """The torch-shaped module ``t`` belongs to (views built by its functions)."""
+    return ft if isinstance(t, ft.Tensor) else torch
 
 
 def _err(fn):

@@ -1535,6 +1535,1682 @@ CASES = [
         "torch.optim.Adam([torch.ones(2, requires_grad=True)], eps=-1.0)",
         ("raise", "ValueError", "Invalid epsilon value: -1.0"),
     ),
+    Case(
+        "ops",
+        "torch.abs(torch.tensor([True, False]))",
+        ("raise", "NotImplementedError", "\"abs_cpu\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "ops",
+        "torch.frac(torch.tensor([1, 2]))",
+        ("raise", "NotImplementedError", "\"frac_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.floor(torch.tensor([True]))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"floor_vml_cpu\" not implemented for 'Bool'",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.round(torch.tensor([1, 2]), decimals=1)",
+        ("raise", "NotImplementedError", "\"round_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([1, 2]), 0)",
+        ("raise", "RuntimeError", "ZeroDivisionError"),
+    ),
+    Case(
+        "ops",
+        "torch.remainder(torch.tensor([5, 6]), torch.tensor([2, 0]))",
+        ("raise", "RuntimeError", "ZeroDivisionError"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([True]), torch.tensor([True]))",
+        ("raise", "NotImplementedError", "\"fmod_cpu\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "ops",
+        "torch.pow(torch.tensor([2, 3]), -2)",
+        (
+            "raise",
+            "RuntimeError",
+            "Integers to negative integer powers are not allowed.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.hypot(torch.tensor([3]), torch.tensor([4]))",
+        ("raise", "NotImplementedError", "\"hypot_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.atan2(torch.ones(2), 2.0)",
+        (
+            "raise",
+            "TypeError",
+            "atan2(): argument 'other' (position 2) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.maximum(torch.ones(2), 0.0)",
+        (
+            "raise",
+            "TypeError",
+            "maximum(): argument 'other' (position 2) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.lerp(torch.ones(2), torch.ones(2, dtype=torch.float64), 0.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "expected dtype float for `end` but got dtype double",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.lerp(torch.tensor([1, 2]), torch.tensor([3, 4]), 0.5)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"lerp_kernel_scalar\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.clamp(torch.ones(2), torch.zeros(2), 1.0)",
+        (
+            "raise",
+            "TypeError",
+            "clamp() received an invalid combination of arguments - got (Tensor, Tensor, float), but expected one of:",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.nn.functional.softplus(torch.tensor([1, 2]))",
+        ("raise", "NotImplementedError", "\"softplus_cpu\" not implemented for 'Long'"),
+    ),
+    Case(
+        "ops",
+        "torch.tensor([1, 2]).sqrt_()",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.exp(torch.ones(2, requires_grad=True), out=torch.empty(2))",
+        (
+            "raise",
+            "RuntimeError",
+            "exp(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.exp(torch.ones(2), out=torch.empty(2, dtype=torch.long))",
+        (
+            "raise",
+            "RuntimeError",
+            "result type Float can't be cast to the desired output type Long",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.sin(1.0)",
+        (
+            "raise",
+            "TypeError",
+            "sin(): argument 'input' (position 1) must be Tensor, not float",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.round(torch.ones(2), 1)",
+        (
+            "raise",
+            "TypeError",
+            "round() received an invalid combination of arguments - got (Tensor, int), but expected one of:",
+        ),
+    ),
+    Case(
+        "ops",
+        "torch.logit(torch.tensor([0.25, 1.5]), eps=0.1)",
+        ("value", "tensor([-1.0986,  2.1972])"),
+    ),
+    Case(
+        "ops",
+        "torch.sign(torch.tensor([float('nan'), -0.0, 3.0]))",
+        ("value", "tensor([0., 0., 1.])"),
+    ),
+    Case(
+        "ops",
+        "torch.remainder(torch.tensor([-7, 7]), 3)",
+        ("value", "tensor([2, 1])"),
+    ),
+    Case(
+        "ops",
+        "torch.fmod(torch.tensor([-7, 7]), 3)",
+        ("value", "tensor([-1,  1])"),
+    ),
+    Case(
+        "ops",
+        "torch.where(torch.tensor([True, False]), 1, 0)",
+        ("value", "tensor([1, 0])"),
+    ),
+    Case(
+        "ops",
+        "torch.clamp(torch.tensor([1, 5]), 0.5, 2)",
+        ("value", "tensor([1., 2.])"),
+    ),
+    Case(
+        "ops",
+        "torch.atan2(torch.tensor([1]), torch.tensor([0]))",
+        ("value", "tensor([1.5708])"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(5)",
+        ("raise", "RuntimeError", "selected index k out of range"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(-1)",
+        ("raise", "RuntimeError", "selected index k out of range"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).topk(2, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).kthvalue(5)",
+        (
+            "raise",
+            "RuntimeError",
+            "kthvalue(): selected number k out of range for dimension 1",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).kthvalue(0)",
+        (
+            "raise",
+            "RuntimeError",
+            "kthvalue(): selected number k out of range for dimension 1",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).sort(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).prod(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).var(3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).cumsum(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).amax(2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).amax((0, 0))",
+        ("raise", "RuntimeError", "dim 0 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).sum((1, -1))",
+        ("raise", "RuntimeError", "dim 1 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).norm(p='abc')",
+        ("raise", "RuntimeError", "linalg.matrix_norm: Order abc not supported."),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3, 3), 3)",
+        ("raise", "RuntimeError", "linalg.matrix_norm: Order 3 not supported."),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(2, 2, 2), 2)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(3, 4), 'fro', dim=1)",
+        ("raise", "RuntimeError", "linalg.matrix_norm: dim must be a 2-tuple. Got 1"),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.norm(torch.randn(3, 4), dim=(0, 1, 1))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.norm: If dim is specified, it must be of length 1 or 2. Got [0, 1, 1]",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.matrix_norm(torch.randn(3, 4), 'fro', dim=(0, 0))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.matrix_norm: dims must be different. Got (0, 0)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).norm()",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.randn(3), dtype=torch.long)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm: dtype should be floating point or complex, but got Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).max()",
+        (
+            "raise",
+            "RuntimeError",
+            "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).amax()",
+        (
+            "raise",
+            "RuntimeError",
+            "amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).amax(0)",
+        (
+            "raise",
+            "IndexError",
+            "amax(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).argmax()",
+        (
+            "raise",
+            "IndexError",
+            "argmax(): Expected reduction dim to be specified for input.numel() == 0.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).argmax(0)",
+        (
+            "raise",
+            "IndexError",
+            "argmax(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).max(0)",
+        (
+            "raise",
+            "IndexError",
+            "max(): Expected reduction dim 0 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).prod()",
+        ("value", "tensor(1.)"),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).logsumexp(0)",
+        ("value", "tensor([-inf, -inf, -inf])"),
+    ),
+    Case(
+        "reduce",
+        "torch.zeros(0, 3).norm()",
+        ("value", "tensor(0.)"),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.zeros(0, 3), float('inf'))",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an identity",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.linalg.vector_norm(torch.zeros(0, 3), float('inf'), dim=0)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.vector_norm cannot compute the inf norm on the dimension 0because this dimension is empty and the operation does not have an identity",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).var()",
+        (
+            "raise",
+            "RuntimeError",
+            "std and var only support floating point and complex dtypes",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).mean()",
+        (
+            "raise",
+            "RuntimeError",
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2]).mean(dtype=torch.float32)",
+        ("value", "tensor(1.5000)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1, 2], [3, 4]]).prod()",
+        ("value", "tensor(24)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([True, False, True]).sum()",
+        ("value", "tensor(2)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2], dtype=torch.int32).cumsum(0)",
+        ("value", "tensor([1, 3])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 2], dtype=torch.int32).amax()",
+        ("value", "tensor(2, dtype=torch.int32)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([1, 0], dtype=torch.uint8).all()",
+        ("value", "tensor(0, dtype=torch.uint8)"),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).count_nonzero(5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3, 4).argmax(3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]).max(1)",
+        (
+            "value",
+            "torch.return_types.max(\nvalues=tensor([3., 2.]),\nindices=tensor([1, 0]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]).argmin()",
+        ("value", "tensor(5)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([3.0, 1.0, 3.0, 1.0]).sort(descending=True)",
+        (
+            "value",
+            "torch.return_types.sort(\nvalues=tensor([3., 3., 1., 1.]),\nindices=tensor([0, 2, 1, 3]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2.0, float('nan'), 1.0]).sort()",
+        (
+            "value",
+            "torch.return_types.sort(\nvalues=tensor([1., 2., nan]),\nindices=tensor([2, 0, 1]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2.0, float('nan'), 1.0]).max()",
+        ("value", "tensor(nan)"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([2, 1, 2]).unique(return_inverse=True, return_counts=True)",
+        ("value", "(tensor([1, 2]), tensor([1, 0, 1]), tensor([1, 2]))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1, 2], [0, 1], [1, 2]]).unique(dim=0, return_counts=True)",
+        ("value", "(tensor([[0, 1],\n        [1, 2]]), tensor([1, 2]))"),
+    ),
+    Case(
+        "reduce",
+        "x = torch.tensor([2.0, 1.0, 2.0], requires_grad=True)\nx.unique().sum().backward()",
+        (
+            "raise",
+            "NotImplementedError",
+            "the derivative for '_unique2' is not implemented.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor(3.0).max(0)",
+        ("value", "torch.return_types.max(\nvalues=tensor(3.),\nindices=tensor(0))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor(3.0).sort()",
+        ("value", "torch.return_types.sort(\nvalues=tensor(3.),\nindices=tensor(0))"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[2.0, 1.0]]).std(1)",
+        ("value", "tensor([0.7071])"),
+    ),
+    Case(
+        "reduce",
+        "torch.ones(3).cumsum()",
+        (
+            "raise",
+            "TypeError",
+            'cumsum() missing 1 required positional arguments: "dim"',
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.randn(3).sort(0, stable=True)",
+        (
+            "raise",
+            "TypeError",
+            "sort() received an invalid combination of arguments - got (int, stable=bool), but expected one of:",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).repeat(2)",
+        (
+            "raise",
+            "RuntimeError",
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).repeat(2, -1)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -3: [6, -3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).roll((1, 2), (0,))",
+        (
+            "raise",
+            "RuntimeError",
+            "shifts and dimensions must align. shifts: 2, dims:1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).roll(1, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).flip(0, 0)",
+        ("raise", "RuntimeError", "dim 0 appears multiple times in the list of dims"),
+    ),
+    Case(
+        "shapes",
+        "torch.flip(torch.zeros(3, 3), (2,))",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).fliplr()",
+        ("raise", "RuntimeError", "Input must be >= 2-d."),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).rot90()",
+        ("raise", "RuntimeError", "expected total dims >= 2, but got total dims = 1"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).rot90(1, (0, 0))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).rot90(1, (0,))",
+        (
+            "raise",
+            "RuntimeError",
+            "expected total rotation dims == 2, but got dims = 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).tril()",
+        ("raise", "RuntimeError", "tril: input tensor must have at least 2 dimensions"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3).triu()",
+        ("raise", "RuntimeError", "triu: input tensor must have at least 2 dimensions"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(2, 3, 3).trace()",
+        (
+            "raise",
+            "RuntimeError",
+            "trace: expected a matrix, but got tensor with dim 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.diag_embed(torch.zeros(3), 0, 0, 0)",
+        ("raise", "RuntimeError", "diagonal dimensions cannot be identical 0, 0"),
+    ),
+    Case(
+        "shapes",
+        "torch.diag(torch.zeros(2, 3, 3))",
+        ("raise", "RuntimeError", "diag(): Supports 1D or 2D tensors. Got 3D"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).take(torch.tensor([9]))",
+        (
+            "raise",
+            "IndexError",
+            "out of range: tried to access index 9 on a tensor of 9 elements.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).take(torch.tensor([1.0]))",
+        (
+            "raise",
+            "RuntimeError",
+            "take(): Expected a long tensor for index, but got Float",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).masked_select(torch.zeros(3, 3))",
+        ("raise", "RuntimeError", "masked_select: expected BoolTensor for mask"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).masked_select(torch.ones(2, dtype=torch.bool))",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([[0, 1, 2]]).float(), torch.zeros(3, 3))",
+        ("raise", "RuntimeError", "scatter(): Expected dtype int32/int64 for index"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([0, 1, 2]), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Index tensor must have the same number of dimensions as self tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.zeros(4, 3, dtype=torch.long), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected index [4, 3] to be no larger than self [3, 3] apart from dimension 0 and to be no larger size than src [3, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter(0, torch.tensor([[5, 0, 0]]), 1.0)",
+        (
+            "raise",
+            "RuntimeError",
+            "index 5 is out of bounds for dimension 0 with size 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).scatter_add(0, torch.zeros(2, 3, dtype=torch.long), torch.ones(1, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected index [2, 3] to be no larger than self [3, 3] apart from dimension 0 and to be no larger size than src [1, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).gather(0, torch.tensor([[0.0]]))",
+        ("raise", "RuntimeError", "gather(): Expected dtype int32/int64 for index"),
+    ),
+    Case(
+        "shapes",
+        "torch.cross(torch.zeros(2, 4), torch.zeros(2, 4), dim=1)",
+        (
+            "raise",
+            "RuntimeError",
+            "linalg.cross: inputs dimension 1 must have length 3. Got 4 and 4",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cross(torch.zeros(3, 3), torch.zeros(3, 2), dim=0)",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.baddbmm(torch.zeros(2, 3), torch.zeros(2, 3, 3), torch.zeros(2, 3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 1.  Target sizes: [2, 3, 3].  Tensor sizes: [2, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.baddbmm(torch.zeros(2, 3, 3), torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.addmv(torch.zeros(3), torch.zeros(3, 3), torch.zeros(4))",
+        ("raise", "RuntimeError", "size mismatch, got input (3), mat (3x3), vec (4)"),
+    ),
+    Case(
+        "shapes",
+        "torch.addmv(torch.zeros(3), torch.zeros(3), torch.zeros(3))",
+        ("raise", "RuntimeError", "vector + matrix @ vector expected, got 1, 1, 1"),
+    ),
+    Case(
+        "shapes",
+        "torch.addbmm(torch.zeros(3, 3), torch.zeros(2, 3, 3), torch.zeros(3, 3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "batch1 and batch2 must have same number of batches, got 2 and 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.addbmm(torch.zeros(3, 3), torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        ("raise", "RuntimeError", "Incompatible matrix sizes for bmm (3x3 and 4x3)"),
+    ),
+    Case(
+        "shapes",
+        "torch.addmm(torch.zeros(2, 3), torch.zeros(3, 3), torch.zeros(3, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [3, 3].  Tensor sizes: [2, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.bmm(torch.zeros(2, 3, 3), torch.zeros(2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.outer(torch.zeros(3, 3), torch.zeros(3))",
+        ("raise", "RuntimeError", "outer: Expected 1-D argument self, but got 2-D"),
+    ),
+    Case(
+        "shapes",
+        "torch.inner(torch.zeros(3), torch.zeros(4))",
+        (
+            "raise",
+            "RuntimeError",
+            "inner() the last dimension must match on both input tensors but got shapes [3] and [4]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=([0], [0, 1]))",
+        ("raise", "RuntimeError", "both dimension lists should have same length"),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(4, 4), dims=1)",
+        (
+            "raise",
+            "RuntimeError",
+            "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=3)",
+        (
+            "raise",
+            "RuntimeError",
+            "tensordot expects dims < ndim_a or ndim_b, but got dims=3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.tensordot(torch.zeros(3, 3), torch.zeros(3, 3), dims=-1)",
+        ("raise", "RuntimeError", "tensordot expects dims >= 0, but got dims=-1"),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij,jk", torch.zeros(3, 3), torch.zeros(4, 4))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): subscript j has size 4 for operand 1 which does not broadcast with previously seen size 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij,jk->ik", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): fewer operands were provided than specified in the equation",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ijk", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0 and no ellipsis was given",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij->ijk", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): output subscript k does not appear in the equation for any input operand",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ij->ii", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): output subscript i appears more than once in the output",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("i1", torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): invalid subscript given at index 1 in the equation string, subscripts must be in [a-zA-Z]",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("ii", torch.zeros(3, 4))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 4 != 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.einsum("...i,...i", torch.zeros(2, 3), torch.zeros(3, 3))',
+        (
+            "raise",
+            "RuntimeError",
+            "einsum(): dimension 0 covered by ellipsis in operand 1has size 3 which does not broadcast with previously seen ellipsis with size 2 for the respective dimension",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cat([torch.zeros(3, 3), torch.zeros(3)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Tensors must have same number of dimensions: got 2 and 1",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.cat([torch.zeros(3, 3), torch.zeros(3, 3)], dim=2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.stack([])",
+        ("raise", "RuntimeError", "stack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.stack([torch.zeros(3), torch.zeros(3)], dim=3)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 3)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.hstack([])",
+        ("raise", "RuntimeError", "hstack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.vstack([torch.zeros(3, 3), torch.zeros(3, 4)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.dstack([torch.zeros(3), torch.zeros(4)])",
+        (
+            "raise",
+            "RuntimeError",
+            "Sizes of tensors must match except in dimension 2. Expected size 3 but got size 4 for tensor number 1 in the list.",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.column_stack([])",
+        ("raise", "RuntimeError", "column_stack expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), 0, 5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), (0, 1), (1,))",
+        (
+            "raise",
+            "RuntimeError",
+            "movedim: Invalid source or destination dims: source ([0, 1] dims) should contain the same number of dims as destination ([1] dims)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.movedim(torch.zeros(3, 3), (0, 0), (1, 0))",
+        ("raise", "RuntimeError", "movedim: repeated dim in `source` ([0, 0])"),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).unflatten(0, (2, 2))",
+        (
+            "raise",
+            "RuntimeError",
+            "unflatten: Provided sizes [2, 2] don't multiply up to the size of dim 0 (3) in the input tensor",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).unflatten(0, ())",
+        ("raise", "RuntimeError", "unflatten: sizes must be non-empty"),
+    ),
+    Case(
+        "shapes",
+        "torch.broadcast_to(torch.zeros(3, 3), (3,))",
+        (
+            "raise",
+            "RuntimeError",
+            "expand(torch.FloatTensor{[3, 3]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.broadcast_to(torch.zeros(3, 3), (2, 4, 3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The expanded size of the tensor (4) must match the existing size (3) at non-singleton dimension 1.  Target sizes: [2, 4, 3].  Tensor sizes: [3, 3]",
+        ),
+    ),
+    Case(
+        "shapes",
+        'torch.meshgrid(torch.zeros(3), torch.zeros(3), indexing="xz")',
+        (
+            "raise",
+            "RuntimeError",
+            'torch.meshgrid: indexing must be one of "xy" or "ij", but received: xz',
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.meshgrid()",
+        ("raise", "RuntimeError", "meshgrid expects a non-empty TensorList"),
+    ),
+    Case(
+        "shapes",
+        "torch.take_along_dim(torch.zeros(3, 3), torch.tensor([[0]]).float(), 0)",
+        (
+            "raise",
+            "RuntimeError",
+            "torch.take_along_dim(): dtype of indices should be Long but got Float",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.take_along_dim(torch.zeros(3, 3), torch.tensor([0]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "torch.take_along_dim(): input and indices should have the same number of dimensions, but got 2 dimensions for input, and 1 dimensions for indices",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.swapaxes(torch.zeros(3, 3), 0, 2)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.chunk(torch.zeros(3, 3), 0)",
+        (
+            "raise",
+            "RuntimeError",
+            "chunk expects `chunks` to be greater than 0, got: 0",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).split(0)",
+        (
+            "raise",
+            "RuntimeError",
+            "split_size can only be 0 if dimension size is 0, but got dimension size of 3",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.zeros(3, 3).split([1, 1])",
+        (
+            "raise",
+            "RuntimeError",
+            "split_with_sizes expects split_sizes to sum exactly to 3 (input tensor's size at dimension 0), but got split_sizes=[1, 1]",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.softmax(torch.zeros(3, 3), 5)",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.softmax(torch.arange(3), 0)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "shapes",
+        "torch.index_select(torch.zeros(3, 3), 2, torch.tensor([0]))",
+        (
+            "raise",
+            "IndexError",
+            "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(5, 5, (2,))",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(5, 2, (2,))",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=2",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(0, 300, (2,), dtype=torch.uint8)",
+        ("raise", "RuntimeError", "to - 1 is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.randint(-1, 3, (2,), dtype=torch.uint8)",
+        ("raise", "RuntimeError", "from is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.randint(0, 2**40, (2,), dtype=torch.int32)",
+        ("raise", "RuntimeError", "to - 1 is out of bounds for int"),
+    ),
+    Case(
+        "random",
+        "torch.randint(0.5, 3, (2,))",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (float, int, tuple), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randint(3)",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (int), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(-1)",
+        (
+            "raise",
+            "RuntimeError",
+            "Trying to create tensor with negative dimension -1: [-1]",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(3.5)",
+        (
+            "raise",
+            "TypeError",
+            "randperm(): argument 'n' (position 1) must be int, not float",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(300, dtype=torch.int8)",
+        (
+            "raise",
+            "RuntimeError",
+            "value cannot be converted to type int8_t without overflow",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randperm(3, dtype=torch.bool)",
+        ("raise", "NotImplementedError", "\"randperm\" not implemented for 'Bool'"),
+    ),
+    Case(
+        "random",
+        "torch.randperm(2**24 + 5, dtype=torch.float32)",
+        ("raise", "RuntimeError", "n cannot be greater than 2^24+1 for Float type."),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0.5, 0.5]), 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([-0.5, 0.5]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "probability tensor contains either `inf`, `nan` or element < 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([-0.5, 0.5]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry < 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0., 0.]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (sum of probabilities <= 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0., 0.]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (sum of probabilities <= 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([1, 2]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "multinomial only supports floating-point dtypes for input, got: Long",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor(1.), 1)",
+        ("raise", "RuntimeError", "prob_dist must be 1 or 2 dim"),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([0.5]), 0)",
+        ("raise", "RuntimeError", "cannot sample n_sample <= 0 samples"),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([float('inf'), 1.]), 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "probability tensor contains either `inf`, `nan` or element < 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([float('nan'), 1.]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry < 0)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.tensor([1., float('inf')]), 2, True)",
+        (
+            "raise",
+            "RuntimeError",
+            "invalid multinomial distribution (encountering probability entry = infinity or NaN)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.multinomial(torch.ones(2, 2, 2), 1)",
+        ("raise", "RuntimeError", "prob_dist must be 1 or 2 dim"),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([1.5]))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([-0.5]))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.tensor([1, 0]))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"bernoulli_tensor_cpu_p_\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.bernoulli(torch.zeros(2), 1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "bernoulli_ expects p to be in [0, 1], but got p=1.5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(2).bernoulli_(-0.1)",
+        (
+            "raise",
+            "RuntimeError",
+            "bernoulli_ expects p to be in [0, 1], but got p=-0.1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.normal(0., -1., (2,))",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), -1.)",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), torch.tensor([-1., 1.]))",
+        ("raise", "RuntimeError", "normal expects all elements of std >= 0.0"),
+    ),
+    Case(
+        "random",
+        "torch.normal(torch.zeros(2), torch.zeros(3))",
+        (
+            "raise",
+            "RuntimeError",
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.normal(0., 1.)",
+        (
+            "raise",
+            "TypeError",
+            "normal() received an invalid combination of arguments - got (float, float), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).exponential_(-1.)",
+        (
+            "raise",
+            "RuntimeError",
+            "exponential_ expects lambda > 0.0, but found lambda=-1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).exponential_(0.)",
+        (
+            "raise",
+            "RuntimeError",
+            "exponential_ expects lambda > 0.0, but found lambda=0",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).exponential_()",
+        (
+            "raise",
+            "RuntimeError",
+            "Exponential distribution is a continuous probability distribution. dtype must be a floating point but you specified Int",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).uniform_(2, 1)",
+        (
+            "raise",
+            "RuntimeError",
+            "uniform_ expects to return a [from, to) range, but found from=2 > to=1",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).uniform_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"check_uniform_bounds\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).normal_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"normal_kernel_cpu\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).normal_(0, -1)",
+        ("raise", "RuntimeError", "normal expects std >= 0.0, but found std -1"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).random_(5, 2)",
+        (
+            "raise",
+            "RuntimeError",
+            "random_ expects 'from' to be less than 'to', but got from=5 >= to=2",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.uint8).random_(-5, 5)",
+        ("raise", "RuntimeError", "from is out of bounds for unsigned char"),
+    ),
+    Case(
+        "random",
+        "torch.rand_like(torch.zeros(2, dtype=torch.int64))",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"check_uniform_bounds\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.randn(3, dtype=torch.int64)",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"normal_kernel_cpu\" not implemented for 'Long'",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.set_rng_state(torch.zeros(10, dtype=torch.uint8))",
+        (
+            "raise",
+            "RuntimeError",
+            "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be 10",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.set_rng_state(torch.zeros(5056))",
+        ("raise", "TypeError", "RNG state must be a torch.ByteTensor"),
+    ),
+    Case(
+        "random",
+        "torch.manual_seed(2**64)",
+        ("raise", "ValueError", "Overflow when unpacking long long"),
+    ),
+    Case(
+        "random",
+        "torch.randint(5, size=(2,), generator=3)",
+        (
+            "raise",
+            "TypeError",
+            "randint() received an invalid combination of arguments - got (int, generator=int, size=tuple), but expected one of:",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.ones(2, requires_grad=True).uniform_()",
+        (
+            "raise",
+            "RuntimeError",
+            "a leaf Variable that requires grad is being used in an in-place operation.",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).cauchy_(0, -1)",
+        ("raise", "RuntimeError", "cauchy_ expects sigma > 0.0, but found sigma=-1"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).log_normal_(1, 0)",
+        ("raise", "RuntimeError", "log_normal_ expects std > 0.0, but found std=0"),
+    ),
+    Case(
+        "random",
+        "torch.empty(3).geometric_(1.5)",
+        (
+            "raise",
+            "RuntimeError",
+            "geometric_ expects p to be in (0, 1), but got p=1.5",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).cauchy_()",
+        (
+            "raise",
+            "RuntimeError",
+            "Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified int",
+        ),
+    ),
+    Case(
+        "random",
+        "torch.empty(3, dtype=torch.int32).log_normal_()",
+        (
+            "raise",
+            "NotImplementedError",
+            "\"log_normal_cpu\" not implemented for 'Int'",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(3, out=torch.empty(3, dtype=torch.int32), dtype=torch.float32)",
+        (
+            "raise",
+            "RuntimeError",
+            "dtype Float does not match dtype of out parameter (Int)",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.ones(2, out=torch.empty(2, requires_grad=True))",
+        (
+            "raise",
+            "RuntimeError",
+            "aten::ones(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.zeros(3, out=5)",
+        ("raise", "TypeError", "zeros(): argument 'out' must be Tensor, not int"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, 0)",
+        ("raise", "RuntimeError", "step must be nonzero"),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, -1)",
+        (
+            "raise",
+            "RuntimeError",
+            "upper bound and lower bound inconsistent with step sign",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(1, 4, 0.5, dtype=torch.int64)",
+        ("raise", "ValueError", "step must be nonzero"),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(0, 1, -2)",
+        ("raise", "RuntimeError", "number of steps must be non-negative"),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(torch.zeros(2), 1, 3)",
+        (
+            "raise",
+            "RuntimeError",
+            "logspace only supports 0-dimensional start and end tensors, but got start with 1 dimension(s).",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.arange(0, 1, 0.1)",
+        (
+            "value",
+            "tensor([0.0000, 0.1000, 0.2000, 0.3000, 0.4000, 0.5000, 0.6000, 0.7000, 0.8000,\n        0.9000])",
+        ),
+    ),
+    Case("factory", "torch.arange(0, 1, 0.1).shape", ("value", "torch.Size([10])")),
+    Case(
+        "factory",
+        "torch.linspace(0, 1, 7).tolist()",
+        (
+            "value",
+            "[0.0, 0.1666666716337204, 0.3333333432674408, 0.5, 0.6666666269302368, 0.8333333134651184, 1.0]",
+        ),
+    ),
+    Case(
+        "factory",
+        "torch.logspace(0, 2, 5).tolist()",
+        ("value", "[1.0, 3.1622776985168457, 10.0, 31.62277603149414, 100.0]"),
+    ),
+    Case("factory", "torch.tensor([1.5])", ("value", "tensor([1.5000])")),
 ]
 
 # Cases the facade does not meet yet, each with why; strict, so a case that starts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import funcgrad.torch as ft
@@ -293,3 +293,163 @@ def test_assert_close_containers_and_dtype() -> None:
         lambda m: (m.tensor([1.0]), [1.0]),
     ):
         assert outcome(ft, *m_args(ft)) == outcome(torch, *m_args(torch))
+
+
+def _double(torch, values):
+    """Second derivatives through custom Functions whose backward is written with
+    tensor ops (one saving its input, one its output, one with two outputs)."""
+
+    class Cube(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    class Exp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    class MulAdd(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b, a + b
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            a, b = ctx.saved_tensors
+            return g1 * b + g2, g1 * a + g2
+
+    x = torch.tensor(values, requires_grad=True)
+    w = torch.tensor(values[::-1], requires_grad=True)
+    p, s = MulAdd.apply(x, w)
+    y = (Cube.apply(x) * w).sum() + Exp.apply(x * w).sum() + (p * s * p).sum()
+    gx, gw = torch.autograd.grad(y, (x, w), create_graph=True)
+    (gx * gx).sum().backward(retain_graph=True)
+    hxx = torch.autograd.grad(gx.sum(), x, retain_graph=True)[0]
+    return {
+        "gx": gx.detach().numpy(),
+        "gw": gw.detach().numpy(),
+        "hxx": hxx.numpy(),
+        "x.grad": x.grad.numpy(),
+        "w.grad": w.grad.numpy(),
+        "node": gx.grad_fn.name(),
+    }
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.floats(-1.5, 1.5, width=32, allow_subnormal=False), min_size=1,
+             max_size=4)
+)  # fmt: skip
+def test_double_backward_through_custom_functions_matches_torch(values) -> None:
+    torch = pytest.importorskip("torch")
+    ours, theirs = _double(ft, values), _double(torch, values)
+    assert ours["node"] == theirs["node"]
+    for key in ("gx", "gw", "hxx", "x.grad", "w.grad"):
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=2e-5, atol=2e-5)
+
+
+def test_double_backward_through_custom_function_by_hand() -> None:
+    """d/dx of Cube's backward: 6x (and gradgradcheck in float64 agrees)."""
+
+    class Cube(ft.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    x = ft.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    (g,) = ft.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+    assert g.tolist() == [3.0, 12.0, 0.75]
+    (h,) = ft.autograd.grad(g.sum(), x)
+    assert h.tolist() == [6.0, -12.0, 3.0]
+    x64 = ft.tensor([0.3, -1.2], dtype=ft.float64, requires_grad=True)
+    assert ft.autograd.gradgradcheck(Cube.apply, (x64,))
+
+
+def _once(torch):
+    """What PyTorch does with a ``once_differentiable`` backward under
+    ``create_graph=True``: an ``Error`` node, raised only when reached."""
+
+    class Once(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        @torch.autograd.function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    out = []
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    (g,) = torch.autograd.grad((Once.apply(x) * x).sum(), x, create_graph=True)
+    error = g.grad_fn.next_functions[1][0]
+    out.append((g.tolist(), error.name(), repr(error).split(" object")[0]))
+    out.append(
+        torch.autograd.grad(g.sum(), x)[0].tolist()
+    )  # the Error is not on x's path
+    (g,) = torch.autograd.grad((Once.apply(x) * w).sum(), x, create_graph=True)
+    out.append((repr(g), len(g.grad_fn.next_functions)))
+    try:
+        g.sum().backward()
+    except RuntimeError as e:
+        out.append(str(e))
+    (g,) = torch.autograd.grad((Once.apply(x) * w).sum(), x)  # no create_graph
+    out.append((g.tolist(), g.requires_grad))
+    return out
+
+
+def test_once_differentiable_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _once(ft) == _once(torch)
+
+
+def test_once_differentiable_pinned() -> None:
+    out = _once(ft)
+    assert out[1] == [3.0, 12.0]
+    assert out[3] == (
+        "trying to differentiate twice a function that was marked with "
+        "@once_differentiable"
+    )
+
+
+def _sharded(torch):
+    """``autograd.grad`` to intermediates frees only what it ran: a backward
+    from those intermediates afterwards still runs (PyTorch's sharded pattern;
+    the graph above them is kept for the second ``grad``)."""
+    leaves = [torch.full((2,), float(i), requires_grad=True) for i in range(4)]
+    inter = [leaf * i + leaf * leaf for i, leaf in enumerate(leaves)]
+    loss = sum(v * i for i, v in enumerate(inter)).sum()
+    grads = list(torch.autograd.grad(loss, inter[:2], retain_graph=True))
+    grads += torch.autograd.grad(loss, inter[2:])
+    torch.autograd.backward(inter, grads)
+    return [leaf.grad.tolist() for leaf in leaves]
+
+
+def test_grad_then_backward_from_its_inputs_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    assert _sharded(ft) == _sharded(torch)
+    assert _sharded(ft)[3] == [3 * (3 + 2 * 3)] * 2  # i * (i + 2 * leaf), by hand

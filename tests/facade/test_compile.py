@@ -310,3 +310,237 @@ def test_the_tensor_seams_compile_patches_exist() -> None:
     assert all(
         isinstance(ft.Tensor.__dict__[n], property) for n in _compile._WRITE_PROPERTIES
     )
+
+
+# --- the replay of the last call: every change a guard must see -------------------
+def _steady(compiled, *args):
+    """Call until the compiled function replays its last call (no walk) with
+    the inputs that did not change baked in."""
+    for _ in range(4):
+        out = compiled(*args)
+    inner = compiled.__dict__.get("_compiled", compiled)  # torch.compile(module)
+    assert inner._replay is not None, "the replay was not taken"
+    return out
+
+
+G = ft.tensor([1.0, 2.0])
+
+
+def _uses_global(x):
+    return (x * G).sum()
+
+
+def test_rebinding_a_global_to_a_new_tensor_is_seen() -> None:
+    global G
+    compiled, x = ft.compile(_uses_global), ft.tensor([1.0, 1.0])
+    try:
+        assert _steady(compiled, x).item() == 3.0
+        G = ft.tensor([5.0, 7.0])  # a new outside tensor: a new guard key
+        assert compiled(x).item() == 12.0
+        G = ft.tensor([1.0, 2.0, 3.0])
+        assert compiled(ft.ones(3)).item() == 6.0
+    finally:
+        G = ft.tensor([1.0, 2.0])
+
+
+def test_rebinding_a_closure_variable_is_seen() -> None:
+    w = ft.tensor([1.0, 2.0], requires_grad=True)
+    k = 2.0
+
+    def step():
+        return (w * w * k).sum()
+
+    compiled = ft.compile(step)
+    assert _steady(compiled).item() == 10.0
+    w = ft.tensor([3.0, 1.0], requires_grad=True)
+    assert compiled().item() == 20.0
+    k = 0.5  # a Python constant of the program: a new program
+    out = compiled()
+    assert out.item() == 5.0
+    out.backward()
+    np.testing.assert_allclose(_np(w.grad), [3.0, 1.0])
+
+
+def test_replacing_a_module_attribute_or_submodule_is_seen() -> None:
+    ft.manual_seed(0)
+    model = ft.nn.Sequential(ft.nn.Linear(3, 2), ft.nn.ReLU())
+    compiled, x = ft.compile(lambda x: model(x).sum()), ft.ones(3)
+    _steady(compiled, x)
+    model[0].weight = ft.nn.Parameter(ft.ones(2, 3))
+    assert compiled(x).item() == pytest.approx(_np(model(x).sum()).item(), 1e-6)
+    model[0] = ft.nn.Linear(3, 2)
+    assert compiled(x).item() == pytest.approx(_np(model(x).sum()).item(), 1e-6)
+    model[1] = ft.nn.Identity()
+    assert compiled(x).item() == pytest.approx(_np(model(x).sum()).item(), 1e-6)
+
+
+def test_a_list_or_an_object_inside_a_module_is_guarded() -> None:
+    class Config:
+        scale = 2.0
+
+    class Scaled(ft.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.factors = [1.0]
+            self.config = Config()
+            self.w = ft.nn.Parameter(ft.ones(2))
+
+        def forward(self, x):
+            return (x * self.w).sum() * self.factors[0] * self.config.scale
+
+    m = Scaled()
+    compiled, x = ft.compile(lambda x: m(x)), ft.ones(2)
+    assert _steady(compiled, x).item() == 4.0
+    m.factors[0] = 3.0  # an in-place change, no module attribute set
+    assert compiled(x).item() == 12.0
+    m.config.scale = 0.5
+    assert compiled(x).item() == 3.0
+
+
+def test_changing_hyperparameters_through_param_groups() -> None:
+    def make():
+        w = ft.tensor([1.0, -2.0], requires_grad=True)
+        opt = ft.optim.SGD([w], lr=0.1, momentum=0.5)
+
+        def step():
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+
+        return w, opt, step
+
+    (w1, o1, s1), (w2, o2, s2) = make(), make()
+    compiled = ft.compile(s1)
+    for _ in range(4):  # the learning rate's array is baked in by then
+        compiled(), s2()
+    assert compiled._replay is not None
+    for o in (o1, o2):
+        o.param_groups[0]["lr"] = 0.05  # an input: no new program
+    compiled(), s2()
+    count = compiled.compile_count
+    for o in (o1, o2):
+        o.param_groups[0]["momentum"] = 0.9  # static: a new program
+    compiled(), s2()
+    assert compiled.compile_count == count + 1
+    o1.param_groups[0]["lr"] = o2.param_groups[0]["lr"] = ft.tensor(0.2)
+    compiled(), s2(), compiled(), s2()
+    np.testing.assert_allclose(_np(w1), _np(w2), rtol=1e-6)
+    np.testing.assert_allclose(
+        _np(o1.state[w1]["momentum_buffer"]), _np(o2.state[w2]["momentum_buffer"])
+    )
+
+
+def test_changes_of_tensors_between_calls_are_seen() -> None:
+    w = ft.tensor([1.0, 2.0], requires_grad=True)
+    x = ft.tensor([1.0, 1.0])
+
+    def step():
+        loss = (w * x).sum()
+        loss.backward()
+        return loss
+
+    compiled = ft.compile(step)
+    _steady(compiled)
+    x.copy_(ft.tensor([2.0, 3.0]))  # in place, same shape: an input
+    assert compiled().item() == 8.0 and compiled.compile_count == 1
+    np.testing.assert_allclose(_np(w.grad), [4 * 1 + 2, 4 * 1 + 3])  # 5 calls
+    w.grad = None
+    compiled()
+    np.testing.assert_allclose(_np(w.grad), [2.0, 3.0])
+    x.data = ft.tensor([1.0, 1.0, 1.0])  # a new shape
+    w.data = ft.tensor([1.0, 2.0, 4.0])
+    w.grad = None
+    assert compiled().item() == 7.0
+    np.testing.assert_allclose(_np(w.grad), [1.0, 1.0, 1.0])
+    w.requires_grad_(False)  # then backward fails, as it does eagerly
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        compiled()
+
+
+def test_requires_grad_and_training_changes_after_replays() -> None:
+    class Branchy(ft.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = ft.nn.Parameter(ft.ones(2))
+
+        def forward(self, x):
+            return (x * self.w * (2.0 if self.training else 3.0)).sum()
+
+    m = Branchy()
+    compiled, x = ft.compile(m), ft.ones(2)
+    assert _steady(compiled, x).item() == 4.0
+    m.eval()
+    assert compiled(x).item() == 6.0
+    m.w.requires_grad_(False)
+    out = compiled(x)
+    assert out.item() == 6.0 and not out.requires_grad
+
+
+def test_optimizer_state_changed_outside_is_seen() -> None:
+    m1, o1, s1 = _mlp_step(ft)
+    m2, o2, s2 = _mlp_step(ft)
+    compiled, x, y = ft.compile(s1), ft.tensor(X), ft.tensor(Y)
+    for _ in range(3):
+        compiled(x, y), s2(x, y)
+    assert compiled._replay is not None
+    saved = o2.state_dict()
+    s2(x, y), s2(x, y)  # eager steps on the second, then its state comes back
+    o2.load_state_dict(saved)
+    o1.load_state_dict(saved)
+    m1.load_state_dict(m2.state_dict())
+    for _ in range(3):
+        compiled(x, y), s2(x, y)
+    s1(x, y), s2(x, y)  # an eager step between compiled ones
+    for _ in range(3):
+        compiled(x, y), s2(x, y)
+    _assert_same_state((m1, o1), (m2, o2))
+
+
+def test_an_argument_that_is_also_reached_from_outside() -> None:
+    w = ft.tensor([1.0, 2.0], requires_grad=True)
+    compiled = ft.compile(lambda a: (a * w).sum())
+    _steady(compiled, ft.tensor([1.0, 1.0]))
+    assert compiled(w).item() == 5.0  # the argument is the outside tensor
+    assert compiled(ft.tensor([2.0, 2.0])).item() == 6.0
+
+
+def test_grad_mode_and_a_global_dict_after_replays() -> None:
+    table = {"w": ft.tensor([1.0, 2.0], requires_grad=True)}
+    compiled = ft.compile(lambda x: (x * table["w"]).sum())
+    x = ft.ones(2)
+    _steady(compiled, x)
+    table["w"] = ft.tensor([4.0, 4.0], requires_grad=True)
+    assert compiled(x).item() == 8.0
+    with ft.no_grad():
+        out = compiled(x)
+    assert out.item() == 8.0 and out.grad_fn is None
+    table["v"] = 1.0
+    assert compiled(x).item() == 8.0
+
+
+def test_a_grad_zeroed_in_the_step_and_changed_between_calls() -> None:
+    def make():
+        w = ft.tensor([1.0, -1.0], requires_grad=True)
+        x = ft.tensor([2.0, 3.0])
+
+        def step():
+            loss = (w * w * x).sum()
+            loss.backward()
+            with ft.no_grad():
+                w.sub_(0.1 * w.grad)
+            w.grad.zero_()  # a program output that depends on no input
+            return loss
+
+        return w, step
+
+    (w1, s1), (w2, s2) = make(), make()
+    compiled = ft.compile(s1)
+    for i in range(8):
+        if i in (4, 6):
+            for w in (w1, w2):
+                w.grad.add_(1.0)  # between calls, in place
+        assert compiled().item() == pytest.approx(s2().item(), rel=1e-6)
+        np.testing.assert_allclose(_np(w1), _np(w2), rtol=1e-6)
+        np.testing.assert_allclose(_np(w1.grad), _np(w2.grad))
+        assert w1.grad._version == w2.grad._version
+    assert compiled.compile_count == 1

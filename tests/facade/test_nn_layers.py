@@ -381,3 +381,27 @@ def test_layer_errors_match_torch() -> None:
     ]
     for fn in cases:
         assert outcome(ft, fn) == outcome(torch, fn)
+
+
+def test_lazy_linear_matches_torch() -> None:
+    """Sized by its first input, drawn then from the seeded stream, then a
+    ``Linear``; an optimizer built afterwards trains it as torch's."""
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        m.manual_seed(4)
+        net = m.nn.Sequential(
+            m.nn.LazyLinear(3), m.nn.ReLU(), m.nn.LazyLinear(2, False)
+        )
+        before = (repr(net), repr(net[0].weight), type(net[0].weight).__name__)
+        x = m.randn(5, 4)
+        net(x)
+        opt = m.optim.SGD(net.parameters(), lr=0.1)
+        net(x).sum().backward()
+        opt.step()
+        return before, repr(net), [_np(p) for p in net.parameters()], net[2].bias
+
+    ours, theirs = run(ft), run(torch)
+    assert ours[:2] == theirs[:2] and ours[3] is theirs[3] is None
+    for a, b in zip(ours[2], theirs[2], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)

@@ -87,8 +87,9 @@ def aval(v) -> Any:
     (<class 'float'>, None)
     """
     t = type(v)
-    if t is ArrayImpl:
-        return (v.shape, v.dtype, v.weak_type)
+    if t is ArrayImpl:  # ``aval``'s fields are plain attributes: cheaper to read
+        a = v.aval
+        return (a.shape, a.dtype, a.weak_type)
     if v is None:
         return v
     if isinstance(v, jax.Array) and not isinstance(v, _Tracer):

@@ -55,93 +55,26 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     if not _r.enabled or _anomaly.enabled or not roots:
         return False
     order = topological_order([node for node, _ in roots])
-    index = {id(node): i for i, node in enumerate(order)}
-    sig, saved, leaves, grads_in = [], [], [], []
     Lazy = _lazy.Lazy
-    ArrayImpl = _lazy._ArrayImpl
-    pending_roots, lazy_at = [], []  # pending saved values; entries holding them
-    try:
-        for node in order:
-            kind = type(node)
-            if kind is Node:
-                values = node.saved
-                if node.pre_hooks or node.retained is not None or values is None:
-                    return False
-                if node.versions:
-                    node.check_versions()
-                nexts = node.next_functions
-                edges = tuple(
-                    [-1 if child is None else index[id(child)] for child, _ in nexts]
-                )
-                mask = tuple([child is not None for child, _ in nexts])
-                if len(values) > len(nexts):
-                    mask += (False,) * (len(values) - len(nexts))
-                avals = []
-                lazy = False
-                for v in values:
-                    t = type(v)
-                    if t is Lazy:
-                        lazy = True
-                        if v.value is None:
-                            pending_roots.append(v)
-                            avals.append(v)  # replaced by a _Pending below
-                            continue
-                        v = v.value
-                        t = type(v)
-                    if t is ArrayImpl:
-                        avals.append((v.shape, v.dtype, v.weak_type))
-                    else:
-                        avals.append(_aval(v))
-                if lazy:
-                    lazy_at.append((len(sig), len(saved)))
-                    sig.append((node.op, node.options, mask, avals, edges))
-                else:
-                    sig.append((node.op, node.options, mask, tuple(avals), edges))
-                saved.append(values)
-            elif kind is AccumulateGrad:
-                leaf = node.variable
-                if leaf._hooks:
-                    return False
-                g = leaf._grad
-                gv = None if g is None else g._value
-                sig.append((None, leaf._val.dtype, _aval(gv)))
-                leaves.append(leaf)
-                grads_in.append(gv)
-            else:
+    pending_roots = []  # saved values still pending: the sweep computes them
+    for node in order:
+        kind = type(node)
+        if kind is Node:
+            values = node.saved
+            if node.pre_hooks or node.retained is not None or values is None:
                 return False
-        # Pending forward values (lazy.py) are computed inside the same call: a
-        # saved pending value is passed as None and named by its _Pending index.
+            if node.versions:
+                node.check_versions()
+            for v in values:
+                if type(v) is Lazy and v.value is None:
+                    pending_roots.append(v)
+        elif kind is not AccumulateGrad or node.variable._hooks:
+            return False
+    try:
         fwd_sig, fwd_leaves, pending, pos = _lazy.program_indexed(pending_roots)
-        if lazy_at:
-            marks = _pending_marks(len(pending))
-            for i, k in lazy_at:
-                entry = sig[i]
-                avals, values = [], []
-                for v, a in zip(saved[k], entry[3], strict=True):
-                    if type(a) is Lazy:
-                        avals.append(marks[pos[id(a)]])
-                        values.append(None)
-                    else:
-                        avals.append(a)
-                        values.append(v.value if type(v) is Lazy else v)
-                sig[i] = (entry[0], entry[1], entry[2], tuple(avals), entry[4])
-                saved[k] = tuple(values)
-        # The call returns the pending values nothing else in the program uses
-        # (the outputs, the loss) and the leaves' own (a lazy update); the others
-        # stay pending, computed again from their inputs if ever read.
-        if pending:
-            used = {r for _, refs in fwd_sig[0] for r in refs if r >= 0}
-            held = {id(leaf._val) for leaf in leaves}
-            wanted = tuple(
-                i for i, v in enumerate(pending) if i not in used or id(v) in held
-            )
-        else:
-            wanted = ()
-        root_pos = tuple([index[id(node)] for node, _ in roots])
-        cts = tuple([ct for _, ct in roots])
-        sig = tuple(sig)
-        # One hash of the signature; the stored key then matches by identity.
-        key = _Signature((sig, root_pos, tuple(map(_aval, cts)), fwd_sig, wanted))
+        key, saved, leaves, grads_in, wanted = _signature(
+            order, roots, fwd_sig, pending, pos
+        )
     except TypeError:
         return False
     stored = _sweeps.get(key)
@@ -154,9 +87,11 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     _sweeps.move_to_end(stored)
     fn = _sweep_fns.get(stored)
     if fn is None:
-        fn = _sweep_fns[stored] = _compile_sweep(sig, root_pos, fwd_sig[0], wanted)
+        sig, root_pos, _, (program, _), _ = stored.key
+        fn = _sweep_fns[stored] = _compile_sweep(sig, root_pos, program, wanted)
         while len(_sweep_fns) > _r.CACHE_SIZE:
             _sweep_fns.popitem(last=False)
+    cts = tuple([ct for _, ct in roots])
     outs, forward_values = fn(tuple(saved), cts, tuple(grads_in), tuple(fwd_leaves))
     _lazy.fill([pending[i] for i in wanted], forward_values)
     for leaf, new in zip(leaves, outs, strict=True):
@@ -173,6 +108,60 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
             if type(node) is Node:
                 node.release()
     return True
+
+
+def _signature(order: list, roots: list, fwd_sig, pending: list, pos: dict):
+    """The sweep's signature (each node's op, options, mask, saved avals and edges;
+    each leaf's dtype and ``.grad`` aval; the pending forward program) and the
+    values the compiled sweep takes. A saved pending value is passed as ``None``
+    and named in the signature by its :class:`_Pending` index."""
+    index = {node: i for i, node in enumerate(order)}  # nodes hash by identity
+    marks = _pending_marks(len(pending)) if pending else ()
+    Lazy = _lazy.Lazy
+    sig, saved, leaves, grads_in = [], [], [], []
+    for node in order:
+        if type(node) is AccumulateGrad:
+            leaf = node.variable
+            g = leaf._grad
+            gv = None if g is None else g._value
+            sig.append((None, leaf._val.dtype, _aval(gv)))
+            leaves.append(leaf)
+            grads_in.append(gv)
+            continue
+        nexts = node.next_functions
+        edges = tuple([-1 if c is None else index[c] for c, _ in nexts])
+        mask = tuple([c is not None for c, _ in nexts])
+        values = node.saved
+        if len(values) > len(nexts):
+            mask += (False,) * (len(values) - len(nexts))
+        avals, given = [], []
+        for v in values:
+            if type(v) is Lazy:
+                if v.value is None:
+                    avals.append(marks[pos[v]])
+                    given.append(None)
+                    continue
+                v = v.value
+            avals.append(_aval(v))
+            given.append(v)
+        sig.append((node.op, node.options, mask, tuple(avals), edges))
+        saved.append(tuple(given))
+    # The call returns the pending values nothing else in the program uses (the
+    # outputs, the loss) and the leaves' own (a lazy update); the others stay
+    # pending, computed again from their inputs if ever read.
+    if pending:
+        used = {r for _, refs in fwd_sig[0] for r in refs if r >= 0}
+        held = {id(leaf._val) for leaf in leaves}
+        wanted = tuple(
+            i for i, v in enumerate(pending) if i not in used or id(v) in held
+        )
+    else:
+        wanted = ()
+    root_pos = tuple([index[node] for node, _ in roots])
+    cts = tuple([_aval(ct) for _, ct in roots])
+    # One hash of the signature; the stored key then matches by identity.
+    key = _Signature((tuple(sig), root_pos, cts, fwd_sig, wanted))
+    return key, saved, leaves, grads_in, wanted
 
 
 class _Signature:

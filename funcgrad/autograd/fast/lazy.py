@@ -94,8 +94,11 @@ _out_avals: dict = _r.cache("output avals", {}, "compiled")
 
 
 def run(op, values: tuple, options: dict, defer: bool = True):
-    """``op(*values, **options)``: a :class:`Lazy` when :func:`defer` can (and
+    """``op(*values, **options)``: a :class:`Lazy` when it can be deferred (and
     ``defer``), else computed now (one compiled call from the op's second use).
+
+    Defers only when the op's compiled forward is warm and every input is a
+    concrete array, a Python scalar or a pending value.
 
     >>> from ..ops import OPS
     >>> import jax.numpy as jnp
@@ -104,24 +107,14 @@ def run(op, values: tuple, options: dict, defer: bool = True):
     """
     if not _r.enabled:
         return op.forward(*values, **options)
-    out = None if _anomaly.enabled or not defer else _defer(op, values, options)
-    if out is None:
+    if _anomaly.enabled or not defer:
         return forward(op, concrete(values), options)
-    return out
-
-
-def _defer(op, values: tuple, options: dict) -> Lazy | None:
-    """A :class:`Lazy` for ``op(*values, **options)``, or ``None`` to run it now.
-
-    Defers only when the op's compiled forward is warm and every input is a
-    concrete array, a Python scalar or a pending value.
-    """
     okey = (op, tuple(options.items())) if options else (op, ())
     try:
         if okey not in _fwd_jit:
-            return None
+            return forward(op, concrete(values), options)
     except TypeError:  # unhashable options
-        return None
+        return forward(op, concrete(values), options)
     avals, size = [], 1
     for v in values:
         t = type(v)
@@ -132,16 +125,19 @@ def _defer(op, values: tuple, options: dict) -> Lazy | None:
                 continue
             v = v.value
             t = type(v)
-        if t is _ArrayImpl or (isinstance(v, jax.Array) and not isinstance(v, _Tracer)):
+        if t is _ArrayImpl:
+            a = v.aval  # its fields are plain attributes: cheaper than the array's
+            avals.append((a.shape, a.dtype, a.weak_type))
+        elif isinstance(v, jax.Array) and not isinstance(v, _Tracer):
             avals.append((v.shape, v.dtype, v.weak_type))
         elif t in _SCALARS:
             avals.append(t)
         elif v is None:
             avals.append(None)
-        else:
-            return None  # a tracer, a NumPy array, a list...
-    if size > MAX_PENDING:
-        return None  # the caller computes the chain so far, then runs this op
+        else:  # a tracer, a NumPy array, a list...
+            return forward(op, concrete(values), options)
+    if size > MAX_PENDING:  # compute the chain so far, then run this op
+        return forward(op, concrete(values), options)
     key = (okey, tuple(avals))
     out = _out_avals.get(key, False)
     if out is False:
@@ -149,7 +145,7 @@ def _defer(op, values: tuple, options: dict) -> Lazy | None:
         if len(_out_avals) > 4 * _r.CACHE_SIZE:
             _out_avals.pop(next(iter(_out_avals)), None)
     if out is None:
-        return None
+        return forward(op, concrete(values), options)
     return Lazy(op, (okey, options), values, out, size)
 
 
@@ -185,24 +181,24 @@ def program(roots) -> tuple:
 
 
 def program_indexed(roots) -> tuple:
-    """:func:`program`, and a dict from ``id`` of each pending value to its index
-    in ``pending``."""
-    found: dict = {}  # id -> pending value reachable from the roots
+    """:func:`program`, and a dict from each pending value to its index in
+    ``pending`` (values hash by identity)."""
+    found: dict = {}  # the pending values reachable from the roots
     stack = [v for v in roots if v.value is None]
     while stack:
         v = stack.pop()
-        if id(v) in found:
+        if v in found:
             continue
-        found[id(v)] = v
+        found[v] = None
         for u in v.inputs or ():
-            if type(u) is Lazy and u.value is None and id(u) not in found:
+            if type(u) is Lazy and u.value is None and u not in found:
                 stack.append(u)
     if not found:
         return ((), ()), [], [], found
     # Values are numbered as they are created, after their inputs: that order is
     # a topological one.
-    pending = sorted(found.values(), key=_by_serial)
-    index = {id(v): i for i, v in enumerate(pending)}
+    pending = sorted(found, key=_by_serial)
+    index = {v: i for i, v in enumerate(pending)}
     leaves: list = []
     leaf_index: dict = {}
     sig: list = []
@@ -214,7 +210,7 @@ def program_indexed(roots) -> tuple:
             t = type(v)
             if t is Lazy:
                 if v.value is None:
-                    refs.append(index[id(v)])
+                    refs.append(index[v])
                     continue
                 v = v.value
                 t = type(v)
@@ -225,10 +221,7 @@ def program_indexed(roots) -> tuple:
             if j is None:
                 j = leaf_index[id(v)] = len(leaves)
                 leaves.append(v)
-                if t is _ArrayImpl:
-                    leaf_sig.append((v.shape, v.dtype, v.weak_type))
-                else:
-                    leaf_sig.append(aval(v))
+                leaf_sig.append(aval(v))
             refs.append(~j)
         sig.append((node.key, tuple(refs)))
     return (tuple(sig), tuple(leaf_sig)), leaves, pending, index

@@ -2,14 +2,18 @@
 
 ``_registry`` holds :class:`OpDef` and :func:`register`; each family module
 registers its entries when imported: ``arithmetic``, ``elementwise``,
-``reductions``, ``linalg``, ``shapes``, ``writes``.
+``reductions``, ``norms``, ``sorting``, ``linalg``, ``shapes``, ``writes``,
+``draws``.
 """
 
 from . import arithmetic as arithmetic
+from . import draws as draws
 from . import elementwise as elementwise
 from . import linalg as linalg
+from . import norms as norms
 from . import reductions as reductions
 from . import shapes as shapes
+from . import sorting as sorting
 from . import writes as writes
 from ._registry import CROSS as CROSS
 from ._registry import OPS as OPS
@@ -18,6 +22,7 @@ from ._registry import OpDef as OpDef
 from ._registry import aligned as aligned
 from ._registry import broadcast_shapes as broadcast_shapes
 from ._registry import contiguous_strides as contiguous_strides
+from ._registry import derivative as derivative
 from ._registry import floating as floating
 from ._registry import is_contiguous as is_contiguous
 from ._registry import op as op
@@ -35,14 +40,18 @@ __all__ = [
     "arithmetic",
     "broadcast_shapes",
     "contiguous_strides",
+    "derivative",
+    "draws",
     "elementwise",
     "floating",
     "is_contiguous",
     "linalg",
+    "norms",
     "op",
     "reductions",
     "register",
     "shapes",
+    "sorting",
     "unary",
     "view",
     "view_strides",

@@ -14,6 +14,7 @@ namespace (``funcgrad.torch.nn.functional``) registers its own the same way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -37,10 +38,15 @@ class OpDef(NamedTuple):
 
     * ``method`` / ``function``: the ``Tensor`` method and ``torch.*`` function
       generated for the op (and ``method_`` for the in-place form);
+    * ``aliases``: torch's other names for them (``arcsin`` for ``asin``), each
+      generated as the method, its in-place form and the function do;
+    * ``inplace``: ``False`` where torch has no in-place method (``where``);
     * ``signature``: torch's argument list for those: called with the method's
       arguments ``(input, *args, **kwargs)``, it checks and normalises them and
       returns ``(args, options)`` for the dispatch (``dim`` wrapped, defaults
-      filled). Without it the generated method takes ``input`` alone;
+      filled). Without it the generated method takes ``input`` alone. Where
+      torch picks an overload from the arguments (``clamp`` of tensor bounds),
+      a third item names the registry entry to dispatch instead;
     * ``indices``: for ops that also return positions (``sort``, ``topk``...):
       ``indices(value, **options)`` gives them as an integer array, and the
       generated method returns ``torch.return_types.<name>(values, indices)``;
@@ -49,7 +55,9 @@ class OpDef(NamedTuple):
       full-size input, as PyTorch's elementwise kernels do;
     * ``dtype``: ``"float"`` when integer inputs give the default float dtype;
     * ``saves``: which inputs PyTorch saves for backward (``-1``: the result), so
-      an in-place change to one of them before ``backward()`` is an error.
+      an in-place change to one of them before ``backward()`` is an error;
+    * ``inplace``: ``False`` when torch has no ``Tensor.<method>_`` for the op
+      (reductions change the shape), so none is generated.
 
     >>> OPS["add"].node_name
     'AddBackward0'
@@ -70,6 +78,14 @@ class OpDef(NamedTuple):
     saves: tuple[int, ...] = ()
     signature: Callable[..., tuple[tuple, dict]] | None = None
     indices: Callable[..., jax.Array] | None = None
+    aliases: tuple[str, ...] = ()
+    inplace: bool = True
+
+    # An entry is registered once and is its own identity: hashing by identity
+    # keeps it cheap as a cache key (a tuple hash would hash every field).
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
 
 OPS: dict[str, OpDef] = {}
@@ -181,6 +197,11 @@ def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     >>> contiguous_strides((2, 3, 4))
     (12, 4, 1)
     """
+    return _contiguous_strides(tuple(shape))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     strides, step = [], 1
     for d in reversed(shape):
         strides.append(step)
@@ -291,3 +312,28 @@ def view(name: str, forward: Callable[..., jax.Array], node_name: str) -> OpDef:
     (True, False)
     """
     return register(name, forward, node_name, view=True)
+
+
+def derivative(value: Callable, *partials: Callable | None) -> Callable:
+    """``value`` whose derivative is PyTorch's: ``partials[i](*args)`` is the
+    derivative of the result in ``args[i]`` (``None``: that argument takes no
+    gradient). JAX derives the backward from it, as from any forward.
+
+    >>> f = derivative(jnp.abs, lambda x: jnp.sign(x))
+    >>> jax.grad(f)(0.0), jax.grad(jnp.abs)(0.0)
+    (Array(0., dtype=float32, weak_type=True), Array(1., dtype=float32, weak_type=True))
+    """
+    f = jax.custom_jvp(value)
+
+    def jvp(primals, tangents):
+        out = value(*primals)
+        t = jnp.zeros_like(out)
+        for partial, dx in zip(partials, tangents, strict=False):
+            if partial is None or dx is None or dx.dtype == jax.dtypes.float0:
+                continue
+            t = t + (partial(*primals) * dx).astype(out.dtype)
+        return out, t
+
+    f.defjvp(jvp)
+    functools.update_wrapper(f, value)
+    return f

@@ -6,7 +6,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from ._registry import register
-from .shapes import index_key
+from .shapes import index_key, index_like, wrap_dim
 
 register("fill", lambda a, value: jnp.full_like(a, value), "FillBackward2")
 register("zero", jnp.zeros_like, "ZeroBackward0")
@@ -48,3 +48,36 @@ def _scatter(a, src, index, dim):
 
 
 register("scatter", _scatter, "ScatterBackward0", inputs=2)
+
+
+def _scatter_value(a, index, dim, value):
+    grids = list(jnp.meshgrid(*(jnp.arange(n) for n in index.shape), indexing="ij"))
+    grids[dim] = index
+    return a.at[tuple(grids)].set(jnp.asarray(value, a.dtype))
+
+
+register("scatter.value", _scatter_value, "ScatterBackward1", inputs=1)
+
+
+def _scatter_add(a, src, index, dim):
+    grids = list(jnp.meshgrid(*(jnp.arange(n) for n in index.shape), indexing="ij"))
+    grids[dim] = index
+    part = src[tuple(slice(0, n) for n in index.shape)]
+    return a.at[tuple(grids)].add(part.astype(a.dtype))
+
+
+def _scatter_add_args(input, dim, index, src):  # noqa: A002
+    d = wrap_dim(dim, input.ndim)
+    index_like("scatter", input, d, index, src)
+    return (input, src, index._value), {"dim": d}
+
+
+register(
+    "scatter_add",
+    _scatter_add,
+    "ScatterAddBackward0",
+    inputs=2,
+    method="scatter_add",
+    function="scatter_add",
+    signature=_scatter_add_args,
+)

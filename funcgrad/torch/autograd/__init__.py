@@ -14,6 +14,7 @@ from ...autograd.tensor import grad as grad
 from .. import _missing
 from . import function as function
 from . import functional as functional
+from . import grad_mode as grad_mode
 from ._gradcheck import GradcheckError as GradcheckError
 from ._gradcheck import gradcheck as gradcheck
 from ._gradcheck import gradgradcheck as gradgradcheck
@@ -35,6 +36,7 @@ __all__ = [
     "function",
     "functional",
     "grad",
+    "grad_mode",
     "gradcheck",
     "gradgradcheck",
     "inference_mode",

@@ -12,8 +12,11 @@ with several differentiable outputs gets one node per output; each calls
 ``backward`` with that output's gradient and zeros (or ``None``, see
 ``set_materialize_grads``) for the others, so ``backward`` may run once per
 output that receives a gradient (the sum is the same, ``backward`` being linear
-in its gradients). Double backward (``create_graph=True``) through a custom
-Function raises ``NotImplementedError``.
+in its gradients). Under ``create_graph=True`` the node runs ``backward`` with
+grad mode on and the gradients as tensors, so a ``backward`` written with
+tensor ops is itself differentiated (double backward); one marked
+``once_differentiable`` gives results whose node raises PyTorch's error when
+reached by a second backward.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from typing import Any
 import jax.numpy as jnp
 
 from ...autograd import dtypes as _dt
-from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ...autograd.node import FREED_GRAPH
 from ...autograd.tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
+
+ONCE = (
+    "trying to differentiate twice a function that was marked with @once_differentiable"
+)
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long"}
 
@@ -141,13 +148,6 @@ class _FunctionNode:
     def saved(self) -> tuple:
         return self.args
 
-    @property
-    def op(self):
-        raise NotImplementedError(
-            f"{self.name()}: double backward (create_graph=True) through a custom "
-            "autograd.Function is not supported by funcgrad.torch"
-        )
-
     def diff_mask(self) -> tuple[bool, ...]:
         return tuple(fn is not None for fn, _ in self.next_functions)
 
@@ -161,23 +161,43 @@ class _FunctionNode:
 
     def apply(self, ct) -> tuple:
         """Run the user's ``backward`` for a cotangent of this node's output."""
+        return self._run(ct, False)
+
+    def differentiable(self, ct) -> tuple:
+        """``apply`` under ``create_graph=True``: ``backward`` runs with grad mode
+        on, on tensors, so what it computes is recorded."""
+        return self._run(ct, True)
+
+    def _run(self, ct, record: bool) -> tuple:
+        if record and self.ctx._freed:
+            raise RuntimeError(FREED_GRAPH)
         wide = any(d is not None and d.x64 for _, d in self.outputs)
         with _dt.scope(wide or _dt.wide(self.args)):
-            return self._apply(ct)
+            grads = self._grads(ct)
+            with enable_grad() if record else no_grad():
+                result = self.fn.backward(self.ctx, *grads)
+            return self._check(result, record)
 
-    def _apply(self, ct) -> tuple:
+    def _grads(self, ct) -> list:
+        """The gradient of each output as ``backward`` takes it: ``ct`` for this
+        node's output, zeros (or ``None``) for the others."""
         grads = []
         for i, (shape, dtype) in enumerate(self.outputs):
             if dtype is None:
                 grads.append(None)
             elif i == self.index:
-                grads.append(Tensor._wrap(jnp.asarray(ct), dtype))
+                grads.append(
+                    ct
+                    if isinstance(ct, Tensor)
+                    else Tensor._wrap(jnp.asarray(ct), dtype)
+                )
             elif self.ctx.materialize_grads:
                 grads.append(Tensor._wrap(jnp.zeros(shape, dtype.storage()), dtype))
             else:
                 grads.append(None)
-        with no_grad():
-            result = self.fn.backward(self.ctx, *grads)
+        return grads
+
+    def _check(self, result, record: bool) -> tuple:
         result = result if isinstance(result, tuple) else (result,)
         n = len(self.args)
         if len(result) < n or any(g is not None for g in result[n:]):
@@ -192,8 +212,48 @@ class _FunctionNode:
             if g is None or not a.requires_grad:
                 out.append(None)
                 continue
-            out.append(_fit(self.name(), i, g, a))
+            out.append((_fit_tensor if record else _fit)(self.name(), i, g, a))
         return tuple(out)
+
+
+class _DelayedError:
+    """The ``Error`` node PyTorch puts on what a ``once_differentiable``
+    backward returns under ``create_graph=True``: reaching it raises."""
+
+    __slots__ = ("next_functions", "pre_hooks", "retained", "metadata", "__weakref__")
+
+    def __init__(self, leaf: Tensor) -> None:
+        self.next_functions = ((leaf._accumulator(), 0),)
+        self.pre_hooks = None
+        self.retained = None
+        self.metadata: dict[str, Any] = {}
+
+    def name(self) -> str:
+        return "torch::autograd::Error"
+
+    def __repr__(self) -> str:
+        return f"<Error object at {id(self):#x}>"
+
+    def apply(self, ct) -> tuple:
+        raise RuntimeError(ONCE)
+
+    differentiable = apply
+
+    def release(self) -> None:
+        pass
+
+
+def _delayed_error(t: Any) -> Any:
+    """``t`` behind an ``Error`` node whose input is a detached copy that
+    requires grad, as PyTorch builds it."""
+    if not isinstance(t, Tensor):
+        return t
+    leaf = t.detach()
+    leaf.requires_grad = True
+    out = Tensor._wrap(t._value, t.dtype)
+    out._requires_grad = True
+    out.grad_fn = _DelayedError(leaf)
+    return out
 
 
 def _fit(name: str, i: int, g: Any, a: Tensor):
@@ -218,11 +278,28 @@ def _fit(name: str, i: int, g: Any, a: Tensor):
     return value.astype(a._value.dtype)
 
 
+def _fit_tensor(name: str, i: int, g: Any, a: Tensor) -> Tensor:
+    """:func:`_fit` with tensor ops, so a recorded gradient stays recorded."""
+    if not isinstance(g, Tensor):
+        return Tensor._wrap(_fit(name, i, g, a), a.dtype)
+    if tuple(g.shape) != tuple(a.shape):
+        _fit(name, i, g.detach(), a)  # PyTorch's error for a shape it cannot take
+        extra = g.ndim - a.ndim
+        if extra:
+            g = g.sum(tuple(range(extra)))
+        keep = tuple(k for k, s in enumerate(a.shape) if s == 1 and g.shape[k] != 1)
+        if keep:
+            g = g.sum(keep, keepdim=True)
+    return g if g.dtype is a.dtype else g.to(a.dtype)
+
+
 def once_differentiable(
     fn: Callable[..., Any],
 ) -> Callable[..., Any]:
-    """Mark a ``backward`` as not itself differentiable (here every custom
-    ``backward`` runs without recording, so this returns it unchanged in effect).
+    """Mark a ``backward`` as not itself differentiable: it runs without
+    recording, and under ``create_graph=True`` (gradients that require grad)
+    its results sit behind an ``Error`` node that raises PyTorch's error when
+    a second backward reaches it.
 
     >>> once_differentiable(lambda ctx, g: g)(None, 1.0)
     1.0
@@ -231,7 +308,14 @@ def once_differentiable(
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not is_grad_enabled():
+            return outputs
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        if isinstance(outputs, tuple):
+            return tuple(_delayed_error(o) for o in outputs)
+        return _delayed_error(outputs)
 
     return wrapper
 
@@ -349,6 +433,18 @@ def _connect(cls, ctx, args, outputs, wrapped) -> None:
         w._requires_grad = True
         ctx._live.add(i)
         w.grad_fn = cls._backward_cls(cls, ctx, args, meta, i, edges)
+    _save_outputs(ctx, outputs, wrapped)
+
+
+def _save_outputs(ctx, outputs, wrapped) -> None:
+    """A saved output reads back as the output ``apply`` returned (with its
+    node), as in PyTorch, so a recorded ``backward`` differentiates through it."""
+    if not ctx.to_save:
+        return
+    swap = {id(o): w for o, w in zip(outputs, wrapped, strict=True)}
+    saved = tuple(swap.get(id(t), t) for t in ctx.to_save)
+    ctx.to_save = saved
+    ctx._versions = tuple(None if t is None else t._version for t in saved)
 
 
 def _edge(t: Tensor) -> tuple:

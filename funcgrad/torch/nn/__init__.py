@@ -15,7 +15,6 @@ from ._container import ModuleList as ModuleList
 from ._container import ParameterDict as ParameterDict
 from ._container import ParameterList as ParameterList
 from ._layers import AdaptiveAvgPool2d as AdaptiveAvgPool2d
-from ._layers import AvgPool2d as AvgPool2d
 from ._layers import BatchNorm1d as BatchNorm1d
 from ._layers import BatchNorm2d as BatchNorm2d
 from ._layers import Conv1d as Conv1d
@@ -24,13 +23,18 @@ from ._layers import Dropout as Dropout
 from ._layers import Embedding as Embedding
 from ._layers import Flatten as Flatten
 from ._layers import LayerNorm as LayerNorm
-from ._layers import MaxPool2d as MaxPool2d
+from ._layers import LazyLinear as LazyLinear
 from ._layers import Unflatten as Unflatten
 from ._loss import HuberLoss as HuberLoss
 from ._loss import KLDivLoss as KLDivLoss
 from ._loss import L1Loss as L1Loss
 from ._loss import NLLLoss as NLLLoss
 from ._loss import SmoothL1Loss as SmoothL1Loss
+from ._pool_layers import AvgPool1d as AvgPool1d
+from ._pool_layers import AvgPool2d as AvgPool2d
+from ._pool_layers import MaxPool1d as MaxPool1d
+from ._pool_layers import MaxPool2d as MaxPool2d
+from ._pool_layers import MaxUnpool2d as MaxUnpool2d
 from .modules import BCELoss as BCELoss
 from .modules import BCEWithLogitsLoss as BCEWithLogitsLoss
 from .modules import CrossEntropyLoss as CrossEntropyLoss
@@ -56,6 +60,7 @@ __all__ = [
     "ParameterDict",
     "ParameterList",
     "AdaptiveAvgPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -65,7 +70,10 @@ __all__ = [
     "Embedding",
     "Flatten",
     "LayerNorm",
+    "LazyLinear",
+    "MaxPool1d",
     "MaxPool2d",
+    "MaxUnpool2d",
     "Unflatten",
     "HuberLoss",
     "KLDivLoss",

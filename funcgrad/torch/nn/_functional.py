@@ -20,7 +20,6 @@ from . import _ops  # noqa: F401 - registers the entries used here
 
 __all__ = [
     "adaptive_avg_pool2d",
-    "avg_pool2d",
     "batch_norm",
     "conv1d",
     "conv2d",
@@ -35,10 +34,10 @@ __all__ = [
     "l1_loss",
     "layer_norm",
     "leaky_relu",
-    "max_pool2d",
     "nll_loss_nd",
     "silu",
     "smooth_l1_loss",
+    "softplus",
 ]
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -77,6 +76,17 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     tensor([0.0000, 0.7311])
     """
     return dispatch("nn.silu", _t(input))
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``
+    (``SoftplusBackward0``).
+
+    >>> import funcgrad.torch as torch
+    >>> softplus(torch.tensor([0.0, 30.0]))
+    tensor([ 0.6931, 30.0000])
+    """
+    return dispatch("softplus", _t(input), beta=beta, threshold=threshold)
 
 
 def leaky_relu(
@@ -322,63 +332,6 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     torch.Size([1, 1, 2, 2])
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2)
-
-
-def _pool_args(x, kernel_size, stride, padding, name: str):
-    x = _t(x)
-    if x.ndim not in (3, 4):
-        raise RuntimeError(
-            f"{name}: Expected 3D or 4D (batch mode) tensor for input, got {x.ndim}D"
-        )
-    k = _tuple(kernel_size, 2, "kernel_size")
-    s = k if stride is None or stride == [] else _tuple(stride, 2, "stride")
-    p = _tuple(padding, 2, "padding")
-    if any(2 * pi > ki for pi, ki in zip(p, k, strict=True)):
-        raise RuntimeError(
-            "pad should be at most half of effective kernel size, but got pad="
-            f"{p[0]}, kernel_size={k[0]} and dilation=1"
-        )
-    return x, k, s, p
-
-
-def max_pool2d(
-    input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-    ceil_mode: bool = False, return_indices: bool = False,
-) -> Tensor:  # fmt: skip
-    """Maximum over ``kernel_size`` windows (``MaxPool2DWithIndicesBackward0``).
-
-    >>> import funcgrad.torch as torch
-    >>> max_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 2)
-    tensor([[[[ 5.,  7.],
-              [13., 15.]]]])
-    """
-    if ceil_mode or return_indices:
-        raise NotImplementedError(
-            "max_pool2d: ceil_mode and return_indices are not supported"
-        )
-    x, k, s, p = _pool_args(input, kernel_size, stride, padding, "max_pool2d")
-    d = _tuple(dilation, 2, "dilation")
-    return dispatch("nn.max_pool2d", x, kernel=k, stride=s, padding=p, dilation=d)
-
-
-def avg_pool2d(
-    input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-    count_include_pad: bool = True, divisor_override: int | None = None,
-) -> Tensor:  # fmt: skip
-    """Mean over ``kernel_size`` windows (``AvgPool2DBackward0``).
-
-    >>> import funcgrad.torch as torch
-    >>> avg_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 2)
-    tensor([[[[ 2.5000,  4.5000],
-              [10.5000, 12.5000]]]])
-    """
-    if ceil_mode:
-        raise NotImplementedError("avg_pool2d: ceil_mode is not supported")
-    x, k, s, p = _pool_args(input, kernel_size, stride, padding, "avg_pool2d")
-    return dispatch(
-        "nn.avg_pool2d", x, kernel=k, stride=s, padding=p,
-        count_include_pad=bool(count_include_pad), divisor=divisor_override,
-    )  # fmt: skip
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:

@@ -1,6 +1,6 @@
 """Layer modules: ``Flatten``, ``Unflatten``, ``Dropout``, ``LayerNorm``,
-``BatchNorm1d``/``2d``, ``Embedding``, ``Conv1d``/``2d``, ``MaxPool2d``,
-``AvgPool2d``, ``AdaptiveAvgPool2d``; parameters drawn as PyTorch draws them."""
+``BatchNorm1d``/``2d``, ``Embedding``, ``Conv1d``/``2d``, ``AdaptiveAvgPool2d``;
+parameters drawn as PyTorch draws them."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from ...autograd import dtypes as _dt
 from ...autograd.tensor import Tensor
 from . import functional as F
 from . import init
-from .modules import Module
-from .parameter import Parameter
+from .modules import Linear, Module
+from .parameter import Parameter, UninitializedParameter
 
 __all__ = [
     "AdaptiveAvgPool2d",
-    "AvgPool2d",
     "BatchNorm1d",
     "BatchNorm2d",
     "Conv1d",
@@ -27,7 +26,7 @@ __all__ = [
     "Embedding",
     "Flatten",
     "LayerNorm",
-    "MaxPool2d",
+    "LazyLinear",
     "Unflatten",
 ]
 
@@ -397,69 +396,6 @@ class Conv2d(_ConvNd):
                         self.dilation, self.groups)  # fmt: skip
 
 
-class MaxPool2d(Module):
-    """Maximum over ``kernel_size`` windows.
-
-    >>> import funcgrad.torch as torch
-    >>> MaxPool2d(2)
-    MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    """
-
-    def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-        dilation: Any = 1, return_indices: bool = False, ceil_mode: bool = False,
-    ) -> None:  # fmt: skip
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding,
-                            self.dilation, self.ceil_mode,
-                            self.return_indices)  # fmt: skip
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"padding={self.padding}, dilation={self.dilation}, "
-            f"ceil_mode={self.ceil_mode}"
-        )
-
-
-class AvgPool2d(Module):
-    """Mean over ``kernel_size`` windows.
-
-    >>> import funcgrad.torch as torch
-    >>> AvgPool2d(2)
-    AvgPool2d(kernel_size=2, stride=2, padding=0)
-    """
-
-    def __init__(
-        self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-        ceil_mode: bool = False, count_include_pad: bool = True,
-        divisor_override: int | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
-                            self.ceil_mode, self.count_include_pad,
-                            self.divisor_override)  # fmt: skip
-
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, "
-            f"padding={self.padding}"
-        )
-
-
 class AdaptiveAvgPool2d(Module):
     """Mean over the bins that split ``H x W`` into ``output_size``.
 
@@ -477,3 +413,41 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class LazyLinear(Linear):
+    """A :class:`Linear` whose ``in_features`` is read off its first input; its
+    parameters are drawn then (as PyTorch draws a ``Linear``'s), and the module
+    becomes a ``Linear``.
+
+    >>> import funcgrad.torch as torch
+    >>> layer = LazyLinear(3)
+    >>> layer
+    LazyLinear(in_features=0, out_features=3, bias=True)
+    >>> layer(torch.ones(2, 4)).shape, layer
+    (torch.Size([2, 3]), Linear(in_features=4, out_features=3, bias=True))
+    """
+
+    def __init__(
+        self, out_features: int, bias: bool = True, device: Any = None,
+        dtype: Any = None,
+    ) -> None:  # fmt: skip
+        Module.__init__(self)
+        self.in_features, self.out_features = 0, out_features
+        self._lazy_dtype = dtype
+        self.weight = UninitializedParameter()
+        if bias:
+            self.bias = UninitializedParameter()
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        self.in_features = int(input.shape[-1])
+        self.weight.materialize((self.out_features, self.in_features),
+                                self._lazy_dtype)  # fmt: skip
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,), self._lazy_dtype)
+        self.reset_parameters()
+        del self._lazy_dtype
+        self.__class__ = Linear
+        return Linear.forward(self, input)

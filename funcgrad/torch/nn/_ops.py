@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ...autograd.ops import register
 
@@ -114,27 +115,113 @@ def _conv(x, weight, bias, *, stride, padding, dilation, groups: int):
 register("nn.convolution", _conv, "ConvolutionBackward0", inputs=3)
 
 
-def _window(x, init, fn, kernel, stride, padding, dilation=(1, 1)):
+def pool_size(size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
+    """Output length of a pooling window sweep, as PyTorch counts it: with
+    ``ceil`` a last partial window counts if it starts inside the input or
+    the left padding.
+
+    >>> pool_size(5, 2, 2, 0, 1, False), pool_size(5, 2, 2, 0, 1, True)
+    (2, 3)
+    """
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _pads(sizes, kernel, stride, padding, dilation, ceil: bool):
+    """``(low, high)`` padding per pooled axis: ``padding`` both sides, plus what
+    a ``ceil_mode`` last window needs past the right edge."""
+    pads = []
+    for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation, strict=True):
+        out = pool_size(n, k, s, p, d, ceil)
+        pads.append((p, max(p, (out - 1) * s + d * (k - 1) + 1 - n - p)))
+    return pads
+
+
+def _lowest(dtype):
+    """The identity of ``max`` for ``dtype``, as a NumPy constant (so JAX sees
+    the monoid and can differentiate the window reduction)."""
+    if jnp.issubdtype(dtype, jnp.floating):
+        return np.array(-np.inf, dtype)
+    if dtype == jnp.bool_:
+        return np.array(False)
+    return np.array(jnp.iinfo(dtype).min, dtype)
+
+
+def _window(x, init, fn, kernel, stride, pads, dilation):
     lead = (1,) * (x.ndim - 2)
-    pads = [(0, 0)] * (x.ndim - 2) + [(p, p) for p in padding]
     return jax.lax.reduce_window(
-        x, init, fn, lead + tuple(kernel), lead + tuple(stride), pads,
-        window_dilation=lead + tuple(dilation),
+        x, init, fn, lead + tuple(kernel), lead + tuple(stride),
+        [(0, 0)] * (x.ndim - 2) + list(pads), window_dilation=lead + tuple(dilation),
     )  # fmt: skip
 
 
-def _max_pool2d(x, *, kernel, stride, padding, dilation):
-    return _window(x, -jnp.inf, jax.lax.max, kernel, stride, padding, dilation)
+def _max_pool2d(x, *, kernel, stride, padding, dilation, ceil_mode: bool = False):
+    if any(d != 1 for d in dilation):  # JAX's window max has no dilated VJP
+        v, _, valid = _patches(x, kernel, stride, padding, dilation, ceil_mode)
+        arg = jax.lax.stop_gradient(_first_max(v, valid))
+        return jnp.take_along_axis(v, arg[..., None], -1)[..., 0]
+    pads = _pads(x.shape[-2:], kernel, stride, padding, dilation, ceil_mode)
+    return _window(x, _lowest(x.dtype), jax.lax.max, kernel, stride, pads, dilation)
 
 
-def _avg_pool2d(x, *, kernel, stride, padding, count_include_pad, divisor):
-    total = _window(x, 0.0, jax.lax.add, kernel, stride, padding)
+def _patches(x, kernel, stride, padding, dilation, ceil_mode: bool):
+    """Every window's cells: values ``(..., oh, ow, kh * kw)`` (the lowest value
+    where a cell is padding), their flat input positions and which are real."""
+    h, w = x.shape[-2:]
+    oh, ow = (
+        pool_size(n, k, s, p, d, ceil_mode)
+        for n, k, s, p, d in zip((h, w), kernel, stride, padding, dilation, strict=True)
+    )  # fmt: skip
+    rows = np.arange(oh)[:, None] * stride[0] - padding[0]
+    rows = rows + np.arange(kernel[0])[None, :] * dilation[0]  # (oh, kh)
+    cols = np.arange(ow)[:, None] * stride[1] - padding[1]
+    cols = cols + np.arange(kernel[1])[None, :] * dilation[1]  # (ow, kw)
+    r, c = rows[:, None, :, None], cols[None, :, None, :]
+    valid = ((r >= 0) & (r < h) & (c >= 0) & (c < w)).reshape(oh, ow, -1)
+    flat = np.where(valid, (r * w + c).reshape(oh, ow, -1), 0)
+    v = jnp.reshape(x, x.shape[:-2] + (h * w,))[..., flat]
+    valid = np.broadcast_to(valid, v.shape)
+    return jnp.where(valid, v, _lowest(x.dtype)), np.broadcast_to(flat, v.shape), valid
+
+
+def _first_max(v, valid):
+    """Which cell of each window PyTorch's kernel picks: the first maximum in
+    row-major order among the real cells, or the last NaN."""
+    hit = (v == jnp.max(v, -1, keepdims=True)) & valid
+    arg = jnp.argmax(hit, -1)
+    if jnp.issubdtype(v.dtype, jnp.floating):
+        nan = jnp.isnan(v) & valid
+        last = nan.shape[-1] - 1 - jnp.argmax(nan[..., ::-1], -1)
+        arg = jnp.where(jnp.any(nan, -1), last, arg)
+    return arg
+
+
+def max_pool2d_indices(x, *, kernel, stride, padding, dilation, ceil_mode=False):
+    """Where each window's maximum sits, as a flat index into its input plane
+    (``h * W + w``), the cell PyTorch's kernel picks (:func:`_first_max`)."""
+    v, flat, valid = _patches(x, kernel, stride, padding, dilation, ceil_mode)
+    arg = _first_max(v, valid)
+    return jnp.take_along_axis(jnp.asarray(flat), arg[..., None], -1)[..., 0]
+
+
+def _avg_pool2d(
+    x, *, kernel, stride, padding, count_include_pad, divisor, ceil_mode=False
+):
+    ones = (1, 1)
+    pads = _pads(x.shape[-2:], kernel, stride, padding, ones, ceil_mode)
+    total = _window(x, 0.0, jax.lax.add, kernel, stride, pads, ones)
     if divisor is not None:
         return total / divisor
-    if count_include_pad or not any(padding):
+    size = x.shape[-2:]
+    if count_include_pad:  # the padded input counts, a ceil overhang does not
+        size = tuple(n + 2 * p for n, p in zip(size, padding, strict=True))
+        pads = [(0, hi - lo) for lo, hi in pads]
+    if all(lo == 0 and hi == 0 for lo, hi in pads):
         return total / (kernel[0] * kernel[1])
-    ones = jnp.ones((1,) * (x.ndim - 2) + x.shape[-2:], x.dtype)
-    return total / _window(ones, 0.0, jax.lax.add, kernel, stride, padding)
+    n = _window(jnp.ones(size, x.dtype), 0.0, jax.lax.add, kernel, stride, pads, ones)
+    return total / jnp.broadcast_to(n, total.shape)
 
 
 def _bins(size: int, out: int):
@@ -157,8 +244,24 @@ def _adaptive_avg_pool2d(x, *, output_size):
     return jnp.einsum("pw,...ow->...op", pw, y, precision=hp)
 
 
+def _max_unpool2d(x, indices, *, size):
+    """Each value written at its index in a zero plane of ``size``. A position
+    named twice holds one of its values (they are equal when the indices come
+    from ``max_pool2d``), while every value gets the gradient read at its
+    position, as PyTorch's backward gathers it."""
+    lead = x.shape[:-2]
+    idx = jnp.reshape(indices, (-1, x.shape[-2] * x.shape[-1]))
+    flat = jnp.reshape(x, idx.shape)
+    rows = jnp.broadcast_to(jnp.arange(idx.shape[0])[:, None], idx.shape)
+    plane = jnp.zeros((idx.shape[0], size[0] * size[1]), x.dtype)
+    chosen = plane.at[rows, idx].set(jax.lax.stop_gradient(flat))
+    summed = plane.at[rows, idx].add(flat)
+    return jnp.reshape(chosen + (summed - jax.lax.stop_gradient(summed)), lead + size)
+
+
 register("nn.max_pool2d", _max_pool2d, "MaxPool2DWithIndicesBackward0")
 register("nn.avg_pool2d", _avg_pool2d, "AvgPool2DBackward0")
+register("nn.max_unpool2d", _max_unpool2d, "MaxUnpool2DBackward0", inputs=1)
 register("nn.adaptive_avg_pool2d", _adaptive_avg_pool2d, "AdaptiveAvgPool2DBackward0")
 
 

@@ -24,7 +24,6 @@ from ...autograd.tensor import matmul as _matmul
 from .. import _missing
 from . import _functional as _nd
 from ._functional import adaptive_avg_pool2d as adaptive_avg_pool2d
-from ._functional import avg_pool2d as avg_pool2d
 from ._functional import batch_norm as batch_norm
 from ._functional import conv1d as conv1d
 from ._functional import conv2d as conv2d
@@ -37,12 +36,20 @@ from ._functional import kl_div as kl_div
 from ._functional import l1_loss as l1_loss
 from ._functional import layer_norm as layer_norm
 from ._functional import leaky_relu as leaky_relu
-from ._functional import max_pool2d as max_pool2d
 from ._functional import silu as silu
 from ._functional import smooth_l1_loss as smooth_l1_loss
+from ._functional import softplus as softplus
+from ._pooling import avg_pool1d as avg_pool1d
+from ._pooling import avg_pool2d as avg_pool2d
+from ._pooling import max_pool1d as max_pool1d
+from ._pooling import max_pool1d_with_indices as max_pool1d_with_indices
+from ._pooling import max_pool2d as max_pool2d
+from ._pooling import max_pool2d_with_indices as max_pool2d_with_indices
+from ._pooling import max_unpool2d as max_unpool2d
 
 __all__ = [
     "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "batch_norm",
     "conv1d",
@@ -56,8 +63,13 @@ __all__ = [
     "l1_loss",
     "layer_norm",
     "leaky_relu",
+    "max_pool1d",
+    "max_pool1d_with_indices",
     "max_pool2d",
+    "max_pool2d_with_indices",
+    "max_unpool2d",
     "silu",
+    "softplus",
     "smooth_l1_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

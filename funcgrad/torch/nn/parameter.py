@@ -8,6 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ...autograd import Tensor, register_pytree
+from ...autograd import dtypes as _dt
 
 
 class Parameter(Tensor):
@@ -39,8 +40,33 @@ class Parameter(Tensor):
         return out
 
 
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (a lazy module's, until its
+    first call): :meth:`materialize` turns it into a :class:`Parameter`.
+
+    >>> p = UninitializedParameter()
+    >>> p
+    <UninitializedParameter>
+    >>> p.materialize((2,)); p
+    Parameter containing:
+    tensor([0., 0.], requires_grad=True)
+    """
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def materialize(self, shape: tuple[int, ...], dtype: Any = None) -> None:
+        """Become a zero :class:`Parameter` of ``shape`` (in place: the object
+        stays the one modules and optimizers hold)."""
+        d = _dt.to_dtype(dtype) if dtype is not None else _dt.get_default_dtype()
+        self._init(jnp.zeros(tuple(shape), d.storage()), d)
+        self._requires_grad = True
+        self.__class__ = Parameter
+
+
 def _rebuild(data: Tensor, requires_grad: bool) -> Parameter:
     return Parameter(data, requires_grad)
 
 
 register_pytree(Parameter)
+register_pytree(UninitializedParameter)

@@ -201,25 +201,42 @@ class Optimizer:
             out.append((self._key(group), tuple(e and e[0] for e in entries)))
         return tuple(out)
 
-    def _compile_inputs(self) -> tuple:
-        states = [
-            entry[1]
-            for group in self.param_groups
-            for p in group["params"]
-            if (entry := self._state.get(id(p))) is not None
-        ]
-        lrs = [_lr_array(group["lr"]) for group in self.param_groups]
-        return states, lrs
+    def _compile_inputs(self) -> tuple[list, list]:
+        """The optax state of every parameter that has one, as one flat list of
+        arrays, and per such parameter its tree and leaf count."""
+        leaves, trees = [], []
+        for group in self.param_groups:
+            for p in group["params"]:
+                entry = self._state.get(id(p))
+                if entry is not None:
+                    flat, tree = jax.tree_util.tree_flatten(entry[1])
+                    leaves += flat
+                    trees.append((tree, len(flat)))
+        return leaves, trees
 
-    def _compile_swap_in(self, inputs: tuple) -> None:
-        states, lrs = inputs
-        it = iter(states)
+    def _compile_lrs(self) -> list:
+        return [_lr_array(group["lr"]) for group in self.param_groups]
+
+    def _compile_lr_objects(self) -> list:
+        return [group["lr"] for group in self.param_groups]
+
+    def _compile_ids(self) -> list[int]:
+        return [id(p) for group in self.param_groups for p in group["params"]]
+
+    def _compile_entries(self, ids: list[int]) -> list:
+        """The state entries of the parameters ``ids`` (compared by identity)."""
+        return list(map(self._state.get, ids))
+
+    def _compile_swap_in(self, leaves: list, trees: list, lrs: list) -> None:
+        it, at = iter(trees), 0
         for group, lr in zip(self.param_groups, lrs, strict=True):
             group["lr"] = lr
             for p in group["params"]:
                 entry = self._state.get(id(p))
                 if entry is not None:
-                    self._state[id(p)] = (entry[0], next(it))
+                    tree, n = next(it)
+                    self._state[id(p)] = (entry[0], tree.unflatten(leaves[at : at + n]))
+                    at += n
         self._traced_lrs = lrs
 
     def _compile_outputs(self) -> tuple[list, list]:
@@ -237,15 +254,20 @@ class Optimizer:
                 leaves.extend(flat)
         return leaves, how
 
-    def _compile_write_back(self, how: list, leaves: list) -> None:
+    def _compile_write_back(self, how: list, leaves: list) -> list:
+        """Store the program's state leaves; returns every parameter's entry."""
         params = [p for group in self.param_groups for p in group["params"]]
-        at = 0
+        at, entries = 0, []
         for p, h in zip(params, how, strict=True):
             if h is None:
+                entries.append(self._state.get(id(p)))
                 continue
             structure, tree, n = h
-            self._state[id(p)] = (structure, tree.unflatten(leaves[at : at + n]))
+            entry = (structure, tree.unflatten(leaves[at : at + n]))
+            self._state[id(p)] = entry
+            entries.append(entry)
             at += n
+        return entries
 
     def _compile_snapshot(self) -> tuple:
         return dict(self._state), [group["lr"] for group in self.param_groups]
