@@ -231,6 +231,7 @@ TORCH_ALL = {
     "linalg",
     "logsumexp",
     "median",
+    "mode",
     "msort",
     "norm",
     "prod",

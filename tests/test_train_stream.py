@@ -257,12 +257,12 @@ def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
 
 
 @pytest.mark.parametrize("window_rows", [192, 200])  # a window is a segment, or not
-def test_reading_a_npy_file_in_place_gives_the_order_of_the_gather(
+def test_reading_a_npy_file_in_place_gives_the_order_of_the_copies(
     window_rows, tmp_path
 ):
     # A .npy file's rows go straight to their shuffled places; an array in memory
-    # is read as it comes and permuted by one gather: the same rows, in the same
-    # order, from the same key.
+    # is read as it comes and its runs are copied to their places: the same rows,
+    # in the same order, from the same key.
     n = 1000
     table = np.stack([np.arange(n, dtype=np.float32), np.zeros(n, np.float32)], 1)
     np.save(tmp_path / "t.npy", table)

@@ -1309,6 +1309,7 @@ class Tensor:
         out = dispatch(f"{name}.dim", self, dim=axes, keepdim=keepdim, **options)
         return _in_dtype(out, options)
 
+    @_reductions.numpy_names
     def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Sum of all elements, or over ``dim`` (an int or a tuple); integer and
         bool tensors sum to ``int64``.
@@ -1319,10 +1320,12 @@ class Tensor:
         dtype = _reductions.int64_if_integral(self, dtype)
         return self._reduce("sum", dim, keepdim, dtype)
 
+    @_reductions.numpy_names
     def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
         dtype = None if dtype is None else _reductions.as_option(dtype)
         return self._reduce("mean", dim, keepdim, dtype)
 
+    @_reductions.numpy_names
     def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
         """Product of all elements, or along one ``dim``.
 
@@ -1354,6 +1357,7 @@ class Tensor:
             return dispatch(name, self)
         return self._along(name, f"{name}.dim", dim, keepdim)
 
+    @_reductions.numpy_names
     def max(self, dim=None, keepdim: bool = False):
         """The largest element; with ``dim``, ``(values, indices)`` along it.
 
@@ -1366,11 +1370,13 @@ class Tensor:
             return dispatch("maximum", self, dim)
         return self._extreme("max", dim, keepdim)
 
+    @_reductions.numpy_names
     def min(self, dim=None, keepdim: bool = False):
         if isinstance(dim, Tensor):
             return dispatch("minimum", self, dim)
         return self._extreme("min", dim, keepdim)
 
+    @_reductions.numpy_names
     def median(self, dim=None, keepdim: bool = False):
         """The lower median of all elements; with ``dim``, ``(values, indices)``.
 
@@ -1396,6 +1402,7 @@ class Tensor:
         _reductions.nonempty(self, name, (d,), whole=False)
         return _indices(find, self._value, dim=d, keepdim=bool(keepdim))
 
+    @_reductions.numpy_names
     def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
         """Position of the (first) largest element, flattened or along ``dim``.
 
@@ -1405,9 +1412,11 @@ class Tensor:
         """
         return self._arg("argmax", dim, keepdim)
 
+    @_reductions.numpy_names
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
         return self._arg("argmin", dim, keepdim)
 
+    @_reductions.numpy_names
     def argsort(self, dim: int = -1, descending: bool = False, *, stable=False):
         """Positions that sort the tensor along ``dim`` (a stable sort).
 
@@ -1448,6 +1457,7 @@ class Tensor:
         """
         return self.sort(dim=0).values
 
+    @_reductions.numpy_names
     def all(self, dim=None, keepdim: bool = False) -> Tensor:
         """Whether every element (along ``dim``) is nonzero; ``uint8`` input gives
         ``uint8``, as in PyTorch.
@@ -1457,6 +1467,7 @@ class Tensor:
         """
         return self._logical(jnp.all, dim, keepdim)
 
+    @_reductions.numpy_names
     def any(self, dim=None, keepdim: bool = False) -> Tensor:
         """Whether some element (along ``dim``) is nonzero.
 
@@ -1473,6 +1484,7 @@ class Tensor:
             return Tensor._wrap(found.astype(jnp.uint8), _dt.uint8)
         return Tensor._wrap(found, _dt.bool)
 
+    @_reductions.numpy_names
     def count_nonzero(self, dim=None) -> Tensor:
         """How many elements (along ``dim``) are nonzero, as ``int64``.
 

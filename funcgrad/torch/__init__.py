@@ -141,6 +141,7 @@ from ._functions import mean as mean
 from ._functions import min as min
 from ._functions import minimum as minimum
 from ._functions import mm as mm
+from ._functions import mode as mode
 from ._functions import mul as mul
 from ._functions import mv as mv
 from ._functions import neg as neg
@@ -476,6 +477,7 @@ __all__ = [
     "linalg",
     "logsumexp",
     "median",
+    "mode",
     "msort",
     "norm",
     "prod",

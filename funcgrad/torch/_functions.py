@@ -14,6 +14,7 @@ from ..autograd.checks import expand as _expand_check
 from ..autograd.dtypes import bool as bool_
 from ..autograd.dtypes import get_default_dtype, int64
 from ..autograd.ops import OPS
+from ..autograd.ops.reductions import numpy_names as _numpy_names
 from . import _checks
 
 # ``torch.exp`` and the other one-input registry ops: generated from the registry.
@@ -95,6 +96,7 @@ clone = _unary("clone")
 detach = _unary("detach")
 
 
+@_numpy_names
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     """Sum of all elements, or over ``dim``.
 
@@ -105,6 +107,7 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     return _t(input).sum(dim, keepdim, dtype=dtype)
 
 
+@_numpy_names
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Mean of all elements, or over ``dim``.
 
@@ -115,6 +118,7 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     return _t(input).mean(dim, keepdim, dtype=dtype)
 
 
+@_numpy_names
 def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     """Maximum of all elements, or over ``dim``; of two tensors, elementwise.
 
@@ -127,6 +131,7 @@ def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     return _t(input).max(dim, keepdim)
 
 
+@_numpy_names
 def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     """Minimum of all elements, or over ``dim``; of two tensors, elementwise.
 
@@ -139,6 +144,7 @@ def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
     return _t(input).min(dim, keepdim)
 
 
+@_numpy_names
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (flattened), or along ``dim``.
 
@@ -149,6 +155,7 @@ def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return _t(input).argmax(dim, keepdim)
 
 
+@_numpy_names
 def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (flattened), or along ``dim``.
 

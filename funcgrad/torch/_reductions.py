@@ -14,6 +14,7 @@ def _t(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+@_reductions.numpy_names
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product of all elements, or along one ``dim``.
 
@@ -24,6 +25,7 @@ def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     return _t(input).prod(dim, keepdim, dtype=dtype)
 
 
+@_reductions.numpy_names
 def median(input: Tensor, dim=None, keepdim: bool = False):
     """The lower median, of all elements or along ``dim`` (with its indices).
 
@@ -36,6 +38,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False):
     return _t(input).median(dim, keepdim)
 
 
+@_reductions.numpy_names
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, *, stable=False):
     """Positions that sort ``input`` along ``dim``.
 
@@ -66,6 +69,7 @@ def msort(input: Tensor) -> Tensor:
     return _t(input).msort()
 
 
+@_reductions.numpy_names
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether all elements (along ``dim``) are nonzero.
 
@@ -76,6 +80,7 @@ def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     return _t(input).all(dim, keepdim)
 
 
+@_reductions.numpy_names
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether any element (along ``dim``) is nonzero.
 
@@ -86,6 +91,7 @@ def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     return _t(input).any(dim, keepdim)
 
 
+@_reductions.numpy_names
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
     """How many elements (along ``dim``) are nonzero.
 

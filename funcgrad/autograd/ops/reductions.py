@@ -9,6 +9,7 @@ zero where their value is zero.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -21,6 +22,21 @@ from .. import dtypes as _dt
 from ._registry import register
 
 # --- argument lists (OpDef.signature) ------------------------------------------------
+
+
+def numpy_names(fn):
+    """Take NumPy's ``axis``/``keepdims`` for ``dim``/``keepdim``, as PyTorch's
+    argument parser does for its reductions."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if "axis" in kwargs:
+            kwargs["dim"] = kwargs.pop("axis")
+        if "keepdims" in kwargs:
+            kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def dims(dim, ndim: int) -> tuple[int, ...]:
@@ -66,6 +82,7 @@ def nonempty(t, name: str, axes: tuple[int, ...], whole: bool) -> None:
 
 
 def _cumulative(name: str):
+    @numpy_names
     def signature(input, dim=_MISSING, *, dtype=None):  # noqa: A002
         if dim is _MISSING:
             _required(name)
@@ -76,6 +93,7 @@ def _cumulative(name: str):
 
 
 def _extreme_args(name: str):
+    @numpy_names
     def signature(input, dim=(), keepdim=False):  # noqa: A002
         whole = dim == () or dim == []
         axes = dims(None if whole else dim, input.ndim)
@@ -85,6 +103,7 @@ def _extreme_args(name: str):
     return signature
 
 
+@numpy_names
 def _logsumexp_args(input, dim=_MISSING, keepdim=False):  # noqa: A002
     if dim is _MISSING:
         _required("logsumexp")
@@ -95,6 +114,7 @@ def _spread_args(name: str):
     """``var``/``std``'s argument list: ``(dim, unbiased, keepdim)`` or
     ``(dim, *, correction, keepdim)``, or ``(unbiased)`` alone."""
 
+    @numpy_names
     def signature(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
         if isinstance(dim, bool):
             dim, unbiased = None, dim

@@ -1,5 +1,5 @@
-"""Sorting: ``sort topk kthvalue`` (values and the positions they came from) and
-``unique``'s values.
+"""Sorting: ``sort topk kthvalue mode`` (values and the positions they came from)
+and ``unique``'s values.
 
 Positions are those of a stable sort, as PyTorch's CPU ``sort`` gives (equal
 elements keep their order, descending too; NaN sorts above everything). Each
@@ -15,6 +15,7 @@ import jax.numpy as jnp
 
 from .. import checks
 from ._registry import register
+from .reductions import numpy_names
 
 
 def order(a, dim: int = -1, descending: bool = False, stable: bool = False):
@@ -34,6 +35,7 @@ def _sort(a, dim: int = -1, descending: bool = False, stable: bool = False):
     return _taken(a, order(a, dim, descending), dim)
 
 
+@numpy_names
 def sort_args(input, dim=-1, descending=False, *, stable=False):  # noqa: A002
     d = checks.wrap_dim(dim, input.ndim)
     return (input,), {"dim": d, "descending": bool(descending), "stable": bool(stable)}
@@ -51,6 +53,7 @@ def _topk(a, k: int, dim: int = -1, largest: bool = True, sorted: bool = True): 
     return _taken(a, topk_index(a, k, dim, largest), dim)
 
 
+@numpy_names
 def _topk_args(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     k = checks.integer(k, "k")
     d = checks.wrap_dim(dim, input.ndim)
@@ -80,6 +83,7 @@ def _kthvalue(a, k: int, dim: int = -1, keepdim: bool = False):
     return out if keepdim else jnp.squeeze(out, dim)
 
 
+@numpy_names
 def _kthvalue_args(input, k, dim=-1, keepdim=False):  # noqa: A002
     k = checks.integer(k, "k")
     d = checks.wrap_dim(dim, input.ndim)
@@ -89,6 +93,39 @@ def _kthvalue_args(input, k, dim=-1, keepdim=False):  # noqa: A002
             f"kthvalue(): selected number k out of range for dimension {d}"
         )
     return (input,), {"k": k, "dim": d, "keepdim": bool(keepdim)}
+
+
+def mode_index(a, dim: int = -1, keepdim: bool = False):
+    """Position of the mode along ``dim``: the most frequent value (the smallest
+    of equally frequent ones), at its last occurrence, as PyTorch's CPU gives."""
+    if a.ndim == 0:
+        return jnp.zeros((), jnp.int32)
+    moved = jnp.moveaxis(a, dim, -1)
+    counts = jnp.sum(moved[..., :, None] == moved[..., None, :], -1)
+    frequent = counts == jnp.max(counts, -1, keepdims=True)
+    by_value = jnp.argsort(moved, axis=-1, stable=True)
+    smallest = jnp.argmax(jnp.take_along_axis(frequent, by_value, -1), -1)
+    where = jnp.take_along_axis(by_value, smallest[..., None], -1)
+    value = jnp.take_along_axis(moved, where, -1)
+    n = moved.shape[-1]
+    idx = n - 1 - jnp.argmax(jnp.flip(moved == value, -1), -1)
+    return jnp.expand_dims(idx, dim) if keepdim else idx
+
+
+def _mode(a, dim: int = -1, keepdim: bool = False):
+    if a.ndim == 0:
+        return a
+    idx = jax.lax.stop_gradient(mode_index(a, dim, keepdim=True))
+    out = jnp.take_along_axis(a, idx, axis=dim)
+    return out if keepdim else jnp.squeeze(out, dim)
+
+
+@numpy_names
+def _mode_args(input, dim=-1, keepdim=False):  # noqa: A002
+    d = checks.wrap_dim(dim, input.ndim)
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    return (input,), {"dim": d, "keepdim": bool(keepdim)}
 
 
 @jax.custom_vjp
@@ -151,6 +188,15 @@ register(
     signature=_kthvalue_args,
     indices=kth_index,
     check=checks.kernel("kthvalue_cpu", "nonbool"),
+)
+register(
+    "mode",
+    _mode,
+    "ModeBackward0",
+    method="mode",
+    function="mode",
+    signature=_mode_args,
+    indices=mode_index,
 )
 register("_unique2", _unique_values, "Unique2Backward0", inputs=1)
 register("unique_dim", _unique_slices, "UniqueDimBackward0", inputs=1)
