@@ -341,7 +341,10 @@ def wrap_dims(dim: Any, ndim: int) -> tuple[int, ...]:
 def expand(target: tuple, shape: tuple) -> None:
     """PyTorch's error when ``shape`` does not broadcast to ``target`` (``copy_``,
     ``expand``, the bias of ``addmm``-like ops).
+
     >>> expand((2, 3), (2,))
+    Traceback (most recent call last):
+    ...
     RuntimeError: The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 1.  Target sizes: [2, 3].  Tensor sizes: [2]
     """  # noqa: E501
     lead = len(target) - len(shape)
