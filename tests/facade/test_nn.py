@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -263,7 +264,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_functional_equals_torch(torch, name) -> None:
-    rng = np.random.default_rng(abs(hash(name)) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(name.encode()))  # stable across runs
     xv = (rng.standard_normal((4, 3)) * 2).astype(np.float32)
     yv = rng.random((4, 3)).astype(np.float32)
     tv = np.array([0, 2, 1, 1])
