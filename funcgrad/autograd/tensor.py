@@ -2091,24 +2091,7 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     return shape
 
 
-def _wrap_dim(dim: int, ndim: int) -> int:
-    """``dim`` in ``[0, ndim)``, with PyTorch's error (a 0-d tensor takes -1 and 0).
-
-    >>> _wrap_dim(-1, 3)
-    2
-    >>> _wrap_dim(3, 2)
-    Traceback (most recent call last):
-    ...
-    IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 3)
-    """
-    dim = _checks.integer(dim)
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but "
-            f"got {dim})"
-        )
-    return dim % n if ndim else 0
+_wrap_dim = _checks.wrap_dim
 
 
 def _wrap_dims(dim, ndim: int) -> int | tuple[int, ...]:

@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import checks
+from ..checks import wrap_dim
 from ._registry import SAME, broadcast_shapes, register, view
 
 view("alias", lambda a: a, "AliasBackward0")
@@ -93,26 +94,6 @@ register("_to_copy", lambda a, dtype: a.astype(dtype), "ToCopyBackward0", layout
 
 
 # --- copies that rearrange: ``repeat roll flip rot90 tril triu diag_embed`` ---------
-def wrap_dim(dim, ndim: int) -> int:
-    """``dim`` in ``[0, ndim)`` with PyTorch's error (a 0-d tensor takes -1 and 0).
-
-    >>> wrap_dim(-1, 3)
-    2
-    >>> wrap_dim(2, 2)
-    Traceback (most recent call last):
-    ...
-    IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)
-    """
-    dim = checks.integer(dim)
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but "
-            f"got {dim})"
-        )
-    return dim % n if ndim else 0
-
-
 def int_list(args: tuple, what: str = "dims") -> tuple[int, ...]:
     """Varargs ints or one sequence of them (``repeat(2, 3)``, ``repeat((2, 3))``)."""
     if len(args) == 1 and isinstance(args[0], tuple | list):
