@@ -156,3 +156,16 @@ def test_constants_keep_signed_zero_and_dtype() -> None:
     assert np.signbit(t.numpy()).all()
     assert compiled.full((2,), 1, jnp.int32).dtype == jnp.int32
     assert compiled.full((2,), True, jnp.float32).tolist() == [1.0, 1.0]
+
+
+def test_compiled_sweep_gives_a_parameter_a_plain_tensor_grad(fresh):
+    """As PyTorch (and the plain engine): ``.grad`` of a Parameter is a Tensor,
+    also when a repeated graph takes the compiled sweep."""
+    lin = ft.nn.Linear(2, 1)
+    kinds = []
+    for _ in range(3):  # first sighting, then the compiled sweep
+        lin.zero_grad()
+        lin(ft.ones(4, 2)).sum().backward()
+        kinds.append(type(lin.weight.grad))
+        np.testing.assert_array_equal(lin.weight.grad.numpy(), [[4.0, 4.0]])
+    assert kinds == [ft.Tensor] * 3

@@ -97,10 +97,11 @@ def try_backward(roots: list, retain_graph: bool) -> bool:
     for leaf, new in zip(leaves, outs, strict=True):
         if new is None:
             continue
-        # As Tensor._accumulate does it: a new .grad, or the old one updated in place.
+        # A new .grad (a plain tensor, also for a Parameter), or the old one updated
+        # in place with the sum the sweep computed.
         g = leaf._grad
         if g is None:
-            leaf._grad = type(leaf)._wrap(new, leaf._dtype)
+            leaf._accumulate(new, False)
         else:
             g._write(new)
     if not retain_graph:
