@@ -241,6 +241,30 @@ def test_validation_metrics_and_callback_per_epoch():
     assert r.history["val_accuracy"][-1] == pytest.approx(acc)
 
 
+def test_steps_per_loop_iteration_do_not_change_the_result(monkeypatch):
+    # Small batches run two steps per iteration of the compiled loop, big ones
+    # one; the steps and their floats are the same either way.
+    X, Y = make_data(90, noise=1.0)
+    two = run_fit(X, Y, epochs=2, batch_size=16)
+    assert _epochs._unroll(np.zeros((6, 16, 5), np.float32)) == 2
+    monkeypatch.setattr(_epochs, "_UNROLL_BYTES", 0)
+    assert _epochs._unroll(np.zeros((6, 16, 5), np.float32)) == 1
+    one = run_fit(X, Y, epochs=2, batch_size=16)
+    assert_bitwise_equal(one.params, two.params)
+    assert one.history == two.history
+
+
+def test_hits_count_right_guesses_of_real_rows_only():
+    rng = np.random.default_rng(5)
+    logits = rng.standard_normal((9, 2)).astype(np.float32)
+    y = (rng.random((9, 2)) > 0.5).astype(np.float32)
+    mask = np.arange(9) < 6
+    want = sum(
+        (logits[i, j] > 0) == (y[i, j] > 0.5) for i in range(6) for j in range(2)
+    )
+    assert int(_epochs._hits(jnp.asarray(logits), jnp.asarray(y), mask)) == want
+
+
 def test_a_callback_does_not_change_the_result():
     X, Y = make_data(40, noise=1.0)
     a = run_fit(X, Y, epochs=3)

@@ -90,6 +90,17 @@ def test_in_file_order_every_source_equals_fit_in_memory(files):
     assert_same(csv, ref)
 
 
+def test_a_run_takes_over_the_buffers_of_the_last_and_trains_alike(files):
+    tmp = files[0]
+    first = train(tmp / "xy.npy", -1)
+    (kept,) = _stream._SPARE.values()
+    addresses = sorted(b.ctypes.data for b in kept)
+    again = train(tmp / "xy.npy", -1)
+    assert_same(again, first)
+    (kept,) = _stream._SPARE.values()
+    assert sorted(b.ctypes.data for b in kept) == addresses
+
+
 def test_shuffled_runs_are_deterministic_and_depend_on_the_key(files):
     tmp, X, Y = files
     a = train(tmp / "d.parquet", "label")
