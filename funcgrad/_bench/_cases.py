@@ -151,6 +151,9 @@ def bench_seed(cfg) -> dict[str, Any]:
 # 2. fit's per-step cost vs a PyTorch eager step with torch.optim.SGD.
 
 FIT_FEATURES = 30
+#: Seconds of rest before each timing of the big, multi-threaded benchmarks: the
+#: thread pools of the call before (XLA's, PyTorch's OpenMP) stop spinning.
+SETTLE = 0.05
 FIT_BATCH = 32
 
 
@@ -325,7 +328,7 @@ def bench_bigbatch(cfg) -> dict[str, Any]:
     if cfg.torch:
         default_threads = _torch(None).get_num_threads()
         fns["torch"] = _torch_big(X, Y, None)
-    t = interleaved(fns, repeats=cfg.repeats, sync=jax.block_until_ready)
+    t = interleaved(fns, repeats=cfg.repeats, sync=jax.block_until_ready, settle=SETTLE)
     numpy_read, xla_read = t["read_once"], t.pop("read_once_xla")
     t["read_once"] = [min(a, b) for a, b in zip(numpy_read, xla_read, strict=True)]
     torch_key = "torch"
@@ -335,6 +338,7 @@ def bench_bigbatch(cfg) -> dict[str, Any]:
         t1 = interleaved(
             {"torch1": _torch_big(X, Y, 1), "read_once": fns["read_once"]},
             repeats=cfg.repeats,
+            settle=SETTLE,
         )
         _torch(default_threads)
         if median(t1["torch1"]) / median(t1["read_once"]) < median(t["torch"]) / median(

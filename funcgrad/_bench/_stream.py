@@ -7,9 +7,9 @@ temporary directory. In a fresh process each is read once (warming the page cach
 then, in turn and ``repeats`` times: one plain read of it (``.npy``: its bytes;
 Parquet: pyarrow's decoding of every column, the least any reader of the format
 does) and one epoch of ``fit(..., batch_size=4096)`` on it, compiled beforehand by
-an identical first run. The peak resident memory of ``funcgrad train`` (one epoch,
-batch 4096) on each file, each in a fresh process, is compared with the same
-command on the embedded data.
+an identical first run, each timing after a rest of ``SETTLE`` seconds. The peak
+resident memory of ``funcgrad train`` (one epoch, batch 4096) on each file, each in
+a fresh process, is compared with the same command on the embedded data.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from ._timing import run_python
 
 FEATURES = 64
 BATCH = 4096
+#: Seconds of rest before each timing (see ``interleaved``'s ``settle``).
+SETTLE = 0.05
 
 _SCRIPT = """\
 import json, sys, time
@@ -55,6 +57,7 @@ for fn in fns.values():  # page cache warm, programs compiled
 t = {name: [] for name in fns}
 for _ in range(repeats):
     for name, fn in fns.items():
+        time.sleep(%(settle)s)  # the thread pools of the call before stop spinning
         start = time.perf_counter(); fn(); t[name].append(time.perf_counter() - start)
 print(json.dumps({name: median(v) for name, v in t.items()}))
 """
@@ -102,7 +105,7 @@ def bench_stream(cfg) -> dict[str, Any]:
     memory of ``funcgrad train`` on each vs on the embedded data."""
     with tempfile.TemporaryDirectory(prefix="funcgrad-bench-") as tmp:
         npy, parquet = write_files(tmp, cfg.stream_rows)
-        script = _SCRIPT % {"features": FEATURES, "batch": BATCH}
+        script = _SCRIPT % {"features": FEATURES, "batch": BATCH, "settle": SETTLE}
         r = json.loads(run_python(script, npy, parquet, str(cfg.repeats)))
         file_mb = os.path.getsize(npy) / 2**20
         rss = _RSS_SCRIPT % {"batch": BATCH}

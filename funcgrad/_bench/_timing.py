@@ -25,12 +25,16 @@ def interleaved(
     number: int = 1,
     warmup: int = 1,
     sync: Callable[[Any], Any] | None = None,
+    settle: float = 0.0,
 ) -> Timings:
     """Seconds per call of each ``fns`` entry, one list entry per round.
 
     Each round calls every function ``number`` times in a row, in turn; ``warmup``
     untimed calls of each come first. ``sync`` (``jax.block_until_ready``) is
-    applied to the last result of a round before the clock stops.
+    applied to the last result of a round before the clock stops. ``settle``
+    seconds of sleep come before each timing: thread pools (XLA's, PyTorch's
+    OpenMP) spin for a while after their work, and on a small machine their
+    spinning would slow whatever is timed next.
 
     >>> t = interleaved({"a": lambda: 1, "b": lambda: 2}, repeats=3, number=2)
     >>> sorted(t), len(t["a"])
@@ -44,6 +48,8 @@ def interleaved(
     clock = time.perf_counter
     for _ in range(repeats):
         for name, fn in fns.items():
+            if settle:
+                time.sleep(settle)
             start = clock()
             for _ in range(number):
                 result = fn()
