@@ -9,9 +9,9 @@ Parquet: pyarrow's decoding of every column, a row group at a time, the least an
 reader of the format does; one ``iter_batches`` over the whole file was 5-15x
 slower on a 4M-row file) and one epoch of ``fit(..., batch_size=4096)`` on it,
 compiled beforehand by an identical first run, each timing after a rest of
-``SETTLE`` seconds. The peak
-resident memory of ``funcgrad train`` (one epoch, batch 4096) on each file, each in
-a fresh process, is compared with the same command on the embedded data.
+``SETTLE`` seconds. The peak resident memory of ``funcgrad train`` (one epoch,
+batch 4096) on each file, each in a fresh process, is compared with the same
+command on the embedded data.
 """
 
 from __future__ import annotations
