@@ -31,7 +31,7 @@ before it: JAX dispatches each segment's loop and returns at once, and the host
 waits for a segment only when a third would be queued. Reading on the calling
 thread rather than a thread of its own was measured faster (one epoch of 1M x 65
 float32: Parquet 405-430 ms instead of 577-584, ``.npy`` 85-87 ms instead of
-92-100): one thread fewer competes with XLA's for the cores. Memory is four
+92-100; see docs/performance.md). Memory is four
 segments whatever the size of the file. A run that ends cleanly leaves its buffers
 to the next run of the same shape (64 MiB), which so starts on memory already
 paged in.
