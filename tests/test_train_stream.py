@@ -268,12 +268,17 @@ def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
 
 
 @pytest.mark.parametrize("window_rows", [192, 200])  # a window is a segment, or not
+@pytest.mark.parametrize("preadv", ["C", "os"])  # the C library's, or Python's
 def test_reading_a_npy_file_in_place_gives_the_order_of_the_copies(
-    window_rows, tmp_path
+    window_rows, preadv, tmp_path, monkeypatch
 ):
     # A .npy file's rows go straight to their shuffled places; an array in memory
     # is read as it comes and its runs are copied to their places: the same rows,
     # in the same order, from the same key.
+    if preadv == "os":
+        monkeypatch.setattr(_sources, "_LIBC_PREADV", None)
+    else:
+        assert _sources._LIBC_PREADV is not None or sys.platform == "win32"
     n = 1000
     table = np.stack([np.arange(n, dtype=np.float32), np.zeros(n, np.float32)], 1)
     np.save(tmp_path / "t.npy", table)

@@ -19,6 +19,7 @@ rows it trains on.
 from __future__ import annotations
 
 import copy
+import ctypes
 import mmap
 import os
 import shutil
@@ -157,22 +158,24 @@ class ArraySource(Source):
         # cache straight to their places, a file stretch at a time (no mapping, so
         # nothing to unmap and no page faults).
         _, offset, row = self._file
-        fd, view = self._descriptor(), memoryview(out).cast("B")
-        ops = np.asarray(ops, np.int64)
+        fd, ops = self._descriptor(), np.asarray(ops, np.int64)
+        assert out.flags.c_contiguous
+        # Every op's (place in out, bytes) at once, in the iovec layout.
+        iov = np.empty((len(ops), 2), np.uint64)
+        iov[:, 0] = out.ctypes.data + ops[:, 2] * row
+        iov[:, 1] = (ops[:, 1] - ops[:, 0]) * row
         # Stretches of the file read in one call: ops whose rows follow on.
         breaks = np.flatnonzero(ops[1:, 0] != ops[:-1, 1]) + 1
-        for part in np.split(ops, breaks):
-            for start in range(0, len(part), _IOV_MAX):
-                piece = part[start : start + _IOV_MAX].tolist()
-                buffers = [
-                    view[at * row : (at + hi - lo) * row] for lo, hi, at in piece
-                ]
-                want = sum(len(b) for b in buffers)
-                got = os.preadv(fd, buffers, offset + piece[0][0] * row)
+        edges = [0, *breaks.tolist(), len(ops)]
+        for first, end in zip(edges[:-1], edges[1:], strict=True):
+            for a in range(first, end, _IOV_MAX):
+                b = min(end, a + _IOV_MAX)
+                want = int(iov[a:b, 1].sum())
+                got = _preadv(fd, iov[a:b], offset + int(ops[a, 0]) * row, out)
                 if got != want:
                     raise DataError(
                         f"the file ended early: {got} of {want} bytes read at row "
-                        f"{piece[0][0]}",
+                        f"{int(ops[a, 0])}",
                         path=self.name,
                     )
 
@@ -353,6 +356,45 @@ class ParquetSource(Source):
 
 #: Most buffers one ``preadv`` call takes (Linux's IOV_MAX).
 _IOV_MAX = 1024
+
+
+def _libc_preadv() -> Callable[..., int] | None:
+    """The C library's ``preadv`` (``preadv64`` where both exist), where pointers
+    are 64-bit so that an ``(n, 2)`` uint64 array is an ``iovec`` array."""
+    if ctypes.sizeof(ctypes.c_void_p) != 8:  # pragma: no cover - 32-bit
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no C library to open
+        return None
+    fn = getattr(libc, "preadv64", None) or getattr(libc, "preadv", None)
+    if fn is None:  # pragma: no cover
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int64]
+    fn.restype = ctypes.c_ssize_t
+    return fn
+
+
+_LIBC_PREADV = _libc_preadv()
+
+
+def _preadv(fd: int, iov: np.ndarray, position: int, out: np.ndarray) -> int:
+    """Read at ``position`` into the ``(address, length)`` pieces of ``out`` that
+    ``iov`` lists; the bytes read.
+
+    The C call takes the array as it is and lets go of the GIL: building a
+    memoryview per piece for ``os.preadv`` cost 16 ms of Python an epoch of 1M
+    rows (16,000 pieces), a fifth of the epoch.
+    """
+    if _LIBC_PREADV is None:
+        view, base = memoryview(out).cast("B"), out.ctypes.data
+        pieces = [view[a - base : a - base + n] for a, n in iov.tolist()]
+        return os.preadv(fd, pieces, position)
+    got = _LIBC_PREADV(fd, iov.ctypes.data, len(iov), position)
+    if got < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return int(got)
 
 
 def _rows_of_file(X: np.ndarray) -> tuple[str, int, int] | None:
