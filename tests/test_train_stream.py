@@ -17,7 +17,7 @@ import pytest
 
 import funcgrad as fg
 from funcgrad.data import DataError
-from funcgrad.train import _sources, _stream
+from funcgrad.train import _epochs, _sources, _stream
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -160,6 +160,11 @@ def test_bad_files_give_clear_errors(files, tmp_path):
     write_parquet(tmp_path / "nan.parquet", bad, Y, 100)
     with pytest.raises(DataError, match=r"column 3 \('f2'\).*row 700"):
         train(tmp_path / "nan.parquet", "label")
+    Y3 = Y.copy()
+    Y3[901] = -1.0
+    write_parquet(tmp_path / "y3.parquet", X, Y3, 100)
+    with pytest.raises(DataError, match=r"label -1 is outside \[0, 1\] at row 901"):
+        train(tmp_path / "y3.parquet", "label")
     Y2 = Y.copy()
     Y2[5] = 2.0
     np.save(tmp_path / "y2.npy", Y2)
@@ -265,6 +270,53 @@ def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
         np.testing.assert_array_equal(r["w"], one["w"])
         np.testing.assert_array_equal(r["b"], one["b"])
         np.testing.assert_array_equal(r["loss"], one["loss"])
+
+
+@pytest.mark.parametrize("batch_rows", [None, 20])  # row groups whole, or in batches
+def test_a_parquet_file_read_as_columns_trains_on_the_rows_of_the_row_reader(
+    files, batch_rows
+):
+    # Columns as read plus their order, turned into rows by the compiled loop,
+    # are the rows the row reader places: the same segments, the same training.
+    tmp = files[0]
+    source = _sources.open_source(tmp / "d.parquet", "label")
+    if batch_rows:
+        source.batch_rows = batch_rows  # 100-row groups, now more than 4 batches
+    layout = _stream.make_layout(source, 48, 1)
+    layout = layout._replace(chunk_rows=50, window_rows=192, segment=4)
+    assert _stream.segment_columnar(source, layout, [0])
+    key = np.array([0, 5], np.uint32)
+    params = fg.init_linear(jax.random.key(0), 5, 1)
+    opt = optax.adam(0.05)
+    state = fg.TrainState(params, opt.init(params), jax.numpy.zeros((), "int32"))
+    plan = _epochs.Plan(
+        n=source.n, batch=48, padded=48, num_batches=layout.num_batches,
+        shuffle=True, skip=False, has_val=False, fed=True, key_impl=None, mesh=None,
+    )  # fmt: skip
+    for epoch, shuffle in [(0, True), (1, True), (0, False)]:
+        rows = [
+            (r.copy(), m.copy())
+            for r, m in _stream.segments(source, layout, [0], key, epoch, shuffle)
+        ]
+        columns = [
+            (c.copy(), m, o)
+            for c, m, o in _stream.segments(
+                source, layout, [0], key, epoch, shuffle, columnar=True
+            )
+        ]
+        assert len(rows) == len(columns)
+        for (r, m), (c, mc, order) in zip(rows, columns, strict=True):
+            assert (order is None) == (not shuffle)
+            np.testing.assert_array_equal(mc, m)
+            host = c.T if order is None else c.T[order]
+            np.testing.assert_array_equal(host.reshape(r.shape), r)
+            common = (state, np.int32(-1), np.zeros(4, np.float32), np.int32(0))
+            a = _epochs.run_segment_jit(*common, r, m, optimizer=opt, plan=plan)
+            b = _epochs.run_segment_jit(
+                *common, c, mc, order, optimizer=opt, plan=plan, columnar=True
+            )
+            for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
+                np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
 
 
 @pytest.mark.parametrize("window_rows", [192, 200])  # a window is a segment, or not

@@ -320,14 +320,22 @@ def run_segment(
     first_step: jax.Array,
     rows: jax.Array,
     mask: jax.Array,
+    order: jax.Array | None = None,
     *,
     optimizer: optax.GradientTransformation,
     plan: Plan,
+    columnar: bool = False,
 ) -> tuple[TrainState, jax.Array, jax.Array]:
     """Train on consecutive batches the host streamed: ``rows`` of shape
     ``(M, padded, D + k)``, ``mask`` ``(M, padded)``; the first is step
     ``first_step``. ``bad`` and ``sums`` carry on from the epoch's earlier segments.
+    With ``columnar``, ``rows`` comes as ``(D + k, M * padded)``, a column a row,
+    and row ``i`` of the segment is its column ``order[i]`` (``i`` without
+    ``order``).
     """
+    if columnar:
+        rows = rows.T if order is None else rows.T[order]
+        rows = rows.reshape(*mask.shape, rows.shape[1])
     train_step = make_scan_step(optimizer, plan, state.params)
     rows, mask = _constrain(rows, plan, axis=1), _constrain(mask, plan, axis=1)
     steps = first_step + jnp.arange(rows.shape[0], dtype=jnp.int32)
@@ -338,5 +346,7 @@ def run_segment(
     return state, bad, sums
 
 
-run_segment_jit = jax.jit(run_segment, static_argnames=("optimizer", "plan"))
+run_segment_jit = jax.jit(
+    run_segment, static_argnames=("optimizer", "plan", "columnar")
+)
 epoch_metrics_jit = jax.jit(epoch_metrics, static_argnames=("plan",))
