@@ -358,6 +358,19 @@ def test_reading_a_npy_file_in_place_gives_the_order_of_the_copies(
         assert rows[mask].tolist() != list(range(n))
 
 
+def test_reading_in_place_refuses_places_outside_the_buffer(files):
+    # The kernel writes straight to the addresses computed from the ops: one past
+    # the end, or a buffer that is not one block of memory, is refused first.
+    source = _sources.ArraySource(np.load(files[0] / "xy.npy", mmap_mode="r"), -1)
+    out = np.zeros((100, 6), np.float32)
+    source.read_scattered(np.array([[0, 10, 90]]), out)
+    np.testing.assert_array_equal(out[90:], np.load(files[0] / "xy.npy")[:10])
+    with pytest.raises(ValueError, match="outside a C-contiguous out"):
+        source.read_scattered(np.array([[0, 10, 91]]), out)
+    with pytest.raises(ValueError, match="outside a C-contiguous out"):
+        source.read_scattered(np.array([[0, 10, 0]]), np.zeros((6, 100), np.float32).T)
+
+
 def test_a_bad_value_read_in_place_is_named_by_its_row(files, tmp_path):
     tmp, X, Y = files
     rows = np.concatenate([X, Y[:, None]], axis=1)

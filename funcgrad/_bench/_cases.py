@@ -151,9 +151,6 @@ def bench_seed(cfg) -> dict[str, Any]:
 # 2. fit's per-step cost vs a PyTorch eager step with torch.optim.SGD.
 
 FIT_FEATURES = 30
-#: Seconds of rest before each timing of the big, multi-threaded benchmarks: the
-#: thread pools of the call before (XLA's, PyTorch's OpenMP) stop spinning.
-SETTLE = 0.05
 FIT_BATCH = 32
 
 
@@ -312,6 +309,11 @@ def _torch_big(X, Y, threads):
         return loss
 
     return step
+
+
+#: Seconds of rest before each timing of the big, multi-threaded benchmarks: the
+#: thread pools of the call before (XLA's, PyTorch's OpenMP) stop spinning.
+SETTLE = 0.05
 
 
 def bench_bigbatch(cfg) -> dict[str, Any]:

@@ -169,7 +169,11 @@ class ArraySource(Source):
         # nothing to unmap and no page faults).
         _, offset, row = self._file
         fd, ops = self._descriptor(), np.asarray(ops, np.int64)
-        assert out.flags.c_contiguous
+        # The kernel writes to the addresses below: they must lie within out.
+        if not out.flags.c_contiguous or (
+            len(ops) and int((ops[:, 2] + ops[:, 1] - ops[:, 0]).max()) > len(out)
+        ):
+            raise ValueError("read_scattered: ops outside a C-contiguous out")
         # Every op's (place in out, bytes) at once, in the iovec layout.
         iov = np.empty((len(ops), 2), np.uint64)
         iov[:, 0] = out.ctypes.data + ops[:, 2] * row
@@ -245,6 +249,8 @@ class ParquetSource(Source):
     """A Parquet file or directory of Parquet files; ``target`` names the label
     column and every other column is a feature, in the file's order."""
 
+    columnar = True
+
     def __init__(self, path: str | os.PathLike[str], target: str) -> None:
         import pyarrow.parquet as pq
 
@@ -306,8 +312,6 @@ class ParquetSource(Source):
         other.files = [pq.ParquetFile(p) for p in self.paths]
         other._held = other._cursor = None
         return other
-
-    columnar = True
 
     def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
         done = lo

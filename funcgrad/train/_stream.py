@@ -35,10 +35,9 @@ before it: JAX dispatches each segment's loop and returns at once, and the host
 waits for a segment only when a third would be queued. Reading on the calling
 thread rather than a thread of its own was measured faster (one epoch of 1M x 65
 float32: Parquet 405-430 ms instead of 577-584, ``.npy`` 85-87 ms instead of
-92-100; see docs/performance.md). Memory is four
-segments whatever the size of the file. A run that ends cleanly leaves its buffers
-to the next run of the same shape (64 MiB), which so starts on memory already
-paged in.
+92-100; see docs/performance.md). Memory is four segments whatever the size of
+the file. A run that ends cleanly leaves its buffers to the next run of the same
+shape (64 MiB), which so starts on memory already paged in.
 """
 
 from __future__ import annotations
@@ -312,7 +311,7 @@ def segments(
     shuffle: bool,
     buffer: Callable[[], np.ndarray] | None = None,
     columnar: bool = False,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+) -> Iterator[tuple[Any, ...]]:
     """An epoch's segments for the given shards: ``rows (m, slot * len(shards),
     D + k)`` and ``mask (m, slot * len(shards))``, ``m <= layout.segment``.
 
@@ -386,7 +385,7 @@ def _whole_segments(
     shuffle: bool,
     buffer: Callable[[], np.ndarray] | None,
     columnar: bool = False,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+) -> Iterator[tuple[Any, ...]]:
     """Segments that are whole windows: read (and permuted) into place, no copy.
     With ``columnar`` a columnar source's segments are ``D + k`` by ``m * slot``
     arrays (a column a row) as read, with their order (see :func:`segments`)."""
