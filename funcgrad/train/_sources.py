@@ -314,23 +314,24 @@ class ParquetSource(Source):
         return other
 
     def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
-        done = lo
-        while done < hi:
-            batch, first = self._batch_at(done)
-            a, b = done - first, min(hi - first, batch.num_rows)
-            self._rows(batch.slice(a, b - a), done, out[done - lo : done - lo + b - a])
-            done += b - a
+        for batch, row in self._slices(lo, hi):
+            self._rows(batch, row, out[row - lo : row - lo + batch.num_rows])
 
     def read_columns_into(self, lo: int, hi: int, out: np.ndarray) -> None:
+        for batch, row in self._slices(lo, hi):
+            piece = out[:, row - lo : row - lo + batch.num_rows]
+            for j, col in enumerate(self._columns(batch, row)):
+                piece[j] = col
+            if not rows_finite(piece) or outside_01(piece[self.features :]):
+                check_rows(piece.T, row, self.features, self.name, self._column_of)
+
+    def _slices(self, lo: int, hi: int) -> Iterator[tuple[Any, int]]:
+        """Rows ``[lo, hi)`` as slices of record batches, each with its first row."""
         done = lo
         while done < hi:
             batch, first = self._batch_at(done)
             a, b = done - first, min(hi - first, batch.num_rows)
-            piece = out[:, done - lo : done - lo + b - a]
-            for j, col in enumerate(self._columns(batch.slice(a, b - a), done)):
-                piece[j] = col
-            if not rows_finite(piece) or outside_01(piece[self.features :]):
-                check_rows(piece.T, done, self.features, self.name, self._column_of)
+            yield batch.slice(a, b - a), done
             done += b - a
 
     def _batch_at(self, row: int) -> tuple[Any, int]:
