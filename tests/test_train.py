@@ -249,7 +249,16 @@ def test_steps_per_loop_iteration_do_not_change_the_result(monkeypatch):
     assert _epochs._unroll(np.zeros((6, 16, 5), np.float32)) == 2
     monkeypatch.setattr(_epochs, "_UNROLL_BYTES", 0)
     assert _epochs._unroll(np.zeros((6, 16, 5), np.float32)) == 1
+    chosen, unroll = [], _epochs._unroll
+
+    def spy(rows):
+        chosen.append(unroll(rows))
+        return chosen[-1]
+
+    monkeypatch.setattr(_epochs, "_unroll", spy)
+    jax.clear_caches()  # traced again: one step per iteration this time
     one = run_fit(X, Y, epochs=2, batch_size=16)
+    assert chosen and set(chosen) == {1}
     assert_bitwise_equal(one.params, two.params)
     assert one.history == two.history
 
