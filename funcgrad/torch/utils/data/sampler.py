@@ -5,29 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sized
 
-from ... import _random
+from ... import _random, _sampling
 
 __all__ = ["BatchSampler", "RandomSampler", "SequentialSampler", "randperm"]
 
 
 def randperm(n: int, generator: _random.Generator | None = None) -> list[int]:
     """A random permutation of ``range(n)``: ``torch.randperm(n, generator=g)``'s
-    numbers (for ``n`` below 2**32 / 20).
+    numbers (for ``n`` below 2**32 / 20), as a list of indices.
 
     >>> import funcgrad.torch as torch
     >>> randperm(5, torch.Generator().manual_seed(0))
     [4, 0, 1, 3, 2]
     """
     g = _random.default_generator if generator is None else generator
-    if n >= 2**32 // 20:
-        raise NotImplementedError("randperm of 2**32 / 20 or more elements")
-    with g._lock:
-        draws = g._u32(max(n - 1, 0)).tolist()
-    order = list(range(n))
-    for i, r in enumerate(draws):
-        z = i + r % (n - i)
-        order[i], order[z] = order[z], order[i]
-    return order
+    return _sampling.randperm(g, n).tolist()
 
 
 class SequentialSampler:
