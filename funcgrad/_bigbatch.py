@@ -25,13 +25,15 @@ import jax.numpy as jnp
 __all__ = ["BLOCK_BYTES", "block_rows_for", "value_and_grad_by_blocks"]
 
 
-#: Bytes of ``X`` per block: 128 KiB, so a block stays in the core's cache between
+#: Bytes of ``X`` per block: 192 KiB, so a block stays in the core's cache between
 #: its forward and backward while each loop iteration's fixed cost is spread over
-#: many rows. Measured at D = 256 on two cores, two threads: on an EPYC with 1 MiB
-#: of L2, 22 ms of CPU time per 200,000 rows at 128 KiB, 27-38 ms at 512 KiB, 24 ms
-#: at 64 KiB and 26 ms at 32 KiB; on a Xeon with 256 KiB of L2, 128 KiB was the
-#: fastest of 16 KiB ... 2 MiB.
-BLOCK_BYTES = 1 << 17
+#: many rows. Measured at D = 256 on an EPYC with 1 MiB of L2, two threads: CPU time
+#: per 200,000 rows 21.5 ms at 192 KiB, 22-24 ms at 128 KiB, 24 ms at 64 KiB, 27 ms
+#: at 256 KiB and more. From 256 KiB XLA's CPU backend splits a block's work over
+#: its own thread pool (one thread then used 36 ms of CPU in 18 ms), which competes
+#: with the one-pass threads; 192 KiB stays clear of that. On a Xeon with 256 KiB
+#: of L2, 128 KiB was the fastest of the powers of two from 16 KiB to 2 MiB.
+BLOCK_BYTES = 192 << 10
 
 
 def block_rows_for(features: int, itemsize: int = 4) -> int:
