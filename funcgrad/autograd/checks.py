@@ -356,3 +356,73 @@ def expand(target: tuple, shape: tuple) -> None:
                 f"size ({d}) at non-singleton dimension {lead + i}.  Target sizes: "
                 f"{list(target)}.  Tensor sizes: {list(shape)}"
             )
+
+
+# --- matrix products: PyTorch's checks of mm, mv and dot --------------------------
+
+
+def mm_dtypes(a: Any, b: Any) -> None:
+    """The two factors of a matrix product share a dtype.
+
+    >>> import funcgrad.torch as torch
+    >>> mm_dtypes(torch.ones(2, 2), torch.ones(2, 2, dtype=torch.float64))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: expected m1 and m2 to have the same dtype, but got: float != double
+    """
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{CPP_NAMES[a._dtype.name]} != {CPP_NAMES[b._dtype.name]}"
+        )
+
+
+def mm(a: Any, b: Any) -> None:
+    """``mm``'s checks: same dtype, two matrices, inner sizes that agree."""
+    mm_dtypes(a, b)
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (r1, c1), (r2, c2) = a.shape, b.shape
+    if c1 != r2:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({r1}x{c1} and {r2}x{c2})"
+        )
+
+
+def mv(a: Any, v: Any) -> None:
+    """``mv``'s checks: same dtype, a matrix and a vector of its width."""
+    if a._dtype is not v._dtype:
+        x, y = SCALAR_NAMES[v._dtype.name], SCALAR_NAMES[a._dtype.name]
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {x}, {y}, and {x}"
+        )
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}"
+        )
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({a.shape[0]}), mat "
+            f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+        )
+
+
+def dot(a: Any, b: Any) -> None:
+    """``dot``'s checks: same dtype, two vectors of one length."""
+    if a._dtype is not b._dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{SCALAR_NAMES[a._dtype.name]} and {SCALAR_NAMES[b._dtype.name]}"
+        )
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
+        )
+    if a.shape != b.shape:
+        n, m = a.shape[0], b.shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have "
+            f"the same number of elements, but got {n} and {m} elements respectively"
+        )

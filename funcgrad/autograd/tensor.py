@@ -1127,13 +1127,6 @@ class Tensor:
     def __neg__(self):
         return dispatch("neg", self)
 
-    def __setitem__(self, key, value) -> None:
-        _setitem(self, key, value)
-
-    def index_put_(self, indices, values, accumulate: bool = False) -> Tensor:
-        _setitem(self, tuple(indices), values, accumulate=accumulate)
-        return self
-
     def masked_fill_(self, mask, value) -> Tensor:
         kind = mask._dtype.name if isinstance(mask, Tensor) else None
         mask = _raw(mask)
@@ -1196,12 +1189,6 @@ class Tensor:
     def __mod__(self, other):
         return self.remainder(other)
 
-    def __matmul__(self, other):
-        return matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return matmul(other, self)
-
     def add(self, other, *, alpha=1):
         return dispatch("add", self, other, **({"alpha": alpha} if alpha != 1 else {}))
 
@@ -1214,19 +1201,16 @@ class Tensor:
     def div(self, other):
         return dispatch("div", self, other)
 
-    def matmul(self, other):
-        return matmul(self, other)
-
     def mm(self, other):
-        _check_mm(self, other)
+        _checks.mm(self, other)
         return dispatch("mm", self, other)
 
     def mv(self, other):
-        _check_mv(self, other)
+        _checks.mv(self, other)
         return dispatch("mv", self, other)
 
     def dot(self, other):
-        _check_dot(self, other)
+        _checks.dot(self, other)
         return dispatch("dot", self, other)
 
     def bmm(self, other):
@@ -1673,9 +1657,6 @@ class Tensor:
         strides.insert(d, inserted)
         return self._as_view("unsqueeze", tuple(strides), dim=d)
 
-    def __getitem__(self, key):
-        return _getitem(self, key)
-
     def select(self, dim: int, index: int) -> Tensor:
         d = _wrap_dim(dim, self.ndim)
         size = self.shape[d] if self.ndim else 0
@@ -1883,16 +1864,6 @@ class Tensor:
 
     ger = outer
 
-    def inner(self, other: Tensor) -> Tensor:
-        if self.ndim == 0 or other.ndim == 0:
-            return self * other
-        if self.shape[-1] != other.shape[-1]:
-            raise RuntimeError(
-                "inner() the last dimension must match on both input tensors but got "
-                f"shapes {list(self.shape)} and {list(other.shape)}"
-            )
-        return tensordot(self, other, ([-1], [-1]))
-
     def kron(self, other: Tensor) -> Tensor:
         """The Kronecker product (``UnsafeViewBackward0`` over a broadcast product).
 
@@ -2017,57 +1988,6 @@ def _interleaved(shape: tuple, at: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
-    """Contract ``dims`` of ``a`` with ``dims`` of ``b`` as PyTorch does: permute,
-    reshape to matrices, ``mm``, reshape back (the nodes torch records).
-
-    >>> tensordot(Tensor(jnp.ones((2, 3))), Tensor(jnp.ones((3, 4))), 1).shape
-    torch.Size([2, 4])
-    """
-    if isinstance(dims, int):
-        if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        if dims > a.ndim or dims > b.ndim:
-            raise RuntimeError(
-                f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}"
-            )
-        dims1, dims2 = tuple(range(-dims, 0)), tuple(range(dims))
-    else:
-        dims1, dims2 = (tuple(d) if isinstance(d, list | tuple) else (d,) for d in dims)
-    if len(dims1) != len(dims2):
-        raise RuntimeError("both dimension lists should have same length")
-    if a._dtype is not b._dtype:
-        raise RuntimeError("both inputs should have same dtype")
-    t1, t2, csize = a, b, 1
-    for d1, d2 in zip(dims1, dims2, strict=True):
-        s1, s2 = a.shape[_wrap_dim(d1, a.ndim)], b.shape[_wrap_dim(d2, b.ndim)]
-        if s2 == 1:
-            t1 = t1.sum(d1, keepdim=True)
-        elif s1 == 1:
-            t2 = t2.sum(d2, keepdim=True)
-        elif s1 != s2:
-            raise RuntimeError(
-                f"contracted dimensions need to match, but first has size {s1} in "
-                f"dim {d1} and second has size {s2} in dim {d2}"
-            )
-        else:
-            csize *= s1
-    c1 = [_wrap_dim(d, a.ndim) for d in dims1]
-    c2 = [_wrap_dim(d, b.ndim) for d in dims2]
-    keep1 = [i for i in range(a.ndim) if i not in c1]
-    keep2 = [i for i in range(b.ndim) if i not in c2]
-    sizes = [t1.shape[i] for i in keep1] + [t2.shape[i] for i in keep2]
-    size1 = int(np.prod([t1.shape[i] for i in keep1]))
-    size2 = int(np.prod([t2.shape[i] for i in keep2]))
-    m1 = t1.permute(keep1 + c1)
-    m2 = t2.permute(c2 + keep2)
-    if size1 == 1 and size2 == 1:  # a full contraction: torch 2.13's dot path
-        if m1.is_contiguous() and m2.is_contiguous():
-            return m1.flatten().dot(m2.flatten()).reshape(sizes)
-        return (m1.squeeze() * m2.squeeze()).sum().reshape(sizes)
-    return m1.reshape(size1, csize).mm(m2.reshape(csize, size2)).reshape(sizes)
-
-
 def _shape_arg(shape) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
         shape = shape[0]
@@ -2160,341 +2080,7 @@ def _category(d: _dt.dtype) -> int:
     return 0 if d.name == "bool" else 1
 
 
-_ZERO_DIM_INDEX = (
-    "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
-)
-
-
-def _getitem(t: Tensor, key) -> Tensor:
-    """Indexing as PyTorch records it: integers, slices and ``None`` first, as a
-    chain of select/slice/unsqueeze views; then, when the key holds tensors, lists
-    or boolean masks, one ``index`` op over what is left."""
-    out, template, arrays = _split_key(t, key)
-    if not arrays:
-        return out
-    return dispatch("index.Tensor", out, *arrays, template=template)
-
-
-def _setitem(t: Tensor, key, value, accumulate: bool = False) -> None:
-    """``t[key] = value``: a copy into the view the basic part of ``key`` selects,
-    then, when ``key`` holds tensors, lists or masks, one ``index_put``."""
-    out, template, arrays = _split_key(t, key)
-    if not arrays:
-        if accumulate:
-            out.add_(value)
-        else:
-            out.copy_(value)
-        return
-    index = OPS["index.Tensor"].forward
-    spec = jax.ShapeDtypeStruct(tuple(out.shape), jnp.bool_)
-    shape = jax.eval_shape(lambda a: index(a, *arrays, template=template), spec).shape
-    vshape = tuple(jnp.shape(_raw(value)))
-    try:
-        fits = np.broadcast_shapes(vshape, shape) == shape
-    except ValueError:
-        fits = False
-    if not fits:
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {list(vshape)} cannot be "
-            f"broadcast to indexing result of shape {list(shape)}"
-        )
-    out._inplace("index_put", value, *arrays, template=template, accumulate=accumulate)
-
-
 _check_expand = _checks.expand
-
-
-def _split_key(t: Tensor, key) -> tuple:
-    """The view of ``t`` the basic items of ``key`` select, and the ``index`` key
-    (template and index arrays, checked as PyTorch checks them) over it."""
-    if isinstance(key, slice) and t.ndim:  # a bare slice is always recorded
-        return _slice(t, 0, key, full=True), (), ()
-    key = key if isinstance(key, tuple) else (key,)
-    out, dim, src = t, 0, 0  # ``src``: dimensions of ``t`` consumed so far
-    template: list = []  # the advanced-index key over ``out``'s dimensions
-    arrays: list = []
-    n_real = sum(_dims_consumed(k) for k in key if k is not None and k is not Ellipsis)
-    for k in key:
-        if k is Ellipsis:
-            skip = out.ndim - dim - (n_real - _consumed(key, k))
-            dim += skip
-            src += skip
-            template.extend(["S"] * skip)
-        elif k is None:
-            out = out.unsqueeze(dim)
-            dim += 1
-            template.append("S")
-        elif _is_array_key(k):
-            a = _index_array(k)
-            if a.ndim == 0 and a.dtype == jnp.bool_:
-                # a 0-d mask adds a dimension of size 1 and keeps it or not
-                out, a = out.unsqueeze(dim), jnp.reshape(a, (1,))
-            _checks.index_array(a, tuple(out.shape), dim, len(arrays))
-            a = _narrow_index(a)
-            if a.dtype == jnp.bool_:
-                # Concrete indices: the op needs static shapes under jit.
-                arrays.extend(jnp.nonzero(a))
-                template.extend(["T"] * a.ndim)
-                dim += a.ndim
-                src += a.ndim
-            else:
-                arrays.append(a)
-                template.append("T")
-                dim += 1
-                src += 1
-        elif t.ndim == 0 and not isinstance(k, slice):
-            raise IndexError(_ZERO_DIM_INDEX)
-        elif dim >= out.ndim:
-            raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
-        elif isinstance(k, slice):
-            out = _slice(out, dim, k)
-            dim += 1
-            src += 1
-            template.append("S")
-        else:
-            _checks.scalar_key(k)
-            i = int(k)
-            size = out.shape[dim]
-            if not -size <= i < size:
-                raise IndexError(
-                    f"index {i} is out of bounds for dimension {src} with size {size}"
-                )
-            src += 1
-            strides = out._layout()
-            out = out._as_view(
-                "select", strides[:dim] + strides[dim + 1 :], dim=dim, index=i % size
-            )
-    if not arrays:
-        if out is t:  # nothing selected: an alias, as PyTorch records it
-            out = t._as_view("alias", t._layout())
-        return out, (), ()
-    _checks.broadcast_indices([a.shape for a in arrays])
-    last = max(i for i, item in enumerate(template) if item == "T")
-    template = [
-        ("S", None, None, None) if i == "S" else i for i in template[: last + 1]
-    ]
-    return out, tuple(template), tuple(arrays)
-
-
-def _index_array(k):
-    """An index key as an array: a list of numbers or a tensor of integers/bools;
-    int64 indices as int32 (any index of a real tensor fits), so indexing stays in
-    JAX's 32-bit mode."""
-    if isinstance(k, list):
-        k = np.asarray(k) if k else np.zeros((0,), np.int64)
-    a = _raw(k)
-    if isinstance(a, jax.Array) and a.dtype.itemsize == 8 and not _is_tracer(a):
-        with _dt.scope():
-            return np.asarray(a)  # checked 64 bits wide, then narrowed: _narrow_index
-    return a if isinstance(a, np.ndarray) else jnp.asarray(a)
-
-
-def _narrow_index(a):
-    """A checked integer index as int32 (every index of a real tensor fits)."""
-    if isinstance(a, np.ndarray):
-        a = a.astype(np.int32) if a.dtype.kind in "iu" else a
-        return jnp.asarray(a)
-    return a
-
-
-def _is_array_key(k) -> bool:
-    return isinstance(k, Tensor | list | np.ndarray | jax.Array)
-
-
-def _dims_consumed(k) -> int:
-    if _is_array_key(k):
-        a = _raw(k) if not isinstance(k, list) else np.asarray(k)
-        return a.ndim if a.dtype == np.bool_ else 1
-    return 1
-
-
-def _slice(out: Tensor, dim: int, k: slice, full: bool = False) -> Tensor:
-    """A ``slice`` view; a full slice records nothing unless ``full``."""
-    if k.step is not None and k.step <= 0:
-        raise ValueError("step must be greater than zero")
-    start, stop, step = k.indices(out.shape[dim])
-    stop = max(stop, start)
-    if (start, stop, step) == (0, out.shape[dim], 1) and not full:
-        return out
-    strides = list(out._layout())
-    strides[dim] *= step
-    return out._as_view(
-        "slice", tuple(strides), dim=dim, start=start, stop=stop, step=step
-    )
-
-
-def _consumed(key, upto) -> int:
-    n = 0
-    for k in key:
-        if k is upto:
-            return n
-        if k is not None and k is not Ellipsis:
-            n += _dims_consumed(k)
-    return n
-
-
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    """``torch.matmul`` with the graph PyTorch builds for each rank combination.
-
-    1-D @ 2-D is ``mm`` on the unsqueezed vector, squeezed back in place; a batch
-    against a matrix (or vector) is folded into one ``mm`` (or ``mv``); batches on
-    both sides are expanded to a common batch and multiplied with ``bmm``.
-
-    >>> x = Tensor(jnp.ones(5))
-    >>> w = Tensor(jnp.ones((5, 3)), requires_grad=True)
-    >>> z = matmul(x, w)
-    >>> z.grad_fn, z.grad_fn.next_functions[0][0]
-    (<SqueezeBackward4 object at 0x...>, <MmBackward0 object at 0x...>)
-    """
-    if type(a) is not Tensor and isinstance(a, jax.Array | np.ndarray):
-        a = Tensor(a)
-    if type(b) is not Tensor and isinstance(b, jax.Array | np.ndarray):
-        b = Tensor(b)
-    for pos, (name, x) in enumerate((("input", a), ("other", b)), start=1):
-        if not isinstance(x, Tensor):
-            raise TypeError(
-                f"matmul(): argument '{name}' (position {pos}) must be Tensor, not "
-                f"{type(x).__name__}"
-            )
-    da, db = a.ndim, b.ndim
-    if da == 0 or db == 0:
-        raise RuntimeError(
-            "both arguments to matmul need to be at least 1D, but they are "
-            f"{da}D and {db}D"
-        )
-    if da == 1 and db == 1:
-        return a.dot(b)
-    if da == 2 and db == 1:
-        return a.mv(b)
-    _check_mm_dtypes(a, b)
-    if da == 1 and db == 2:
-        return dispatch("squeeze_.dim", a.unsqueeze(0).mm(b), dim=(0,))
-    if da == 2 and db == 2:
-        return a.mm(b)
-    if da == 3 and db == 3:
-        # A batch of one that needs grad is squeezed to a matrix, so the other
-        # side's batch can be folded instead of expanding this one.
-        if b.shape[0] == 1 and a.shape[0] != 1 and b.requires_grad:
-            return matmul(a, b.squeeze(0))
-        if a.shape[0] == 1 and b.shape[0] != 1 and a.requires_grad:
-            return matmul(a.squeeze(0), b)
-    if _should_fold(a, b):
-        return _folded_matmul(a, b)
-    return _batched_matmul(a, b)
-
-
-def _should_fold(a: Tensor, b: Tensor) -> bool:
-    """Whether PyTorch multiplies a batch by a matrix/vector as one ``mm``/``mv``:
-    always when the small side needs grad, else when the batch folds as a view."""
-    if a.ndim >= b.ndim:
-        big_shape, big_strides, small = a.shape, a._layout(), b
-    else:
-        big_shape = b.shape[:-2] + (b.shape[-1], b.shape[-2])
-        st = b._layout()
-        big_strides, small = st[:-2] + (st[-1], st[-2]), a
-    if not (len(big_shape) >= 3 and small.ndim <= 2):
-        return False
-    if small.requires_grad:
-        return True
-    if a.ndim == 2:
-        return False
-    if 0 in big_shape:
-        return True
-    return all(
-        big_strides[i] == big_strides[i + 1] * big_shape[i + 1]
-        for i in range(len(big_shape) - 2)
-    )
-
-
-def _folded_matmul(a: Tensor, b: Tensor) -> Tensor:
-    transpose = b.ndim > a.ndim
-    big = b.mT if transpose else a
-    small = (a.t() if a.ndim == 2 else a) if transpose else b
-    lead = big.shape[:-1]
-    folded = big.reshape(int(np.prod(lead, dtype=np.int64)), big.shape[-1])
-    if small.ndim == 2:
-        out = dispatch("_unsafe_view", folded.mm(small), shape=lead + small.shape[1:])
-        return out.mT.contiguous() if transpose else out
-    return dispatch("_unsafe_view", folded.mv(small), shape=tuple(lead))
-
-
-def _batched_matmul(a: Tensor, b: Tensor) -> Tensor:
-    n, m1 = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
-    m2 = b.shape[-2] if b.ndim > 1 else b.shape[0]
-    p = b.shape[-1] if b.ndim > 1 else 1
-    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
-    size = int(np.prod(batch, dtype=np.int64))
-    if m1 != m2:
-        raise RuntimeError(
-            "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{size}, {m1}] but got: [{size}, {m2}]."
-        )
-    a3 = a.expand(batch + (n, m1)).reshape(size, n, m1)
-    if b.ndim == 1:
-        b3 = b.expand(batch + (m2,)).reshape(size, m2).unsqueeze(2)
-        out = dispatch("bmm", a3, b3).squeeze(-1)
-    else:
-        b3 = b.expand(batch + (m2, p)).reshape(size, m2, p)
-        out = dispatch("bmm", a3, b3)
-    shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
-    return dispatch("_unsafe_view", out, shape=shape)
-
-
-def _check_mm_dtypes(a: Tensor, b: Tensor) -> None:
-    if a._dtype is not b._dtype:
-        raise RuntimeError(
-            "expected m1 and m2 to have the same dtype, but got: "
-            f"{_CPP_NAMES[a._dtype.name]} != {_CPP_NAMES[b._dtype.name]}"
-        )
-
-
-def _check_mm(a: Tensor, b: Tensor) -> None:
-    _check_mm_dtypes(a, b)
-    if a.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if b.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
-    (r1, c1), (r2, c2) = a.shape, b.shape
-    if c1 != r2:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({r1}x{c1} and {r2}x{c2})"
-        )
-
-
-def _check_mv(a: Tensor, v: Tensor) -> None:
-    if a._dtype is not v._dtype:
-        x, y = _SCALAR_NAMES[v._dtype.name], _SCALAR_NAMES[a._dtype.name]
-        raise RuntimeError(
-            f"addmv input tensors must have the same dtype, but got {x}, {y}, and {x}"
-        )
-    if a.ndim != 2 or v.ndim != 1:
-        raise RuntimeError(
-            f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}"
-        )
-    if a.shape[1] != v.shape[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({a.shape[0]}), mat "
-            f"({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
-        )
-
-
-def _check_dot(a: Tensor, b: Tensor) -> None:
-    if a._dtype is not b._dtype:
-        raise RuntimeError(
-            "dot : expected both vectors to have same dtype, but found "
-            f"{_SCALAR_NAMES[a._dtype.name]} and {_SCALAR_NAMES[b._dtype.name]}"
-        )
-    if a.ndim != 1 or b.ndim != 1:
-        raise RuntimeError(
-            f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors"
-        )
-    if a.shape != b.shape:
-        n, m = a.shape[0], b.shape[0]
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have "
-            f"the same number of elements, but got {n} and {m} elements respectively"
-        )
 
 
 # --- norms and unique ----------------------------------------------------------------
@@ -3032,7 +2618,7 @@ generate_methods(Tensor)
 _OPERANDS = frozenset((Tensor, float, int, bool, complex))
 
 
-def _operand_guard(method):
+def operand_guard(method):
     """A binary operator that returns ``NotImplemented`` for operands torch does
     not take (strings, lists, None, ...), so Python raises its own TypeError as it
     does for torch tensors (``unsupported operand type(s) for +``)."""
@@ -3050,9 +2636,9 @@ def _operand_guard(method):
 
 for _name in (
     "__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
-    "__pow__ __rpow__ __mod__ __matmul__ __rmatmul__ __lt__ __le__ __gt__ __ge__"
+    "__pow__ __rpow__ __mod__ __lt__ __le__ __gt__ __ge__"
 ).split():
-    setattr(Tensor, _name, _operand_guard(getattr(Tensor, _name)))
+    setattr(Tensor, _name, operand_guard(getattr(Tensor, _name)))
 
 
 def register_pytree(cls: type[Tensor]) -> type[Tensor]:
@@ -3082,4 +2668,3 @@ register_pytree(Tensor)
 # Public names of helpers the torch-shaped namespace builds on.
 wrap_dim = _wrap_dim
 shape_arg = _shape_arg
-check_mm = _check_mm

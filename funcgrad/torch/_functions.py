@@ -7,12 +7,12 @@ import numpy as np
 
 from ..autograd import Tensor, dispatch, torch_functions
 from ..autograd import check_mm as _check_mm
-from ..autograd import matmul as matmul
 from ..autograd import wrap_dim as _wrap_dim
 from ..autograd import write_out as write_out
 from ..autograd.checks import expand as _expand_check
 from ..autograd.dtypes import bool as bool_
 from ..autograd.dtypes import get_default_dtype, int64
+from ..autograd.matmul import matmul as matmul
 from ..autograd.ops import OPS
 from ..autograd.ops.reductions import numpy_names as _numpy_names
 from . import _checks

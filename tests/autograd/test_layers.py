@@ -22,6 +22,7 @@ LAYERS = [
     {"engine"},
     {"fast"},
     {"tensor"},
+    {"indexing", "matmul"},
 ]
 
 

@@ -18,9 +18,9 @@ import numpy as np
 from ... import functional as F
 from ...autograd import checks
 from ...autograd.dtypes import bool as _dt_bool
+from ...autograd.matmul import matmul as _matmul
 from ...autograd.ops import broadcast_shapes, register
 from ...autograd.tensor import Tensor, dispatch
-from ...autograd.tensor import matmul as _matmul
 from .. import _missing
 from . import _functional as _nd
 from ._functional import adaptive_avg_pool2d as adaptive_avg_pool2d
