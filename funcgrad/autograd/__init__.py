@@ -4,14 +4,16 @@ that import only the ones below them:
 ``ops`` (the op registry) -> ``storage`` (storage and views) -> ``node``
 (``grad_fn`` objects) -> ``engine`` (the backward sweep) -> ``fast`` (the optional
 speed layer) -> ``tensor`` (``Tensor``, dispatch, methods generated from the
-registry) -> ``indexing`` and ``matmul`` (indexing and matrix products, which give
-``Tensor`` its ``[]``, ``@``, ``matmul``, ``inner`` and ``index_put_``).
+registry) -> ``views``, ``indexing`` and ``matmul`` (view ops, indexing and matrix
+products, which give ``Tensor`` its ``view``/``reshape``/``transpose``/... methods,
+``[]``, ``@``, ``matmul``, ``inner`` and ``index_put_``).
 ``grad_mode``, ``anomaly``, ``dtypes``, ``checks`` and ``_format`` are leaves.
 """
 
 from . import fast as fast
 from . import indexing as indexing
 from . import matmul as matmul
+from . import views as views
 from .anomaly import detect_anomaly as detect_anomaly
 from .anomaly import is_anomaly_enabled as is_anomaly_enabled
 from .anomaly import set_detect_anomaly as set_detect_anomaly
@@ -90,5 +92,6 @@ __all__ = [
     "write_out",
     "unique",
     "vector_norm",
+    "views",
     "wrap_dim",
 ]

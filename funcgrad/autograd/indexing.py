@@ -227,9 +227,10 @@ def _index_put_(self: Tensor, indices, values, accumulate: bool = False) -> Tens
     return self
 
 
-_getitem_method.__name__ = _getitem_method.__qualname__ = "__getitem__"
-_setitem_method.__name__ = _setitem_method.__qualname__ = "__setitem__"
-_index_put_.__name__ = _index_put_.__qualname__ = "index_put_"
-Tensor.__getitem__ = _getitem_method
-Tensor.__setitem__ = _setitem_method
-Tensor.index_put_ = _index_put_
+for _method, _name in (
+    (_getitem_method, "__getitem__"),
+    (_setitem_method, "__setitem__"),
+    (_index_put_, "index_put_"),
+):
+    _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
+    setattr(Tensor, _name, _method)

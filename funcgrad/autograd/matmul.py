@@ -222,5 +222,5 @@ for _method, _name in (
     (operand_guard(_dunder_matmul), "__matmul__"),
     (operand_guard(_dunder_rmatmul), "__rmatmul__"),
 ):
-    _method.__name__ = _method.__qualname__ = _name
+    _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
     setattr(Tensor, _name, _method)

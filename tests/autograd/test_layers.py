@@ -22,7 +22,7 @@ LAYERS = [
     {"engine"},
     {"fast"},
     {"tensor"},
-    {"indexing", "matmul"},
+    {"indexing", "matmul", "views"},
 ]
 
 
