@@ -5,6 +5,10 @@ the input values and, when grad mode is on and an input requires grad, records a
 :class:`~funcgrad.autograd.node.Node` as the result's ``grad_fn``. Under ``no_grad``
 (and for ``detach``) the value passes through ``jax.lax.stop_gradient``, so the
 same code also blocks gradients when JAX traces it.
+
+View ops, indexing and matrix products live in the modules above this one
+(``views``, ``indexing``, ``matmul``), which give ``Tensor`` those methods when
+``funcgrad.autograd`` is imported.
 """
 
 from __future__ import annotations
