@@ -204,10 +204,6 @@ def _matmul_method(self: Tensor, other) -> Tensor:
     return matmul(self, other)
 
 
-def _dunder_matmul(self: Tensor, other) -> Tensor:
-    return matmul(self, other)
-
-
 def _dunder_rmatmul(self: Tensor, other) -> Tensor:
     return matmul(other, self)
 
@@ -219,7 +215,7 @@ def _inner_method(self: Tensor, other: Tensor) -> Tensor:
 for _method, _name in (
     (_matmul_method, "matmul"),
     (_inner_method, "inner"),
-    (operand_guard(_dunder_matmul), "__matmul__"),
+    (operand_guard(_matmul_method), "__matmul__"),
     (operand_guard(_dunder_rmatmul), "__rmatmul__"),
 ):
     _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
