@@ -322,8 +322,7 @@ class ParquetSource(Source):
             piece = out[:, row - lo : row - lo + batch.num_rows]
             for j, col in enumerate(self._columns(batch, row)):
                 piece[j] = col
-            if not rows_finite(piece) or outside_01(piece[self.features :]):
-                check_rows(piece.T, row, self.features, self.name, self._column_of)
+            check_rows(piece.T, row, self.features, self.name, self._column_of)
 
     def _slices(self, lo: int, hi: int) -> Iterator[tuple[Any, int]]:
         """Rows ``[lo, hi)`` as slices of record batches, each with its first row."""
@@ -518,20 +517,20 @@ def check_rows(
     column (``column_of(j)`` is the file's 1-based number and name of column ``j``
     of ``rows``).
 
-    One summation proves a piece finite (a NaN or inf makes the sum non-finite);
-    only then is it searched for the culprit.
+    One summation proves a piece finite (a NaN or inf makes the sum non-finite),
+    and its labels' minimum and maximum prove them in range; only then is it
+    searched for the culprit.
     """
     found = None
     if not rows_finite(rows):
         bad = ~np.isfinite(rows)
         if bad.any():
             found = np.argwhere(bad)[0], "non-finite value (NaN or inf)"
-    if found is None:
+    if found is None and outside_01(rows[:, features:]):
         outside = (rows[:, features:] < 0) | (rows[:, features:] > 1)
-        if outside.any():
-            (row, col), value = np.argwhere(outside)[0], None
-            value = rows[row, features + col]
-            found = (row, features + col), f"label {value:g} is outside [0, 1]"
+        (row, col), value = np.argwhere(outside)[0], None
+        value = rows[row, features + col]
+        found = (row, features + col), f"label {value:g} is outside [0, 1]"
     if found is None:
         return
     (row, col), reason = found
