@@ -404,22 +404,22 @@ def _whole_segments(
     for first in range(0, layout.num_batches, layout.segment):
         m = min(layout.segment, layout.num_batches - first)
         out, rows, order = buffer(), 0, None
-        pieces = next(windows, None)
-        mask = np.zeros(m * slot, bool)
         if columnar:
             out = out.reshape(columns, size)
-            if pieces is not None:
-                rows, order = _fill_columns(reader, pieces, rng, out)
+        pieces = next(windows, None)
+        if pieces is not None and columnar:
+            rows, order = _fill_columns(reader, pieces, rng, out)
+        elif pieces is not None:
+            rows = _fill(reader, pieces, rng, out, raw)
+        mask = np.zeros(m * slot, bool)
+        mask[:rows] = True
+        if columnar:
             out[:, rows : m * slot] = 0  # the epoch's end: padding
-            mask[:rows] = True
             order = None if order is None else order[: m * slot]
             yield out[:, : m * slot], mask.reshape(m, slot), order
-            continue
-        if pieces is not None:
-            rows = _fill(reader, pieces, rng, out, raw)
-        out[rows : m * slot] = 0
-        mask[:rows] = True
-        yield out[: m * slot].reshape(m, slot, columns), mask.reshape(m, slot)
+        else:
+            out[rows : m * slot] = 0
+            yield out[: m * slot].reshape(m, slot, columns), mask.reshape(m, slot)
 
 
 def _local_shards(plan: Plan) -> list[int]:
