@@ -310,7 +310,8 @@ def test_a_parquet_file_read_as_columns_trains_on_the_rows_of_the_row_reader(
             np.testing.assert_array_equal(mc, m)
             host = c.T if order is None else c.T[order]
             np.testing.assert_array_equal(host.reshape(r.shape), r)
-            common = (state, np.int32(-1), np.zeros(4, np.float32), np.int32(0))
+            sums = np.zeros(_epochs.SUMS, np.float32)
+            common = (state, np.int32(-1), sums, np.int32(0))
             a = _epochs.run_segment_jit(*common, r, m, optimizer=opt, plan=plan)
             b = _epochs.run_segment_jit(
                 *common, c, mc, order, optimizer=opt, plan=plan, columnar=True
@@ -382,3 +383,81 @@ def test_a_bad_value_read_in_place_is_named_by_its_row(files, tmp_path):
     np.save(tmp_path / "bad.npy", rows)
     with pytest.raises(DataError, match=r"label -1 is outside \[0, 1\] at row 77"):
         train(tmp_path / "bad.npy", -1)
+
+
+@pytest.fixture
+def small_segments(monkeypatch):
+    """Segments of 2 KiB (a few batches of 64 rows of 6 floats): a 1003-row file
+    makes many, so a bad row lies in a late one."""
+    monkeypatch.setattr(_stream, "SEGMENT_BYTES", 2 << 10)
+    checks = []
+    real = _stream.check_again
+    monkeypatch.setattr(
+        _stream,
+        "check_again",
+        lambda source, pieces: (checks.append(pieces), real(source, pieces)),
+    )
+    return checks
+
+
+@pytest.mark.parametrize("on_nonfinite", ["raise", "skip"])
+@pytest.mark.parametrize("kind", ["npy", "parquet", "x_and_y"])
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        (941, 3, np.nan, r"column 4?.*non-finite value .* row 941"),
+        (877, 1, -np.inf, r"column 2?.*non-finite value .* row 877"),
+        (990, 5, 1.5, r"label 1.5 is outside \[0, 1\] at row 990"),
+        (640, 5, np.nan, r"non-finite value .* row 640"),
+    ],
+)
+def test_rows_read_unchecked_are_named_when_the_loop_finds_them_unfit(
+    files, tmp_path, small_segments, on_nonfinite, kind, row, column, value, message
+):
+    # One device reads whole segments unchecked; the compiled loop flags a batch
+    # with a NaN, an inf or a label outside [0, 1], applies none of it, and the
+    # host reads that segment again to name the row: skipping non-finite losses
+    # never skips bad data.
+    _, X, Y = files
+    rows = np.concatenate([X, Y[:, None]], axis=1)
+    rows[row, column] = value
+    if kind == "npy":
+        np.save(tmp_path / "bad.npy", rows)
+        args = (str(tmp_path / "bad.npy"), -1)
+    elif kind == "parquet":
+        write_parquet(tmp_path / "bad.parquet", rows[:, :5], rows[:, 5], 100)
+        args = (tmp_path / "bad.parquet", "label")
+    else:
+        np.save(tmp_path / "x.npy", rows[:, :5])
+        np.save(tmp_path / "y.npy", rows[:, 5])
+        args = (str(tmp_path / "x.npy"), str(tmp_path / "y.npy"))
+    with pytest.raises(DataError, match=message):
+        train(*args, on_nonfinite=on_nonfinite)
+    assert len(small_segments) == 1  # only the segment that held it, once
+    assert any(a <= row < b for a, b in small_segments[0])
+
+
+def test_clean_rows_are_never_read_twice(files, small_segments):
+    tmp, _, _ = files
+    streamed = train(str(tmp / "xy.npy"), -1)
+    assert small_segments == []
+    assert np.isfinite(streamed.history["loss"]).all()
+
+
+def test_a_loss_that_diverges_on_fit_rows_is_not_a_data_error(files, small_segments):
+    # Huge (finite) features overflow the loss: the loop flags the batch, the host
+    # finds every row fit, and the run stops (or skips) as for any non-finite loss.
+    tmp, X, Y = files
+    big = X * np.float32(1e37)
+    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss"):
+        train(big, Y, optimizer=optax.sgd(1e30))
+    streamed_files = tmp / "big.npy"
+    np.save(streamed_files, np.concatenate([big, Y[:, None]], axis=1))
+    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss"):
+        train(str(streamed_files), -1, optimizer=optax.sgd(1e30))
+    assert len(small_segments) >= 1
+    skipped = train(str(streamed_files), -1, optimizer=optax.sgd(1e30), epochs=1,
+                    on_nonfinite="skip")  # fmt: skip
+    in_memory = train(big, Y, optimizer=optax.sgd(1e30), epochs=1, on_nonfinite="skip")
+    assert skipped.history["skipped"] == in_memory.history["skipped"]
+    assert skipped.history["skipped"][0] > 0

@@ -23,6 +23,7 @@ from ..functional import binary_cross_entropy_with_logits, linear
 from ._step import TrainState, all_finite, apply_gradients, masked_loss, select
 
 __all__ = [
+    "SUMS",
     "Plan",
     "epoch_indices",
     "epoch_metrics",
@@ -35,6 +36,11 @@ __all__ = [
     "run_segment",
     "run_segment_jit",
 ]
+
+
+#: Entries of the sums a compiled loop accumulates over an epoch (see
+#: :func:`make_scan_step`).
+SUMS = 5
 
 
 class Plan(NamedTuple):
@@ -57,6 +63,9 @@ class Plan(NamedTuple):
     # Every epoch is one batch of all the rows, big: its gradient is taken by row
     # blocks straight from the data (each row read once; see funcgrad._bigbatch).
     one_pass: bool = False
+    # The host fed rows it has not checked: a batch is also unfit when a label
+    # lies outside [0, 1] (a NaN or an inf anywhere makes the loss non-finite).
+    unchecked: bool = False
 
 
 def permutation(key: jax.Array, n: int, rounds: int = 4) -> jax.Array:
@@ -149,7 +158,7 @@ def run_epochs(
         epoch, fed_epoch = inputs
         if plan.one_pass:
             # No order to draw: the one batch is the data as it stands.
-            zeros = jnp.zeros((4,), state.params[0].dtype)
+            zeros = jnp.zeros((SUMS,), state.params[0].dtype)
             real = jnp.asarray(plan.n, jnp.int32)
             (state, bad, sums), _ = train_step(
                 (state, bad, zeros), (epoch * nb, data, None, real)
@@ -168,7 +177,7 @@ def run_epochs(
         real = jnp.sum(mask, axis=1, dtype=jnp.int32)
         (state, bad, sums), _ = jax.lax.scan(
             train_step,
-            (state, bad, jnp.zeros((4,), state.params[0].dtype)),
+            (state, bad, jnp.zeros((SUMS,), state.params[0].dtype)),
             (steps, rows, mask, real),
             unroll=_unroll(rows),
         )
@@ -206,7 +215,9 @@ def make_scan_step(
 
     ``bad`` is the step of the first non-finite loss (-1 if none; nothing more is
     applied after it unless ``plan.skip``); ``sums`` accumulates (loss * rows, hits,
-    rows, skipped batches).
+    rows, skipped batches, unfit batches). An unfit batch has a non-finite loss or
+    gradient or, with ``plan.unchecked``, a label outside [0, 1]; it is never
+    applied, and counts as non-finite.
     """
     dtype = params[0].dtype
     features = params[0].shape[0]
@@ -214,6 +225,7 @@ def make_scan_step(
     def train_step(carry, inputs):
         state, bad, sums = carry
         step_index, rows, mask, real = inputs
+        labels = rows[..., features:]
         if plan.one_pass:
             # The mean over every element of Y, as masked_loss takes it.
             count = jnp.asarray(rows.shape[0] * (rows.shape[1] - features), dtype)
@@ -233,6 +245,8 @@ def make_scan_step(
                 )
             hits = _hits(logits, y, mask)
         finite = jnp.isfinite(value) & all_finite(grads)
+        if plan.unchecked:
+            finite = finite & jnp.all((labels >= 0) & (labels <= 1))
         if plan.skip:
             ok = finite
         else:
@@ -245,10 +259,11 @@ def make_scan_step(
         zero, one = jnp.zeros((), dtype), jnp.ones((), dtype)
         # One vector of sums (loss * rows, hits, rows, skipped), not four scalars:
         # in a loop of tiny steps every separate scalar op costs a kernel launch.
+        unfit = jnp.where(finite, zero, one)
         sums = sums + jnp.where(
             ok,
-            jnp.stack([value * rows, hits, rows, zero]),
-            jnp.stack([zero, zero, zero, one]),
+            jnp.stack([value * rows, hits, rows, zero, zero]),
+            jnp.stack([zero, zero, zero, one, unfit]),
         )
         return (state, bad, sums), None
 

@@ -3,9 +3,9 @@
 A source knows its size (``n`` rows, ``features`` + ``outputs`` columns) and reads
 any row range ``[lo, hi)`` as consecutive float32 pieces of ``[X | Y]`` rows, each
 checked as it is read (finite values, labels in ``[0, 1]``; a ``DataError`` names the
-file, row and column). ``units`` are the ranges the file is cheapest to read by (a
-Parquet file's row groups). Nothing is read until asked: a process reads only the
-rows it trains on.
+file, row and column) unless the reader is unchecked (``reader(checked=False)``).
+``units`` are the ranges the file is cheapest to read by (a Parquet file's row
+groups). Nothing is read until asked: a process reads only the rows it trains on.
 
 * :class:`ArraySource`: ``X`` and ``Y`` arrays, typically ``np.load(path,
   mmap_mode="r")`` memory maps, or one ``.npy`` whose column ``target`` holds the
@@ -54,6 +54,9 @@ class Source:
     outputs: int
     random_access = False  # any row range reads as fast as a whole unit
     dtype = np.dtype(np.float32)
+    #: Whether reads check what they read; a reader from ``reader(checked=False)``
+    #: leaves that to its caller (see :meth:`check`).
+    checked = True
 
     def __len__(self) -> int:
         return self.n
@@ -94,13 +97,23 @@ class Source:
         to train on."""
         check_rows(rows, first, self.features, self.name, self._column_of)
 
+    def _read_check(self, rows: np.ndarray, first: int) -> None:
+        """:meth:`check` rows just read, unless this reader is unchecked."""
+        if self.checked:
+            self.check(rows, first)
+
     def _column_of(self, j: int) -> tuple[int, str]:
         return j + 1, f"column {j}"
 
-    def reader(self) -> Source:
+    def reader(self, checked: bool = True) -> Source:
         """A reader of its own (one per shard stream): reads that go on from
-        where the last ended are cheap."""
-        return self
+        where the last ended are cheap. Unless ``checked``, its reads are not
+        checked: the caller checks them (or what they lead to) itself."""
+        if checked == self.checked:
+            return self
+        other = copy.copy(self)
+        other.checked = checked
+        return other
 
     def close(self) -> None:
         pass
@@ -157,6 +170,12 @@ class ArraySource(Source):
         self.scatters = self._file is not None
         self._fd: int | None = None
 
+    def reader(self, checked: bool = True) -> Source:
+        other = super().reader(checked)
+        if other is not self:
+            other._fd = None  # its own descriptor, closed with it
+        return other
+
     def _descriptor(self) -> int:
         if self._fd is None:
             self._fd = os.open(self._file[0], os.O_RDONLY)
@@ -196,7 +215,7 @@ class ArraySource(Source):
     def read_into(self, lo: int, hi: int, out: np.ndarray) -> None:
         if self.scatters and out.flags.c_contiguous:
             self.read_scattered(np.array([[lo, hi, 0]]), out)
-            self.check(out, lo)
+            self._read_check(out, lo)
             return
         # Pieces of about 4 MiB: each is checked while it is still in cache.
         step = max(1, (4 << 20) // (4 * self.columns))
@@ -215,7 +234,7 @@ class ArraySource(Source):
                 piece[:, self.features :] = self.Y[a:b]
             for array in (self.X, self.Y):
                 _drop_pages(array, a, b)
-            check_rows(piece, a, self.features, self.name, self._column_of)
+            self._read_check(piece, a)
 
     def _column_of(self, j: int) -> tuple[int, str]:
         """Column ``j`` of ``[X | Y]``: its 1-based number in ``X`` (or ``Y``)."""
@@ -305,10 +324,11 @@ class ParquetSource(Source):
     def units(self) -> list[tuple[int, int]]:
         return [(s, s + r) for _, _, s, r in self.groups]
 
-    def reader(self) -> ParquetSource:
+    def reader(self, checked: bool = True) -> ParquetSource:
         import pyarrow.parquet as pq
 
         other = copy.copy(self)
+        other.checked = checked
         other.files = [pq.ParquetFile(p) for p in self.paths]
         other._held = other._cursor = None
         return other
@@ -322,7 +342,7 @@ class ParquetSource(Source):
             piece = out[:, row - lo : row - lo + batch.num_rows]
             for j, col in enumerate(self._columns(batch, row)):
                 piece[j] = col
-            check_rows(piece.T, row, self.features, self.name, self._column_of)
+            self._read_check(piece.T, row)
 
     def _slices(self, lo: int, hi: int) -> Iterator[tuple[Any, int]]:
         """Rows ``[lo, hi)`` as slices of record batches, each with its first row."""
@@ -385,7 +405,7 @@ class ParquetSource(Source):
         for j, col in enumerate(self._columns(batch, first)):
             columns[j] = col
         out[:] = columns.T
-        check_rows(out, first, self.features, self.name, self._column_of)
+        self._read_check(out, first)
 
     def _column_of(self, j: int) -> tuple[int, str]:
         return self.file_columns.index(self.order[j]) + 1, self.order[j]

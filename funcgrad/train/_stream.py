@@ -18,8 +18,15 @@ a shard's share of any batch once its rows run out.
 
 **Reading.** A ``.npy`` file's rows go from the page cache straight to their
 shuffled places (one ``preadv`` per stretch of the file, each run its own buffer:
-one copy, no memory map, no page faults) and each window is checked in one pass;
-other sources read a window as it comes and then copy its runs. Where a
+one copy, no memory map, no page faults); other sources read a window as it comes
+and then copy its runs.
+
+**Checking.** Rows must be finite, labels in [0, 1]. Where segments are whole
+windows on one device, the reading thread does not check them: the compiled loop
+finds an unfit batch at no cost (a NaN or an inf makes the loss non-finite; the
+labels' range is one comparison) and never applies it, and the host then reads
+that segment's rows again, checked, to name the culprit (:func:`check_again`).
+Elsewhere each window is checked as it is read. Where a
 process trains one shard whose rows fill whole batches (one device, or one per
 process) a window is a segment: the compiled loop trains on the very buffer that
 was read (the CPU device uses it in place), and the buffer is read into again
@@ -51,13 +58,21 @@ import numpy as np
 
 from .. import _distributed as dist
 from ._checkpointing import Checkpoints, Resumed
-from ._epochs import Plan, epoch_metrics_jit, run_segment_jit
+from ._epochs import SUMS, Plan, epoch_metrics_jit, run_segment_jit
 from ._loop import _python_number, _raise_if_bad
 from ._sources import Source, outside_01, rows_finite
 from ._step import TrainState
 from ._validate import Data, Settings
 
-__all__ = ["SEGMENT_BYTES", "Layout", "make_layout", "run", "run_rows", "segments"]
+__all__ = [
+    "SEGMENT_BYTES",
+    "Layout",
+    "check_again",
+    "make_layout",
+    "run",
+    "run_rows",
+    "segments",
+]
 
 #: Bytes of a segment: the batches handed to the compiled loop in one call (and of
 #: a window, which holds four chunks).
@@ -211,6 +226,8 @@ def _fill(
     if source.scatters:
         ops = _copy_ops(pieces, run, order)
         source.read_scattered(ops, out)
+        if not source.checked:
+            return rows
         if not rows_finite(out[:rows]) or outside_01(out[:rows, source.features :]):
             for lo, hi, at in ops.tolist():  # find the culprit, in file order
                 source.check(out[at : at + hi - lo], lo)
@@ -311,6 +328,7 @@ def segments(
     shuffle: bool,
     buffer: Callable[[], np.ndarray] | None = None,
     columnar: bool = False,
+    unchecked: list | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """An epoch's segments for the given shards: ``rows (m, slot * len(shards),
     D + k)`` and ``mask (m, slot * len(shards))``, ``m <= layout.segment``.
@@ -322,14 +340,25 @@ def segments(
     and are a view of it; there, with ``columnar``, a columnar source's segments
     are ``(columns, mask, order)`` instead (see :func:`segment_columnar`):
     ``(D + k, m * slot)`` as read, and the order of their rows (``None``
-    unshuffled).
+    unshuffled). There, given an ``unchecked`` list, the rows are read without
+    being checked, and the file's row ranges of each segment are appended to it
+    (see :func:`check_again`).
     """
     columns, slot = source.columns, layout.slot
     if _whole(layout, shards):
         yield from _whole_segments(
-            source, layout, shards[0], key_data, epoch, shuffle, buffer, columnar
+            source,
+            layout,
+            shards[0],
+            key_data,
+            epoch,
+            shuffle,
+            buffer,
+            columnar,
+            unchecked,
         )
         return
+    assert unchecked is None, "only whole segments are read unchecked"
     cursors = []
     for s in shards:
         rng = _rng(key_data, epoch, s) if shuffle else None
@@ -385,11 +414,14 @@ def _whole_segments(
     shuffle: bool,
     buffer: Callable[[], np.ndarray] | None,
     columnar: bool = False,
+    unchecked: list | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Segments that are whole windows: read (and permuted) into place, no copy.
     With ``columnar`` a columnar source's segments are ``D + k`` by ``m * slot``
-    arrays (a column a row) as read, with their order (see :func:`segments`)."""
-    reader, columns, slot = source.reader(), source.columns, layout.slot
+    arrays (a column a row) as read, with their order (see :func:`segments`).
+    With an ``unchecked`` list, see :func:`segments`."""
+    reader = source.reader(checked=unchecked is None)
+    columns, slot = source.columns, layout.slot
     size = layout.window_rows
     rng = _rng(key_data, epoch, shard) if shuffle else None
     groups = _groups(source, *layout.ranges[shard], layout.chunk_rows)
@@ -407,6 +439,8 @@ def _whole_segments(
         if columnar:
             out = out.reshape(columns, size)
         pieces = next(windows, None)
+        if unchecked is not None:
+            unchecked.append(pieces or [])
         if pieces is not None and columnar:
             rows, order = _fill_columns(reader, pieces, rng, out)
         elif pieces is not None:
@@ -509,9 +543,40 @@ def _placer(plan: Plan) -> Callable:
     return place
 
 
-def _release(pool: _Buffers, sums: jax.Array, held: np.ndarray | None) -> None:
-    sums.block_until_ready()  # the segment's steps are done: its rows are free
-    pool.give(held)
+def check_again(source: Source, pieces: list[tuple[int, int]]) -> None:
+    """Read the file's row ranges ``pieces`` again, checked, in file order: a
+    ``DataError`` names the first row of them unfit to train on, if any.
+
+    Whole segments are read unchecked (the reading thread's one pass over every
+    row took a fifth of a ``.npy`` epoch): the compiled loop finds an unfit batch
+    instead, at no cost (a NaN or an inf makes the loss non-finite, and it checks
+    the labels) and applies none. Only then are the segment's rows read again
+    here, to name the culprit; if all are fit, the loss itself was non-finite.
+    """
+    reader = source.reader()
+    for lo, hi in sorted(pieces):
+        reader.read_into(lo, hi, np.empty((hi - lo, source.columns), np.float32))
+
+
+class _Waiting(NamedTuple):
+    """A segment queued on the device: the sums after it, its rows' buffer and,
+    read unchecked, the file's row ranges it holds."""
+
+    sums: jax.Array
+    held: np.ndarray | None
+    pieces: list[tuple[int, int]] | None
+
+
+def _release(pool: _Buffers, done: _Waiting, source: Source, unfit: list) -> None:
+    """Wait for a segment's steps; free its rows. If it had an unfit batch (the
+    count of them, ``sums[4]``, grew past ``unfit[0]``), :func:`check_again`."""
+    done.sums.block_until_ready()  # the segment's steps are done: its rows are free
+    pool.give(done.held)
+    if done.pieces is not None:
+        count = float(np.asarray(done.sums)[4])
+        if count > unfit[0]:
+            unfit[0] = count
+            check_again(source, done.pieces)
 
 
 def run(
@@ -530,7 +595,10 @@ def run(
     mesh = plan.mesh
     layout = make_layout(source, plan.batch, 1 if mesh is None else mesh.size)
     plan = plan._replace(
-        num_batches=layout.num_batches, exact_shards=0 if mesh is None else mesh.size
+        num_batches=layout.num_batches,
+        exact_shards=0 if mesh is None else mesh.size,
+        # One device: the rows go unchecked, the compiled loop flags unfit batches.
+        unchecked=mesh is None and _whole(layout, [0]),
     )
     state, history = dist.put_replicated(resumed.state, mesh), resumed.history
     val = None if data.val is None else dist.put_replicated(data.val, mesh)
@@ -575,7 +643,10 @@ def _epoch(
     place = _placer(plan)
     dtype = np.dtype(jax.numpy.result_type(state.params[0]))
     bad = dist.put_replicated(np.int32(-1), mesh)
-    sums = dist.put_replicated(np.zeros(4, dtype), mesh)
+    sums = dist.put_replicated(np.zeros(SUMS, dtype), mesh)
+    # The file's row ranges of each segment read unchecked, in order.
+    unchecked: list | None = [] if plan.unchecked else None
+    unfit = [0.0]  # unfit batches so far (sums[4] of the last segment released)
 
     taken: list[np.ndarray] = []
 
@@ -599,13 +670,15 @@ def _epoch(
             settings.shuffle,
             buffer,
             columnar,
+            unchecked,
         )
         for item in items:
-            yield (*place(item), taken.pop() if taken else None)
+            pieces = unchecked.pop() if unchecked else None
+            yield (*place(item), taken.pop() if taken else None, pieces)
 
     waiting: collections.deque = collections.deque()
     done = 0
-    for i, (rows, mask, count, order, held) in enumerate(produce()):
+    for i, (rows, mask, count, order, held, pieces) in enumerate(produce()):
         step = np.int32(epoch * layout.num_batches + i * layout.segment)
         state, bad, sums = run_segment_jit(
             state,
@@ -624,14 +697,14 @@ def _epoch(
             on_phase("train", epoch)
         # Bounded memory: at most two segments queued on the device.
         del rows
-        waiting.append((sums, held))
+        waiting.append(_Waiting(sums, held, pieces))
         if len(waiting) > 2:
-            _release(pool, *waiting.popleft())
+            _release(pool, waiting.popleft(), source, unfit)
         done += count
         if settings.progress is not None:
             settings.progress(epoch, done, mine)
     while waiting:
-        _release(pool, *waiting.popleft())
+        _release(pool, waiting.popleft(), source, unfit)
     metrics = epoch_metrics_jit(sums, state.params, val, plan=plan)
     bad, metrics = dist.to_host((bad, metrics))
     _raise_if_bad(int(bad), plan)
