@@ -274,10 +274,12 @@ def test_two_processes_read_their_own_halves_and_train_like_one(tmp_path):
 
 @pytest.mark.parametrize("batch_rows", [None, 20])  # row groups whole, or in batches
 def test_a_parquet_file_read_as_columns_trains_on_the_rows_of_the_row_reader(
-    files, batch_rows
+    files, batch_rows, monkeypatch
 ):
     # Columns as read plus their order, turned into rows by the compiled loop,
     # are the rows the row reader places: the same segments, the same training.
+    # (Parquet is read as columns where OpenBLAS's transpose is not at hand.)
+    monkeypatch.setattr(_sources.ParquetSource, "columnar", True)
     tmp = files[0]
     source = _sources.open_source(tmp / "d.parquet", "label")
     if batch_rows:
@@ -461,3 +463,36 @@ def test_a_loss_that_diverges_on_fit_rows_is_not_a_data_error(files, small_segme
     in_memory = train(big, Y, optimizer=optax.sgd(1e30), epochs=1, on_nonfinite="skip")
     assert skipped.history["skipped"] == in_memory.history["skipped"]
     assert skipped.history["skipped"][0] > 0
+
+
+@pytest.mark.parametrize("row_group_size", [64, 100, 1003])
+def test_parquet_row_groups_are_decoded_ahead_once_each_in_the_order_to_come(
+    files, tmp_path, row_group_size, monkeypatch
+):
+    _, X, Y = files
+    path = tmp_path / "g.parquet"
+    write_parquet(path, X, Y, row_group_size)
+    decoded = []
+    real = _sources.ParquetSource._decode
+    monkeypatch.setattr(
+        _sources.ParquetSource,
+        "_decode",
+        lambda self, k: (decoded.append(k), real(self, k))[1],
+    )
+    source = _sources.open_source(path, "label")
+    units = source.units()
+    order = np.random.default_rng(1).permutation(len(units))
+    plain = np.empty((source.n, 6), np.float32)
+    source.reader().read_into(0, source.n, plain)  # no read_ahead: one by one
+    np.testing.assert_array_equal(plain, np.concatenate([X, Y[:, None]], axis=1))
+    decoded.clear()
+    reader = source.reader()
+    reader.will_read([units[k] for k in order])
+    for k in order:  # each group in two pieces, as windows may cut it
+        lo, hi = units[k]
+        mid = (lo + hi) // 2
+        for a, b in ((lo, mid), (mid, hi)):
+            out = np.empty((b - a, 6), np.float32)
+            reader.read_into(a, b, out)
+            np.testing.assert_array_equal(out, plain[a:b])
+    assert decoded == order.tolist()  # each once; the last has none after it

@@ -285,6 +285,7 @@ def _windows(
         raw = np.empty((size, columns), np.float32)
     outs = [np.empty((size, columns), np.float32) for _ in range(2)]
     visit = range(len(groups)) if rng is None else rng.permutation(len(groups))
+    reader.will_read([groups[g] for g in visit])
     for count, pieces in enumerate(_window_pieces(groups, visit, size)):
         out = outs[count % 2]
         yield out[: _fill(reader, pieces, rng, out, raw)]
@@ -426,6 +427,7 @@ def _whole_segments(
     rng = _rng(key_data, epoch, shard) if shuffle else None
     groups = _groups(source, *layout.ranges[shard], layout.chunk_rows)
     visit = range(len(groups)) if rng is None else rng.permutation(len(groups))
+    reader.will_read([groups[g] for g in visit])
     windows = _window_pieces(groups, visit, size)
     columnar = columnar and reader.columnar
     raw = None
