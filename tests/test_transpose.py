@@ -24,8 +24,8 @@ floats = hnp.arrays(
 @pytest.fixture(params=["fast", "numpy"])
 def path(request, monkeypatch):
     if request.param == "numpy":
-        monkeypatch.setattr(_transpose, "_OMATCOPY", None)
-    elif not _transpose.FAST:
+        monkeypatch.setattr(_transpose, "_omatcopy", lambda: None)
+    elif not _transpose.fast():
         pytest.skip("NumPy is not built on scipy-openblas here")
     return request.param
 
@@ -59,7 +59,7 @@ def test_numpys_openblas_is_found_where_its_wheels_bundle_it():
     blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
     if blas.get("name") != "scipy-openblas" or sys.platform != "linux":
         pytest.skip(f"NumPy built on {blas.get('name')} for {sys.platform}")
-    assert _transpose.FAST
+    assert _transpose.fast()
 
 
 def test_a_transpose_that_changes_bits_is_not_used():

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..data import DataError
-from ._transpose import FAST, transpose_into
+from ._transpose import fast, transpose_into
 
 __all__ = [
     "ArraySource",
@@ -281,9 +281,11 @@ class ParquetSource(Source):
     294-327 ms.
     """
 
-    #: Read as rows where the columns become rows fast (OpenBLAS's transpose);
-    #: else as columns, for the compiled loop to turn into rows.
-    columnar = not FAST
+    @property
+    def columnar(self) -> bool:
+        """Read as rows where the columns become rows fast (OpenBLAS's
+        transpose); else as columns, for the compiled loop to turn into rows."""
+        return not fast()
 
     def __init__(self, path: str | os.PathLike[str], target: str) -> None:
         import pyarrow.parquet as pq

@@ -30,21 +30,24 @@ Elsewhere each window is checked as it is read. Where a
 process trains one shard whose rows fill whole batches (one device, or one per
 process) a window is a segment: the compiled loop trains on the very buffer that
 was read (the CPU device uses it in place), and the buffer is read into again
-only once the loop is done with it. On one device a Parquet window stays in
-columns as decoded (a column a row of the buffer), unpermuted: the compiled loop
-turns it into rows and puts them in the window's order, by the same permutation
-(turning columns into rows took NumPy twice as long as XLA, on the reading
-thread).
+only once the loop is done with it. A Parquet file's columns become rows on the
+reading thread by OpenBLAS's transpose (:mod:`._transpose`); where NumPy does not
+carry OpenBLAS, a window on one device stays in columns as decoded (a column a row
+of the buffer), unpermuted, and the compiled loop turns it into rows and puts them
+in the window's order, by the same permutation (NumPy's transposing copy took
+twice as long as XLA's, on the reading thread).
 
-**Overlap and memory.** The host reads, checks, shuffles and places the next
+**Overlap and memory.** The host reads, shuffles and places the next
 segment of batches (about 16 MiB) while the compiled loop trains on the ones
 before it: JAX dispatches each segment's loop and returns at once, and the host
 waits for a segment only when a third would be queued. Reading on the calling
 thread rather than a thread of its own was measured faster (one epoch of 1M x 65
 float32: Parquet 405-430 ms instead of 577-584, ``.npy`` 85-87 ms instead of
-92-100; see docs/performance.md). Memory is four segments whatever the size of
-the file. A run that ends cleanly leaves its buffers to the next run of the same
-shape (64 MiB), which so starts on memory already paged in.
+92-100; see docs/performance.md); only a Parquet file's next row group is
+decoded ahead on a thread of its own (see ``ParquetSource``). Memory is four
+segments (and one decoded row group ahead) whatever the size of the file. A run
+that ends cleanly leaves its buffers to the next run of the same shape (64 MiB),
+which so starts on memory already paged in.
 """
 
 from __future__ import annotations
@@ -656,10 +659,10 @@ def _epoch(
         taken.append(pool.take())
         return taken[-1]
 
-    # A columnar file's segments go to the device as columns (a column a row), as
-    # read, and the compiled loop turns them into rows in the window's order: 6 ms
-    # for 16 MiB in XLA, against 12 ms to transpose and 2.5-5 ms to permute on the
-    # reading thread.
+    # Without OpenBLAS's transpose, a columnar file's segments go to the device as
+    # columns (a column a row), as read, and the compiled loop turns them into rows
+    # in the window's order: 6 ms for 16 MiB in XLA, against 12 ms for NumPy's
+    # transposing copy and 2.5-5 ms to permute on the reading thread.
     columnar = mesh is None and segment_columnar(source, layout, shards)
 
     def produce() -> Iterator[Any]:

@@ -6,21 +6,22 @@ here, on the reading thread, about as long as decoding them. OpenBLAS's
 ``cblas_somatcopy`` transposes in cache-sized blocks with vector shuffles: 2.4 ms.
 NumPy's wheels ship OpenBLAS (``scipy-openblas``) and load it when NumPy is
 imported; :func:`transpose_into` calls that copy of it. It is used only if its
-result, checked once at import on values that a careless copy would change (NaNs,
-infinities, signed zeros, subnormals), is NumPy's bit for bit; otherwise, and for
-a NumPy built on another BLAS, NumPy's copy does the work.
+result, checked once on first use on values that a careless copy would change
+(NaNs, infinities, signed zeros, subnormals), is NumPy's bit for bit; otherwise,
+and for a NumPy built on another BLAS, NumPy's copy does the work.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FAST", "transpose_into"]
+__all__ = ["fast", "transpose_into"]
 
 _ROW_MAJOR, _TRANS = 101, 112  # CBLAS_ORDER.CblasRowMajor, CBLAS_TRANSPOSE.CblasTrans
 
@@ -39,8 +40,9 @@ def transpose_into(columns: np.ndarray, out: np.ndarray) -> None:
     k, n = columns.shape
     if out.shape != (n, k):
         raise ValueError(f"transpose_into: out has shape {out.shape}, not {(n, k)}")
+    omatcopy = _omatcopy()
     if (
-        _OMATCOPY is None
+        omatcopy is None
         or columns.dtype != np.float32
         or out.dtype != np.float32
         or not columns.flags.c_contiguous
@@ -49,7 +51,12 @@ def transpose_into(columns: np.ndarray, out: np.ndarray) -> None:
     ):
         np.copyto(out, columns.T)
         return
-    _OMATCOPY(_ROW_MAJOR, _TRANS, k, n, 1.0, columns.ctypes.data, n, out.ctypes.data, k)
+    omatcopy(_ROW_MAJOR, _TRANS, k, n, 1.0, columns.ctypes.data, n, out.ctypes.data, k)
+
+
+def fast() -> bool:
+    """Whether :func:`transpose_into` is OpenBLAS's blocked transpose here."""
+    return _omatcopy() is not None
 
 
 def _numpy_openblas() -> tuple[str, type] | None:
@@ -85,7 +92,9 @@ def _library_paths() -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def _openblas_omatcopy() -> Callable[..., None] | None:
+@functools.cache
+def _omatcopy() -> Callable[..., None] | None:
+    """NumPy's OpenBLAS's ``cblas_somatcopy``, if found and exact."""
     found = _numpy_openblas()
     if found is None:
         return None
@@ -113,8 +122,3 @@ def _copies_exactly(fn: Callable[..., None]) -> bool:
     out = np.full((45, 67), 7.0, np.float32)
     fn(_ROW_MAJOR, _TRANS, 67, 45, 1.0, columns.ctypes.data, 45, out.ctypes.data, 67)
     return bool(np.array_equal(out.view(np.uint32), bits.T))
-
-
-_OMATCOPY = _openblas_omatcopy()
-#: Whether :func:`transpose_into` is OpenBLAS's blocked transpose here.
-FAST = _OMATCOPY is not None
