@@ -19,6 +19,7 @@ groups). Nothing is read until asked: a process reads only the rows it trains on
 
 from __future__ import annotations
 
+import bisect
 import copy
 import ctypes
 import mmap
@@ -333,6 +334,7 @@ class ParquetSource(Source):
                 start += rows
         self.n = start
         self.groups_rows = {(i, g): r for i, g, _, r in self.groups}
+        self.starts = [s for _, _, s, _ in self.groups]  # first rows, ascending
         # Rows decoded at a time: about 16 MiB of [X | Y] (pyarrow decodes big
         # batches faster, its columns on all cores).
         self.batch_rows = max(1024, (16 << 20) // (4 * self.columns))
@@ -359,7 +361,7 @@ class ParquetSource(Source):
 
     def _group_of(self, row: int) -> int:
         """The index in ``groups`` of the row group holding ``row``."""
-        return next(k for k, g in enumerate(self.groups) if g[2] <= row < g[2] + g[3])
+        return bisect.bisect_right(self.starts, row) - 1
 
     def _whole(self, k: int) -> bool:
         """Whether row group ``k`` is read whole: up to 64 MiB decoded, which

@@ -19,23 +19,23 @@ a shard's share of any batch once its rows run out.
 **Reading.** A ``.npy`` file's rows go from the page cache straight to their
 shuffled places (one ``preadv`` per stretch of the file, each run its own buffer:
 one copy, no memory map, no page faults); other sources read a window as it comes
-and then copy its runs.
+and then copy its runs. Where a process trains one shard whose rows fill whole
+batches (one device, or one per process) a window is a segment: the compiled loop
+trains on the very buffer that was read (the CPU device uses it in place), and the
+buffer is read into again only once the loop is done with it. A Parquet file's
+columns become rows on the reading thread by OpenBLAS's transpose
+(:mod:`._transpose`); where NumPy does not carry OpenBLAS, a window on one device
+stays in columns as decoded (a column a row of the buffer), unpermuted, and the
+compiled loop turns it into rows and puts them in the window's order, by the same
+permutation (NumPy's transposing copy took twice as long as XLA's, on the reading
+thread).
 
 **Checking.** Rows must be finite, labels in [0, 1]. Where segments are whole
 windows on one device, the reading thread does not check them: the compiled loop
 finds an unfit batch at no cost (a NaN or an inf makes the loss non-finite; the
 labels' range is one comparison) and never applies it, and the host then reads
 that segment's rows again, checked, to name the culprit (:func:`check_again`).
-Elsewhere each window is checked as it is read. Where a
-process trains one shard whose rows fill whole batches (one device, or one per
-process) a window is a segment: the compiled loop trains on the very buffer that
-was read (the CPU device uses it in place), and the buffer is read into again
-only once the loop is done with it. A Parquet file's columns become rows on the
-reading thread by OpenBLAS's transpose (:mod:`._transpose`); where NumPy does not
-carry OpenBLAS, a window on one device stays in columns as decoded (a column a row
-of the buffer), unpermuted, and the compiled loop turns it into rows and puts them
-in the window's order, by the same permutation (NumPy's transposing copy took
-twice as long as XLA's, on the reading thread).
+Elsewhere each window is checked as it is read.
 
 **Overlap and memory.** The host reads, shuffles and places the next
 segment of batches (about 16 MiB) while the compiled loop trains on the ones
