@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import jax
@@ -407,10 +408,10 @@ def small_segments(monkeypatch):
 @pytest.mark.parametrize(
     ("row", "column", "value", "message"),
     [
-        (941, 3, np.nan, r"column 4?.*non-finite value .* row 941"),
-        (877, 1, -np.inf, r"column 2?.*non-finite value .* row 877"),
-        (990, 5, 1.5, r"label 1.5 is outside \[0, 1\] at row 990"),
-        (640, 5, np.nan, r"non-finite value .* row 640"),
+        (941, 3, np.nan, r"column 4 \('(X column 3|f3)'\): non-finite .* row 941"),
+        (877, 1, -np.inf, r"column 2 \('(X column 1|f1)'\): non-finite .* row 877"),
+        (990, 5, 1.5, r"column [61] .*: label 1.5 is outside \[0, 1\] at row 990"),
+        (640, 5, np.nan, r"column [61] \('(X column 5|label|Y column 0)'\): non-fin"),
     ],
 )
 def test_rows_read_unchecked_are_named_when_the_loop_finds_them_unfit(
@@ -446,22 +447,26 @@ def test_clean_rows_are_never_read_twice(files, small_segments):
     assert np.isfinite(streamed.history["loss"]).all()
 
 
-def test_a_loss_that_diverges_on_fit_rows_is_not_a_data_error(files, small_segments):
+def test_a_loss_that_diverges_on_fit_rows_is_not_a_data_error(
+    files, tmp_path, small_segments
+):
     # Huge (finite) features overflow the loss: the loop flags the batch, the host
     # finds every row fit, and the run stops (or skips) as for any non-finite loss.
-    tmp, X, Y = files
+    _, X, Y = files
     big = X * np.float32(1e37)
-    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss"):
-        train(big, Y, optimizer=optax.sgd(1e30))
-    streamed_files = tmp / "big.npy"
-    np.save(streamed_files, np.concatenate([big, Y[:, None]], axis=1))
-    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss"):
-        train(str(streamed_files), -1, optimizer=optax.sgd(1e30))
+    path = str(tmp_path / "big.npy")
+    np.save(path, np.concatenate([big, Y[:, None]], axis=1))
+    # In file order (shuffle=False) the batches are those of fit in memory.
+    kw = dict(optimizer=optax.sgd(1e30), shuffle=False)
+    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss") as in_memory:
+        train(big, Y, **kw)
+    with pytest.raises(fg.NonFiniteLossError, match="non-finite loss") as streamed:
+        train(path, -1, **kw)
+    assert str(streamed.value) == str(in_memory.value)  # the same step
     assert len(small_segments) >= 1
-    skipped = train(str(streamed_files), -1, optimizer=optax.sgd(1e30), epochs=1,
-                    on_nonfinite="skip")  # fmt: skip
-    in_memory = train(big, Y, optimizer=optax.sgd(1e30), epochs=1, on_nonfinite="skip")
-    assert skipped.history["skipped"] == in_memory.history["skipped"]
+    skipped = train(path, -1, epochs=1, on_nonfinite="skip", **kw)
+    alike = train(big, Y, epochs=1, on_nonfinite="skip", **kw)
+    assert_same(skipped, alike)
     assert skipped.history["skipped"][0] > 0
 
 
@@ -472,27 +477,32 @@ def test_parquet_row_groups_are_decoded_ahead_once_each_in_the_order_to_come(
     _, X, Y = files
     path = tmp_path / "g.parquet"
     write_parquet(path, X, Y, row_group_size)
-    decoded = []
+    decoded, threads = [], set()
     real = _sources.ParquetSource._decode
-    monkeypatch.setattr(
-        _sources.ParquetSource,
-        "_decode",
-        lambda self, k: (decoded.append(k), real(self, k))[1],
-    )
+
+    def decode(self, k):
+        decoded.append(k)
+        threads.add(threading.current_thread().name)
+        return real(self, k)
+
+    monkeypatch.setattr(_sources.ParquetSource, "_decode", decode)
     source = _sources.open_source(path, "label")
     units = source.units()
     order = np.random.default_rng(1).permutation(len(units))
     plain = np.empty((source.n, 6), np.float32)
-    source.reader().read_into(0, source.n, plain)  # no read_ahead: one by one
+    source.reader().read_into(0, source.n, plain)  # without will_read: one by one
     np.testing.assert_array_equal(plain, np.concatenate([X, Y[:, None]], axis=1))
     decoded.clear()
     reader = source.reader()
     reader.will_read([units[k] for k in order])
-    for k in order:  # each group in two pieces, as windows may cut it
+    for i, k in enumerate(order):  # each group in two pieces, as windows may cut it
         lo, hi = units[k]
         mid = (lo + hi) // 2
         for a, b in ((lo, mid), (mid, hi)):
             out = np.empty((b - a, 6), np.float32)
             reader.read_into(a, b, out)
             np.testing.assert_array_equal(out, plain[a:b])
+            # The next group is on its way while this one's rows are used.
+            assert list(reader._ahead) == [int(x) for x in order[i + 1 : i + 2]]
     assert decoded == order.tolist()  # each once; the last has none after it
+    assert threads == {"funcgrad-parquet_0"}  # one thread reads the file
