@@ -572,16 +572,18 @@ class _Waiting(NamedTuple):
     pieces: list[tuple[int, int]] | None
 
 
-def _release(pool: _Buffers, done: _Waiting, source: Source, unfit: list) -> None:
+def _release(pool: _Buffers, done: _Waiting, source: Source, unfit: float) -> float:
     """Wait for a segment's steps; free its rows. If it had an unfit batch (the
-    count of them, ``sums[4]``, grew past ``unfit[0]``), :func:`check_again`."""
+    count of them, ``sums[4]``, grew past ``unfit``), :func:`check_again`. The
+    count of unfit batches so far."""
     done.sums.block_until_ready()  # the segment's steps are done: its rows are free
     pool.give(done.held)
-    if done.pieces is not None:
-        count = float(np.asarray(done.sums)[4])
-        if count > unfit[0]:
-            unfit[0] = count
-            check_again(source, done.pieces)
+    if done.pieces is None:
+        return unfit
+    count = float(np.asarray(done.sums)[4])
+    if count > unfit:
+        check_again(source, done.pieces)
+    return count
 
 
 def run(
@@ -651,7 +653,7 @@ def _epoch(
     sums = dist.put_replicated(np.zeros(SUMS, dtype), mesh)
     # The file's row ranges of each segment read unchecked, in order.
     unchecked: list | None = [] if plan.unchecked else None
-    unfit = [0.0]  # unfit batches so far (sums[4] of the last segment released)
+    unfit = 0.0  # unfit batches so far (sums[4] of the last segment released)
 
     taken: list[np.ndarray] = []
 
@@ -704,12 +706,12 @@ def _epoch(
         del rows
         waiting.append(_Waiting(sums, held, pieces))
         if len(waiting) > 2:
-            _release(pool, waiting.popleft(), source, unfit)
+            unfit = _release(pool, waiting.popleft(), source, unfit)
         done += count
         if settings.progress is not None:
             settings.progress(epoch, done, mine)
     while waiting:
-        _release(pool, waiting.popleft(), source, unfit)
+        unfit = _release(pool, waiting.popleft(), source, unfit)
     metrics = epoch_metrics_jit(sums, state.params, val, plan=plan)
     bad, metrics = dist.to_host((bad, metrics))
     _raise_if_bad(int(bad), plan)
