@@ -225,7 +225,6 @@ def make_scan_step(
     def train_step(carry, inputs):
         state, bad, sums = carry
         step_index, rows, mask, real = inputs
-        labels = rows[..., features:]
         if plan.one_pass:
             # The mean over every element of Y, as masked_loss takes it.
             count = jnp.asarray(rows.shape[0] * (rows.shape[1] - features), dtype)
@@ -246,6 +245,7 @@ def make_scan_step(
             hits = _hits(logits, y, mask)
         finite = jnp.isfinite(value) & all_finite(grads)
         if plan.unchecked:
+            labels = rows[..., features:]
             finite = finite & jnp.all((labels >= 0) & (labels <= 1))
         if plan.skip:
             ok = finite
@@ -257,7 +257,7 @@ def make_scan_step(
         rows = real.astype(dtype)
         hits = hits.astype(dtype)
         zero, one = jnp.zeros((), dtype), jnp.ones((), dtype)
-        # One vector of sums (loss * rows, hits, rows, skipped), not four scalars:
+        # One vector of sums (loss * rows, hits, rows, skipped, unfit), not scalars:
         # in a loop of tiny steps every separate scalar op costs a kernel launch.
         unfit = jnp.where(finite, zero, one)
         sums = sums + jnp.where(

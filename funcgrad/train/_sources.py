@@ -451,10 +451,7 @@ class ParquetSource(Source):
         columns = np.empty((self.columns, len(out)), np.float32)
         for j, col in enumerate(self._columns(batch, first)):
             columns[j] = col
-        if out.flags.c_contiguous:
-            transpose_into(columns, out)
-        else:
-            out[:] = columns.T
+        transpose_into(columns, out)
         self._read_check(out, first)
 
     def _column_of(self, j: int) -> tuple[int, str]:
